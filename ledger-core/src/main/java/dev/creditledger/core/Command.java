@@ -1,0 +1,84 @@
+package dev.creditledger.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The commands the posting engine applies. Each carries the id of what it creates, chosen by the
+ * caller before the command is queued, so the state machine stays deterministic. Commands are public
+ * API records: a field never means different things for different commands.
+ */
+public sealed interface Command {
+
+    /** Opens an account. {@code overdraftLimitMinor}: null for no constraint, 0 for no overdraft. */
+    record CreateAccount(
+            UUID accountId,
+            String code,
+            String asset,
+            Side normalSide,
+            Long overdraftLimitMinor,
+            Map<String, String> metadata) implements Command {
+        public CreateAccount {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** Closes an account whose balances are zero. */
+    record CloseAccount(UUID accountId) implements Command {}
+
+    /**
+     * Moves {@code amountMinor} from {@code from} (debited) to {@code to} (credited). When
+     * {@code pending} is true the amount is only reserved (a hold), until captured, voided, or expired
+     * after {@code holdTimeout} (null: never expires).
+     */
+    record PostTransfer(
+            UUID transferId,
+            UUID from,
+            UUID to,
+            long amountMinor,
+            String asset,
+            boolean pending,
+            Duration holdTimeout,
+            Map<String, String> metadata) implements Command {
+        public PostTransfer {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** A multi-leg entry: the postings must balance per asset and are applied all together or not at all. */
+    record PostEntry(UUID entryId, List<PostingLine> postings, Map<String, String> metadata) implements Command {
+        public PostEntry {
+            postings = List.copyOf(postings);
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** One requested line of a multi-leg entry; {@code asset} is optional and, when given, must match the account. */
+    record PostingLine(UUID accountId, Side side, long amountMinor, String asset) {}
+
+    /** Posts {@code amountMinor} of a hold (null: all of it) and releases the rest. */
+    record CaptureHold(UUID entryId, UUID holdId, Long amountMinor, Map<String, String> metadata) implements Command {
+        public CaptureHold {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** Releases a hold without posting. */
+    record VoidHold(UUID entryId, UUID holdId, Map<String, String> metadata) implements Command {
+        public VoidHold {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** Releases a hold whose timeout has passed; issued by the expiry worker. */
+    record ExpireHold(UUID entryId, UUID holdId) implements Command {}
+
+    /** Moves {@code amountMinor} of a posted transfer back (null: all that is not reversed yet). */
+    record ReverseTransfer(UUID entryId, UUID transferId, Long amountMinor, Map<String, String> metadata) implements Command {
+        public ReverseTransfer {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+}

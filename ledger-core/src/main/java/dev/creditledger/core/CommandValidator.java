@@ -1,0 +1,153 @@
+package dev.creditledger.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks the rules of a command that do not depend on the ledger's state: amounts, limits, metadata,
+ * balance of a multi-leg entry. The HTTP API runs it before queueing (so bad input is answered 400 and
+ * nothing is written) and the state machine runs it again, so no other caller can bypass it.
+ */
+public final class CommandValidator {
+    private CommandValidator() {}
+
+    public static Optional<Violation> validate(Command command) {
+        return Optional.ofNullable(switch (command) {
+            case Command.CreateAccount c -> firstOf(
+                    checkAccountCode(c.code()),
+                    checkAssetCode(c.asset()),
+                    c.normalSide() == null ? new Violation(Reason.ASSET_INVALID, "normalSide is required") : null,
+                    checkOverdraftLimit(c.overdraftLimitMinor()),
+                    checkMetadata(c.metadata()));
+            case Command.CloseAccount c -> null;
+            case Command.PostTransfer t -> firstOf(
+                    checkAmount(t.amountMinor(), "amount"),
+                    t.from().equals(t.to()) ? new Violation(Reason.SAME_ACCOUNT, "from and to are the same account " + t.from()) : null,
+                    checkAssetCode(t.asset()),
+                    checkHoldTimeout(t),
+                    checkMetadata(t.metadata()));
+            case Command.PostEntry e -> firstOf(checkEntry(e), checkMetadata(e.metadata()));
+            case Command.CaptureHold c -> firstOf(
+                    c.amountMinor() == null ? null : checkAmount(c.amountMinor(), "capture amount"),
+                    checkMetadata(c.metadata()));
+            case Command.VoidHold v -> checkMetadata(v.metadata());
+            case Command.ExpireHold x -> null;
+            case Command.ReverseTransfer r -> firstOf(
+                    r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "reversal amount"),
+                    checkMetadata(r.metadata()));
+        });
+    }
+
+    public static Violation checkAmount(long amountMinor, String what) {
+        if (amountMinor <= 0) {
+            return new Violation(Reason.AMOUNT_NOT_POSITIVE, what + " must be greater than zero, got " + amountMinor);
+        }
+        if (amountMinor > Limits.AMOUNT_MINOR_MAX) {
+            return new Violation(Reason.AMOUNT_EXCEEDS_LIMIT,
+                    what + " " + amountMinor + " exceeds AMOUNT_MINOR_MAX " + Limits.AMOUNT_MINOR_MAX);
+        }
+        return null;
+    }
+
+    public static Violation checkMetadata(Map<String, String> metadata) {
+        if (metadata.size() > Limits.METADATA_ENTRIES_MAX) {
+            return new Violation(Reason.METADATA_INVALID,
+                    "metadata has " + metadata.size() + " keys, more than METADATA_ENTRIES_MAX " + Limits.METADATA_ENTRIES_MAX);
+        }
+        for (var e : metadata.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().length() > Limits.METADATA_KEY_LENGTH_MAX) {
+                return new Violation(Reason.METADATA_INVALID,
+                        "metadata keys must have 1 to METADATA_KEY_LENGTH_MAX " + Limits.METADATA_KEY_LENGTH_MAX + " characters");
+            }
+            if (e.getValue() == null || e.getValue().length() > Limits.METADATA_VALUE_LENGTH_MAX) {
+                return new Violation(Reason.METADATA_INVALID, "metadata value of '" + e.getKey()
+                        + "' must be a string of at most METADATA_VALUE_LENGTH_MAX " + Limits.METADATA_VALUE_LENGTH_MAX + " characters");
+            }
+        }
+        return null;
+    }
+
+    public static Violation checkAssetCode(String asset) {
+        return Asset.isValidCode(asset) ? null : new Violation(Reason.ASSET_INVALID,
+                "asset code '" + asset + "' must be upper-case letters, digits or '_', starting with a letter, at most "
+                        + Limits.ASSET_CODE_LENGTH_MAX + " characters");
+    }
+
+    private static Violation checkAccountCode(String code) {
+        if (code == null) {
+            return null;
+        }
+        if (code.isBlank() || code.length() > Limits.ACCOUNT_CODE_LENGTH_MAX) {
+            return new Violation(Reason.ACCOUNT_CODE_INVALID,
+                    "account code must have 1 to ACCOUNT_CODE_LENGTH_MAX " + Limits.ACCOUNT_CODE_LENGTH_MAX + " characters");
+        }
+        return null;
+    }
+
+    private static Violation checkOverdraftLimit(Long limit) {
+        if (limit != null && (limit < 0 || limit > Limits.OVERDRAFT_LIMIT_MINOR_MAX)) {
+            return new Violation(Reason.OVERDRAFT_LIMIT_INVALID,
+                    "overdraft limit must be between 0 and OVERDRAFT_LIMIT_MINOR_MAX " + Limits.OVERDRAFT_LIMIT_MINOR_MAX);
+        }
+        return null;
+    }
+
+    private static Violation checkHoldTimeout(Command.PostTransfer t) {
+        if (t.holdTimeout() == null) {
+            return null;
+        }
+        if (!t.pending()) {
+            return new Violation(Reason.HOLD_TIMEOUT_INVALID, "a timeout applies only to pending transfers");
+        }
+        long seconds = t.holdTimeout().getSeconds();
+        if (seconds < 1 || t.holdTimeout().getNano() != 0 || seconds > Limits.HOLD_TIMEOUT_SECONDS_MAX) {
+            return new Violation(Reason.HOLD_TIMEOUT_INVALID,
+                    "hold timeout must be whole seconds from 1 to HOLD_TIMEOUT_SECONDS_MAX " + Limits.HOLD_TIMEOUT_SECONDS_MAX);
+        }
+        return null;
+    }
+
+    private static Violation checkEntry(Command.PostEntry entry) {
+        int count = entry.postings().size();
+        if (count < Limits.ENTRY_POSTINGS_MIN) {
+            return new Violation(Reason.ENTRY_TOO_FEW_POSTINGS,
+                    "an entry needs at least ENTRY_POSTINGS_MIN " + Limits.ENTRY_POSTINGS_MIN + " postings, got " + count);
+        }
+        if (count > Limits.ENTRY_POSTINGS_MAX) {
+            return new Violation(Reason.ENTRY_TOO_MANY_POSTINGS,
+                    "an entry has at most ENTRY_POSTINGS_MAX " + Limits.ENTRY_POSTINGS_MAX + " postings, got " + count);
+        }
+        Map<String, long[]> debitsAndCreditsByAsset = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            var line = entry.postings().get(i);
+            var problem = firstOf(checkAmount(line.amountMinor(), "postings[" + i + "].amount"), checkAssetCode(line.asset()));
+            if (problem != null) {
+                return problem;
+            }
+            long[] totals = debitsAndCreditsByAsset.computeIfAbsent(line.asset(), a -> new long[2]);
+            int slot = line.side() == Side.DEBIT ? 0 : 1;
+            try {
+                totals[slot] = Math.addExact(totals[slot], line.amountMinor());
+            } catch (ArithmeticException overflow) {
+                return new Violation(Reason.AMOUNT_OVERFLOW, "the " + line.side() + " total of " + line.asset() + " overflows");
+            }
+        }
+        for (var e : debitsAndCreditsByAsset.entrySet()) {
+            if (e.getValue()[0] != e.getValue()[1]) {
+                return new Violation(Reason.ENTRY_NOT_BALANCED, e.getKey() + " debits " + e.getValue()[0]
+                        + " differ from credits " + e.getValue()[1]);
+            }
+        }
+        return null;
+    }
+
+    private static Violation firstOf(Violation... violations) {
+        for (var v : violations) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.creditledger.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A journal entry as written: immutable, balanced per asset, numbered by the ledger sequence.
+ * Transfer-shaped entries (TRANSFER, HOLD, CAPTURE, VOID, EXPIRY, REVERSAL) also carry their source,
+ * destination, amount and asset; {@code referenceId} names the hold a capture, void or expiry
+ * resolves, or the transfer a reversal reverses.
+ *
+ * @param amountMinor for CAPTURE the captured amount, for VOID and EXPIRY the released amount;
+ *                    zero for multi-leg entries
+ */
+public record Entry(
+        UUID id,
+        UUID ledgerId,
+        long seq,
+        EntryKind kind,
+        UUID fromAccountId,
+        UUID toAccountId,
+        long amountMinor,
+        String asset,
+        UUID referenceId,
+        Instant expiresAt,
+        Map<String, String> metadata,
+        Instant createdAt,
+        List<Posting> postings) {
+
+    public Entry {
+        metadata = Map.copyOf(metadata);
+        postings = List.copyOf(postings);
+    }
+}

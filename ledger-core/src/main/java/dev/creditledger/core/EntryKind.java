@@ -1,0 +1,19 @@
+package dev.creditledger.core;
+
+/** What a journal entry records. Every entry balances per asset; none is ever changed after it is written. */
+public enum EntryKind {
+    /** A transfer posted at once. */
+    TRANSFER,
+    /** A pending transfer: the amount is reserved on both accounts until captured, voided or expired. */
+    HOLD,
+    /** Posts all or part of a hold and releases the rest. */
+    CAPTURE,
+    /** Releases a hold without posting anything. */
+    VOID,
+    /** Releases a hold whose timeout passed. */
+    EXPIRY,
+    /** A multi-leg entry: any number of postings that balance per asset. */
+    ENTRY,
+    /** Moves all or part of a posted transfer back, as a new entry. */
+    REVERSAL
+}

@@ -1,0 +1,62 @@
+package dev.creditledger.core;
+
+/**
+ * Every limit of the domain, in one place. Each name carries its unit; each limit is enforced by
+ * {@link CommandValidator} (or by the state machine when it depends on state) and tested at its edge.
+ * Limits of the service (queue length, batch size, page size, body size) are documented next to their
+ * configuration and in the README; the defaults of those that clients see are also here.
+ */
+public final class Limits {
+    private Limits() {}
+
+    /** Largest amount of one transfer, posting, capture or reversal, in minor units (10^18). */
+    public static final long AMOUNT_MINOR_MAX = 1_000_000_000_000_000_000L;
+
+    /** Largest overdraft limit an account may be given, in minor units. */
+    public static final long OVERDRAFT_LIMIT_MINOR_MAX = AMOUNT_MINOR_MAX;
+
+    /** Metadata is a flat map of strings: at most this many keys. */
+    public static final int METADATA_ENTRIES_MAX = 32;
+
+    /** Longest metadata key, in characters. */
+    public static final int METADATA_KEY_LENGTH_MAX = 64;
+
+    /** Longest metadata value, in characters. */
+    public static final int METADATA_VALUE_LENGTH_MAX = 512;
+
+    /** Longest account code, in characters. */
+    public static final int ACCOUNT_CODE_LENGTH_MAX = 128;
+
+    /** Fewest postings in a multi-leg entry. */
+    public static final int ENTRY_POSTINGS_MIN = 2;
+
+    /** Most postings in a multi-leg entry. */
+    public static final int ENTRY_POSTINGS_MAX = 64;
+
+    /** Longest hold timeout, in seconds (one year). */
+    public static final long HOLD_TIMEOUT_SECONDS_MAX = 366L * 24 * 60 * 60;
+
+    /** Longest idempotency key, in characters. */
+    public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 255;
+
+    /** Most transfers in one batch-create request; a batch is always applied in one database transaction. */
+    public static final int TRANSFERS_PER_REQUEST_MAX = 8_190;
+
+    /** Largest asset exponent (number of decimal places of the minor unit). */
+    public static final int ASSET_EXPONENT_MAX = 18;
+
+    /** Longest asset code, in characters. */
+    public static final int ASSET_CODE_LENGTH_MAX = 16;
+
+    /** Longest ledger name, in characters. */
+    public static final int LEDGER_NAME_LENGTH_MAX = 64;
+
+    /** Largest page of a list or statement, in items. */
+    public static final int PAGE_SIZE_MAX = 1_000;
+
+    /** Page size when the client does not ask for one, in items. */
+    public static final int PAGE_SIZE_DEFAULT = 100;
+
+    /** Largest request body the HTTP API reads, in bytes (a full 8,190-transfer batch fits). */
+    public static final int REQUEST_BODY_BYTES_MAX = 8 * 1024 * 1024;
+}

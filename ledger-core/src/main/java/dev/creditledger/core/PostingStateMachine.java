@@ -1,0 +1,464 @@
+package dev.creditledger.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rules of the ledger, as a pure function over a batch: given the state a batch can see and the
+ * time of the batch, it applies the submissions in order and returns their results and the rows to
+ * write. It performs no I/O and reads no clock, so the same inputs always give the same outputs, and
+ * the same code runs inside the PostgreSQL engine and inside the model-based tests.
+ *
+ * A command either applies whole or is rejected alone with a named {@link Reason}; its partial changes
+ * are undone through the state's savepoints. An all-or-nothing submission is undone whole when any of
+ * its commands fails. Idempotency keys are resolved here too, so retries inside one batch and across
+ * batches behave the same.
+ */
+public final class PostingStateMachine {
+
+    /** A command's rejection, thrown inside this class only and caught per command; it never escapes. */
+    private static final class Rejection extends RuntimeException {
+        final Violation violation;
+
+        Rejection(Reason reason, String detail) {
+            super(reason.name(), null, false, false);
+            this.violation = new Violation(reason, detail);
+        }
+    }
+
+    private final LedgerState state;
+    private final Instant now;
+    private final List<Account> createdAccounts = new ArrayList<>();
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<IdempotencyRecord> newIdempotencyRecords = new ArrayList<>();
+    private final Set<UUID> touchedAccounts = new LinkedHashSet<>();
+    private final Set<UUID> touchedTransfers = new LinkedHashSet<>();
+    private final Set<UUID> advancedLedgers = new LinkedHashSet<>();
+
+    private PostingStateMachine(LedgerState state, Instant now) {
+        this.state = state;
+        this.now = now;
+    }
+
+    /** Applies the batch to {@code state} (which it changes) at time {@code now}. */
+    public static BatchOutcome apply(List<Submission> batch, LedgerState state, Instant now) {
+        return new PostingStateMachine(state, now).run(batch);
+    }
+
+    private BatchOutcome run(List<Submission> batch) {
+        List<List<CommandResult>> results = new ArrayList<>(batch.size());
+        for (var submission : batch) {
+            results.add(submission.atomic() ? applyAtomic(submission) : applyEach(submission));
+        }
+        state.commit();
+        return new BatchOutcome(results, List.copyOf(createdAccounts), List.copyOf(entries),
+                touchedAccounts.stream().map(id -> state.accounts().get(id)).filter(a -> a != null).toList(),
+                touchedTransfers.stream().map(id -> state.transfers().get(id)).filter(t -> t != null).toList(),
+                List.copyOf(newIdempotencyRecords), lastSeqs());
+    }
+
+    private Map<UUID, Long> lastSeqs() {
+        Map<UUID, Long> lastSeqs = new LinkedHashMap<>();
+        for (var ledgerId : advancedLedgers) {
+            lastSeqs.put(ledgerId, state.lastSeq(ledgerId));
+        }
+        return lastSeqs;
+    }
+
+    private List<CommandResult> applyEach(Submission submission) {
+        List<CommandResult> results = new ArrayList<>(submission.requests().size());
+        for (var request : submission.requests()) {
+            var replay = replayOrConflict(request);
+            if (replay != null) {
+                results.add(replay);
+                continue;
+            }
+            var result = applyOne(request);
+            remember(request, result);
+            results.add(result);
+        }
+        return results;
+    }
+
+    /**
+     * Applies every request of the submission; on the first failure undoes them all and answers the
+     * failing one with its reason and every other fresh one with LINKED_COMMAND_FAILED.
+     */
+    private List<CommandResult> applyAtomic(Submission submission) {
+        var savepoint = savepoint();
+        var requests = submission.requests();
+        List<CommandResult> results = new ArrayList<>(requests.size());
+        int failedIndex = -1;
+        for (int i = 0; i < requests.size() && failedIndex < 0; i++) {
+            var request = requests.get(i);
+            var replay = replayOrConflict(request);
+            var result = replay != null ? replay : applyOne(request);
+            if (replay == null) {
+                remember(request, result);
+            }
+            if (result instanceof CommandResult.Rejected && !result.replayed()) {
+                failedIndex = i;
+            }
+            results.add(result);
+        }
+        if (failedIndex < 0) {
+            return results;
+        }
+        rollbackTo(savepoint);
+        var failure = (CommandResult.Rejected) results.get(failedIndex);
+        List<CommandResult> rejected = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            var request = requests.get(i);
+            var existing = request.idempotency() == null ? null : state.idempotency(request.ledgerId(), request.idempotency().key());
+            CommandResult result;
+            if (existing != null) {
+                // The key was answered before this submission: that answer stands, or the key was reused.
+                result = replayOrConflict(request);
+            } else if (i == failedIndex) {
+                result = failure;
+            } else {
+                result = new CommandResult.Rejected(Reason.LINKED_COMMAND_FAILED,
+                        "request " + failedIndex + " of the all-or-nothing batch failed with " + failure.reason());
+            }
+            if (existing == null) {
+                remember(request, result);
+            }
+            rejected.add(result);
+        }
+        return rejected;
+    }
+
+    /** The stored result for a retried key, a conflict for a reused key, or null for a fresh request. */
+    private CommandResult replayOrConflict(Request request) {
+        if (request.idempotency() == null) {
+            return null;
+        }
+        var record = state.idempotency(request.ledgerId(), request.idempotency().key());
+        if (record == null) {
+            return null;
+        }
+        if (!record.requestHash().equals(request.idempotency().requestHash())) {
+            return new CommandResult.Rejected(Reason.IDEMPOTENCY_KEY_REUSED,
+                    "idempotency key '" + request.idempotency().key() + "' was first used with a different request");
+        }
+        return record.result().asReplay();
+    }
+
+    private void remember(Request request, CommandResult result) {
+        if (request.idempotency() == null) {
+            return;
+        }
+        var record = new IdempotencyRecord(request.ledgerId(), request.idempotency().key(),
+                request.idempotency().requestHash(), result, now);
+        state.putIdempotency(record);
+        newIdempotencyRecords.add(record);
+    }
+
+    private CommandResult applyOne(Request request) {
+        var savepoint = savepoint();
+        try {
+            if (!state.hasLedger(request.ledgerId())) {
+                throw new Rejection(Reason.LEDGER_NOT_FOUND, "ledger " + request.ledgerId() + " does not exist");
+            }
+            var violation = CommandValidator.validate(request.command());
+            if (violation.isPresent()) {
+                throw new Rejection(violation.get().reason(), violation.get().detail());
+            }
+            return execute(request.ledgerId(), request.command());
+        } catch (Rejection rejection) {
+            rollbackTo(savepoint);
+            return new CommandResult.Rejected(rejection.violation.reason(), rejection.violation.detail());
+        } catch (ArithmeticException overflow) {
+            rollbackTo(savepoint);
+            return new CommandResult.Rejected(Reason.BALANCE_OVERFLOW, "a balance would overflow a 64-bit integer");
+        }
+    }
+
+    private CommandResult execute(UUID ledgerId, Command command) {
+        return switch (command) {
+            case Command.CreateAccount c -> createAccount(ledgerId, c);
+            case Command.CloseAccount c -> closeAccount(ledgerId, c);
+            case Command.PostTransfer t -> postTransfer(ledgerId, t);
+            case Command.PostEntry e -> postEntry(ledgerId, e);
+            case Command.CaptureHold c -> resolveHold(ledgerId, c.entryId(), c.holdId(), EntryKind.CAPTURE, c.amountMinor(), c.metadata());
+            case Command.VoidHold v -> resolveHold(ledgerId, v.entryId(), v.holdId(), EntryKind.VOID, null, v.metadata());
+            case Command.ExpireHold x -> resolveHold(ledgerId, x.entryId(), x.holdId(), EntryKind.EXPIRY, null, Map.of());
+            case Command.ReverseTransfer r -> reverse(ledgerId, r);
+        };
+    }
+
+    // ---- commands ----
+
+    private CommandResult createAccount(UUID ledgerId, Command.CreateAccount c) {
+        if (state.asset(ledgerId, c.asset()) == null) {
+            throw new Rejection(Reason.ASSET_NOT_FOUND, "asset " + c.asset() + " is not defined in this ledger");
+        }
+        if (state.accountIdExists(c.accountId())) {
+            throw new Rejection(Reason.ACCOUNT_ALREADY_EXISTS, "account " + c.accountId() + " already exists");
+        }
+        if (c.code() != null && state.accountIdByCode(ledgerId, c.code()) != null) {
+            throw new Rejection(Reason.ACCOUNT_CODE_TAKEN, "account code '" + c.code() + "' is taken in this ledger");
+        }
+        long seq = state.nextSeq(ledgerId);
+        advancedLedgers.add(ledgerId);
+        var account = new Account(c.accountId(), ledgerId, c.code(), c.asset(), c.normalSide(),
+                c.overdraftLimitMinor(), c.metadata(), now, seq);
+        state.putAccount(AccountState.opened(account));
+        touchedAccounts.add(account.id());
+        int mark = createdAccounts.size();
+        createdAccounts.add(account);
+        onRollback(() -> truncate(createdAccounts, mark));
+        return new CommandResult.Accepted(account.id(), seq, false);
+    }
+
+    private CommandResult closeAccount(UUID ledgerId, Command.CloseAccount c) {
+        var account = requireAccount(ledgerId, c.accountId());
+        requireOpen(account);
+        if (!account.balance().isZero()) {
+            throw new Rejection(Reason.ACCOUNT_BALANCE_NOT_ZERO, "account " + c.accountId()
+                    + " has a posted balance of " + account.balance().posted(account.account().normalSide())
+                    + " and pending totals " + account.balance().debitsPending() + "/" + account.balance().creditsPending());
+        }
+        long seq = state.nextSeq(ledgerId);
+        advancedLedgers.add(ledgerId);
+        state.putAccount(account.closed());
+        touchedAccounts.add(c.accountId());
+        return new CommandResult.Accepted(c.accountId(), seq, false);
+    }
+
+    private CommandResult postTransfer(UUID ledgerId, Command.PostTransfer t) {
+        var from = requireAccount(ledgerId, t.from());
+        var to = requireAccount(ledgerId, t.to());
+        requireOpen(from);
+        requireOpen(to);
+        requireAsset(from, t.asset());
+        requireAsset(to, t.asset());
+        long posted = t.pending() ? 0 : t.amountMinor();
+        long pending = t.pending() ? t.amountMinor() : 0;
+        var lines = List.of(
+                new Line(from.account().id(), Side.DEBIT, posted, pending),
+                new Line(to.account().id(), Side.CREDIT, posted, pending));
+        var expiresAt = t.pending() && t.holdTimeout() != null ? now.plus(t.holdTimeout()) : null;
+        var entry = writeEntry(ledgerId, t.transferId(), t.pending() ? EntryKind.HOLD : EntryKind.TRANSFER,
+                t.from(), t.to(), t.amountMinor(), t.asset(), null, expiresAt, t.metadata(), lines);
+        putTransfer(new TransferState(t.transferId(), ledgerId, t.from(), t.to(), t.asset(), t.amountMinor(), t.pending(),
+                t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult postEntry(UUID ledgerId, Command.PostEntry e) {
+        List<Line> lines = new ArrayList<>(e.postings().size());
+        for (var requested : e.postings()) {
+            var account = requireAccount(ledgerId, requested.accountId());
+            requireOpen(account);
+            requireAsset(account, requested.asset());
+            lines.add(new Line(requested.accountId(), requested.side(), requested.amountMinor(), 0));
+        }
+        var entry = writeEntry(ledgerId, e.entryId(), EntryKind.ENTRY, null, null, 0, null, null, null, e.metadata(), lines);
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    /** Captures (all or part), voids or expires a hold: releases the reserved amount and posts the captured part. */
+    private CommandResult resolveHold(UUID ledgerId, UUID entryId, UUID holdId, EntryKind kind, Long requestedMinor,
+                                      Map<String, String> metadata) {
+        var hold = state.transfer(ledgerId, holdId);
+        if (hold == null) {
+            throw new Rejection(Reason.TRANSFER_NOT_FOUND, "transfer " + holdId + " does not exist in this ledger");
+        }
+        if (!hold.hold()) {
+            throw new Rejection(Reason.TRANSFER_NOT_A_HOLD, "transfer " + holdId + " was posted at once, it is not a hold");
+        }
+        if (hold.status() != TransferStatus.PENDING) {
+            throw new Rejection(Reason.HOLD_NOT_PENDING, "hold " + holdId + " is already " + hold.status());
+        }
+        boolean pastExpiry = hold.expiresAt() != null && !now.isBefore(hold.expiresAt());
+        if (kind == EntryKind.EXPIRY && !pastExpiry) {
+            throw new Rejection(Reason.HOLD_NOT_EXPIRED, "hold " + holdId + (hold.expiresAt() == null
+                    ? " has no timeout" : " expires at " + hold.expiresAt()));
+        }
+        if (kind != EntryKind.EXPIRY && pastExpiry) {
+            throw new Rejection(Reason.HOLD_EXPIRED, "hold " + holdId + " expired at " + hold.expiresAt());
+        }
+        long captured = 0;
+        if (kind == EntryKind.CAPTURE) {
+            captured = requestedMinor == null ? hold.amountMinor() : requestedMinor;
+            if (captured > hold.amountMinor()) {
+                throw new Rejection(Reason.CAPTURE_EXCEEDS_HOLD,
+                        "capture of " + captured + " exceeds the held " + hold.amountMinor());
+            }
+        }
+        var from = requireAccount(ledgerId, hold.fromAccountId());
+        var to = requireAccount(ledgerId, hold.toAccountId());
+        if (kind == EntryKind.CAPTURE) {
+            requireOpen(from);
+            requireOpen(to);
+        }
+        long released = -hold.amountMinor();
+        var lines = List.of(
+                new Line(from.account().id(), Side.DEBIT, captured, released),
+                new Line(to.account().id(), Side.CREDIT, captured, released));
+        long entryAmount = kind == EntryKind.CAPTURE ? captured : hold.amountMinor();
+        var entry = writeEntry(ledgerId, entryId, kind, hold.fromAccountId(), hold.toAccountId(), entryAmount,
+                hold.asset(), holdId, null, metadata, lines);
+        var newStatus = switch (kind) {
+            case CAPTURE -> TransferStatus.POSTED;
+            case VOID -> TransferStatus.VOIDED;
+            default -> TransferStatus.EXPIRED;
+        };
+        putTransfer(hold.withStatus(newStatus, captured));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult reverse(UUID ledgerId, Command.ReverseTransfer r) {
+        var original = state.transfer(ledgerId, r.transferId());
+        if (original == null) {
+            throw new Rejection(Reason.TRANSFER_NOT_FOUND, "transfer " + r.transferId() + " does not exist in this ledger");
+        }
+        if (original.status() != TransferStatus.POSTED) {
+            throw new Rejection(Reason.TRANSFER_NOT_POSTED, "transfer " + r.transferId() + " is " + original.status());
+        }
+        long amount = r.amountMinor() == null ? original.reversibleMinor() : r.amountMinor();
+        if (amount <= 0 || amount > original.reversibleMinor()) {
+            throw new Rejection(Reason.REVERSAL_EXCEEDS_ORIGINAL, "transfer " + r.transferId() + " posted "
+                    + original.postedMinor() + " and " + original.reversedMinor() + " is reversed already; cannot reverse "
+                    + (r.amountMinor() == null ? "the rest" : amount) );
+        }
+        var originalFrom = requireAccount(ledgerId, original.fromAccountId());
+        var originalTo = requireAccount(ledgerId, original.toAccountId());
+        requireOpen(originalFrom);
+        requireOpen(originalTo);
+        var lines = List.of(
+                new Line(original.toAccountId(), Side.DEBIT, amount, 0),
+                new Line(original.fromAccountId(), Side.CREDIT, amount, 0));
+        var entry = writeEntry(ledgerId, r.entryId(), EntryKind.REVERSAL, original.toAccountId(), original.fromAccountId(),
+                amount, original.asset(), original.transferId(), null, r.metadata(), lines);
+        putTransfer(original.withReversed(original.reversedMinor() + amount));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    // ---- journal writing ----
+
+    /** A line to post before balances are known. */
+    private record Line(UUID accountId, Side side, long postedMinor, long pendingDeltaMinor) {}
+
+    /**
+     * Applies the lines to the accounts, checks every balance constraint that the entry tightens, and
+     * records the entry with the balances after each posting.
+     */
+    private Entry writeEntry(UUID ledgerId, UUID entryId, EntryKind kind, UUID from, UUID to, long amountMinor,
+                             String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata,
+                             List<Line> lines) {
+        requireBalanced(lines);
+        Map<UUID, Long> availableBefore = new LinkedHashMap<>();
+        List<Posting> postings = new ArrayList<>(lines.size());
+        for (var line : lines) {
+            var account = state.account(ledgerId, line.accountId());
+            availableBefore.putIfAbsent(line.accountId(), account.balance().available(account.account().normalSide()));
+            var after = account.balance().apply(line.side(), line.postedMinor(), line.pendingDeltaMinor());
+            var changed = account.withBalance(after, account.version() + 1);
+            state.putAccount(changed);
+            touchedAccounts.add(line.accountId());
+            postings.add(new Posting(line.accountId(), account.account().asset(), line.side(), line.postedMinor(),
+                    line.pendingDeltaMinor(), after, changed.version()));
+        }
+        for (var before : availableBefore.entrySet()) {
+            requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
+        }
+        long seq = state.nextSeq(ledgerId);
+        advancedLedgers.add(ledgerId);
+        var entry = new Entry(entryId, ledgerId, seq, kind, from, to, amountMinor, asset, referenceId, expiresAt,
+                metadata, now, postings);
+        int mark = entries.size();
+        entries.add(entry);
+        onRollback(() -> truncate(entries, mark));
+        return entry;
+    }
+
+    /**
+     * Rejects a change that leaves an account's available balance lower than before AND below what its
+     * constraint allows. An account already below its limit may still receive money.
+     */
+    private void requireWithinConstraint(AccountState account, long availableBefore) {
+        Long limit = account.account().overdraftLimitMinor();
+        if (limit == null) {
+            return;
+        }
+        long available = account.balance().available(account.account().normalSide());
+        if (available < availableBefore && available < -limit) {
+            throw new Rejection(Reason.INSUFFICIENT_FUNDS, "account " + account.account().id() + " has "
+                    + availableBefore + " available" + (limit == 0 ? "" : " and an overdraft limit of " + limit)
+                    + "; this would leave " + available);
+        }
+    }
+
+    /** The check on the way out: whatever the command, what it writes balances per asset. */
+    private void requireBalanced(List<Line> lines) {
+        long posted = 0;
+        long pending = 0;
+        for (var line : lines) {
+            long sign = line.side() == Side.DEBIT ? 1 : -1;
+            posted = Math.addExact(posted, sign * line.postedMinor());
+            pending = Math.addExact(pending, sign * line.pendingDeltaMinor());
+        }
+        // Per-asset balance of multi-leg entries was checked by the validator; every account here matches
+        // its line's asset, so one total per entry suffices for transfer-shaped entries.
+        if (lines.stream().map(l -> state.accounts().get(l.accountId()).account().asset()).distinct().count() == 1
+                && (posted != 0 || pending != 0)) {
+            throw new IllegalStateException("entry does not balance: " + lines);
+        }
+    }
+
+    private void putTransfer(TransferState transfer) {
+        state.putTransfer(transfer);
+        touchedTransfers.add(transfer.transferId());
+    }
+
+    // ---- checks ----
+
+    private AccountState requireAccount(UUID ledgerId, UUID accountId) {
+        var account = state.account(ledgerId, accountId);
+        if (account == null) {
+            throw new Rejection(Reason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist in this ledger");
+        }
+        return account;
+    }
+
+    private static void requireOpen(AccountState account) {
+        if (account.status() != AccountStatus.OPEN) {
+            throw new Rejection(Reason.ACCOUNT_CLOSED, "account " + account.account().id() + " is closed");
+        }
+    }
+
+    private static void requireAsset(AccountState account, String asset) {
+        if (!account.account().asset().equals(asset)) {
+            throw new Rejection(Reason.ASSET_MISMATCH, "account " + account.account().id() + " holds "
+                    + account.account().asset() + ", not " + asset);
+        }
+    }
+
+    // ---- savepoints over the state and this batch's output lists ----
+
+    private int savepoint() {
+        return state.savepoint();
+    }
+
+    private void rollbackTo(int savepoint) {
+        state.rollbackTo(savepoint);
+    }
+
+    private void onRollback(Runnable undo) {
+        state.onRollback(undo);
+    }
+
+    private static <T> void truncate(List<T> list, int size) {
+        while (list.size() > size) {
+            list.removeLast();
+        }
+    }
+}

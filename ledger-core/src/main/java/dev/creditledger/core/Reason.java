@@ -1,0 +1,56 @@
+package dev.creditledger.core;
+
+/**
+ * Named reasons for rejecting a command. A reason is a stable API code: clients branch on it, so a
+ * name is never reused for another meaning. The HTTP status of each reason is decided in one table of
+ * the server ({@code ProblemCatalog}); the core only names the reason.
+ */
+public enum Reason {
+    // Input that is wrong whatever the ledger holds (checked before anything is queued or written).
+    AMOUNT_NOT_POSITIVE("The amount must be greater than zero."),
+    AMOUNT_EXCEEDS_LIMIT("The amount is larger than the limit AMOUNT_MINOR_MAX."),
+    AMOUNT_OVERFLOW("A total of the amounts does not fit in a 64-bit integer."),
+    SAME_ACCOUNT("A transfer must move money between two different accounts."),
+    METADATA_INVALID("Metadata exceeds a limit (keys, key length or value length) or has an empty key."),
+    ACCOUNT_CODE_INVALID("The account code is empty or too long."),
+    OVERDRAFT_LIMIT_INVALID("The overdraft limit must be between 0 and OVERDRAFT_LIMIT_MINOR_MAX."),
+    HOLD_TIMEOUT_INVALID("The hold timeout must be between 1 second and HOLD_TIMEOUT_SECONDS_MAX."),
+    ENTRY_TOO_FEW_POSTINGS("A multi-leg entry needs at least ENTRY_POSTINGS_MIN postings."),
+    ENTRY_TOO_MANY_POSTINGS("A multi-leg entry has more postings than ENTRY_POSTINGS_MAX."),
+    ENTRY_NOT_BALANCED("The debits and credits of the entry differ for at least one asset."),
+    ASSET_INVALID("The asset code or exponent is not valid."),
+
+    // Rejections that depend on the state of the ledger.
+    LEDGER_NOT_FOUND("The ledger does not exist."),
+    ASSET_NOT_FOUND("The asset is not defined in this ledger."),
+    ASSET_ALREADY_EXISTS("An asset with this code is already defined in this ledger."),
+    ACCOUNT_NOT_FOUND("The account does not exist in this ledger."),
+    ACCOUNT_ALREADY_EXISTS("An account with this id already exists."),
+    ACCOUNT_CODE_TAKEN("Another account of this ledger already has this code."),
+    ACCOUNT_CLOSED("The account is closed."),
+    ACCOUNT_BALANCE_NOT_ZERO("An account can be closed only when its posted and pending balances are zero."),
+    ASSET_MISMATCH("The asset of the command differs from the asset of an account."),
+    INSUFFICIENT_FUNDS("The available balance would fall below what the account's balance constraint allows."),
+    BALANCE_OVERFLOW("A balance would no longer fit in a 64-bit integer."),
+    TRANSFER_NOT_FOUND("The transfer does not exist in this ledger."),
+    TRANSFER_NOT_A_HOLD("The transfer was posted at once; only pending transfers (holds) can be captured or voided."),
+    HOLD_NOT_PENDING("The hold was already captured, voided or expired."),
+    HOLD_EXPIRED("The hold has passed its expiry time."),
+    HOLD_NOT_EXPIRED("The hold has no expiry or has not reached it yet."),
+    CAPTURE_EXCEEDS_HOLD("The capture amount is larger than the held amount."),
+    TRANSFER_NOT_POSTED("Only posted transfers (or captured holds) can be reversed."),
+    REVERSAL_EXCEEDS_ORIGINAL("The reversals of a transfer would exceed the amount it posted."),
+    IDEMPOTENCY_KEY_REUSED("The idempotency key was already used with a different request."),
+    LINKED_COMMAND_FAILED("Another command of the same all-or-nothing batch failed, so none was applied.");
+
+    private final String description;
+
+    Reason(String description) {
+        this.description = description;
+    }
+
+    /** A sentence for people, also used as the {@code title} of problem responses. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.creditledger.core;
+
+import java.util.List;
+
+/**
+ * What one caller hands to the posting engine: one or more requests of ONE ledger, answered together.
+ * When {@code atomic} is true they are all applied or none is (a failure rejects the others with
+ * {@link Reason#LINKED_COMMAND_FAILED}); otherwise each stands alone.
+ */
+public record Submission(List<Request> requests, boolean atomic) {
+    public Submission {
+        requests = List.copyOf(requests);
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("a submission needs at least one request");
+        }
+        var ledgerId = requests.getFirst().ledgerId();
+        if (requests.stream().anyMatch(r -> !r.ledgerId().equals(ledgerId))) {
+            throw new IllegalArgumentException("all requests of a submission belong to one ledger");
+        }
+    }
+
+    public static Submission single(Request request) {
+        return new Submission(List.of(request), false);
+    }
+
+    public java.util.UUID ledgerId() {
+        return requests.getFirst().ledgerId();
+    }
+}
