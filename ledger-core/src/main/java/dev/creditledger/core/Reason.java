@@ -19,9 +19,11 @@ public enum Reason {
     ENTRY_TOO_MANY_POSTINGS("A multi-leg entry has more postings than ENTRY_POSTINGS_MAX."),
     ENTRY_NOT_BALANCED("The debits and credits of the entry differ for at least one asset."),
     ASSET_INVALID("The asset code or exponent is not valid."),
+    LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
 
     // Rejections that depend on the state of the ledger.
     LEDGER_NOT_FOUND("The ledger does not exist."),
+    LEDGER_NAME_TAKEN("Another ledger already has this name."),
     ASSET_NOT_FOUND("The asset is not defined in this ledger."),
     ASSET_ALREADY_EXISTS("An asset with this code is already defined in this ledger."),
     ACCOUNT_NOT_FOUND("The account does not exist in this ledger."),

@@ -1,0 +1,11 @@
+package dev.creditledger.postgres;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An API key as stored: never the secret itself, only its first characters to recognise it by. */
+public record ApiKey(UUID id, UUID ledgerId, String name, ApiKeyRole role, String prefix, Instant createdAt, Instant revokedAt) {
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+}

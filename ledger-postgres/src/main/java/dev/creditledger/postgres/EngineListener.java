@@ -1,0 +1,16 @@
+package dev.creditledger.postgres;
+
+/** Hooks for metrics; the server binds them to Micrometer. Called on batcher threads: keep them cheap. */
+public interface EngineListener {
+    void batchCommitted(int submissions, int commands, long durationNanos);
+
+    void batchFailed(int submissions, int commands, Throwable cause);
+
+    EngineListener NONE = new EngineListener() {
+        @Override
+        public void batchCommitted(int submissions, int commands, long durationNanos) {}
+
+        @Override
+        public void batchFailed(int submissions, int commands, Throwable cause) {}
+    };
+}

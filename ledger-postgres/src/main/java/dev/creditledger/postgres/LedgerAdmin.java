@@ -1,0 +1,227 @@
+package dev.creditledger.postgres;
+
+import dev.creditledger.core.Asset;
+import dev.creditledger.core.IdGenerator;
+import dev.creditledger.core.Limits;
+import dev.creditledger.core.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Administration outside the posting engine: ledgers, their assets and their API keys. Keys are
+ * 256-bit random secrets shown once; only their SHA-256 and a short prefix are stored.
+ */
+public final class LedgerAdmin {
+
+    /** A key as returned at creation: the only time the secret is available. */
+    public record CreatedKey(ApiKey key, String secret) {}
+
+    private static final String KEY_PREFIX = "clk_";
+    private static final int KEY_PREFIX_SHOWN_CHARS = 12;
+    private static final String LEDGER_NAME = "[a-z0-9][a-z0-9_-]{0," + (Limits.LEDGER_NAME_LENGTH_MAX - 1) + "}";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final IdGenerator ids;
+    private final SecureRandom random = new SecureRandom();
+
+    public LedgerAdmin(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.ids = new IdGenerator(clock);
+    }
+
+    /** Creates a ledger with the default assets (USD, EUR, GBP, JPY, CREDITS, POINTS). */
+    public Ledger createLedger(String name) {
+        if (name == null || !name.matches(LEDGER_NAME)) {
+            throw new LedgerRejection(Reason.LEDGER_NAME_INVALID, "ledger name '" + name + "' must be 1 to "
+                    + Limits.LEDGER_NAME_LENGTH_MAX + " lower-case letters, digits, '-' or '_'");
+        }
+        var id = ids.next();
+        var now = now();
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (var ps = connection.prepareStatement(
+                    "INSERT INTO ledgers (id, name, last_seq, last_at, created_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                ps.setObject(1, id);
+                ps.setString(2, name);
+                Sql.setInstant(ps, 3, now);
+                Sql.setInstant(ps, 4, now);
+                if (ps.executeUpdate() == 0) {
+                    connection.rollback();
+                    throw new LedgerRejection(Reason.LEDGER_NAME_TAKEN, "a ledger named '" + name + "' exists");
+                }
+            }
+            for (var asset : Asset.DEFAULTS) {
+                insertAsset(connection, id, asset, now);
+            }
+            connection.commit();
+            return new Ledger(id, name, 0, now);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not create ledger", e);
+        }
+    }
+
+    public Optional<Ledger> ledger(UUID id) {
+        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers WHERE id = ?", id).stream().findFirst();
+    }
+
+    public Optional<Ledger> ledgerByName(String name) {
+        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers WHERE name = ?", name).stream().findFirst();
+    }
+
+    public List<Ledger> ledgers() {
+        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers ORDER BY name", null);
+    }
+
+    private List<Ledger> queryLedgers(String sql, Object parameter) {
+        try (var connection = dataSource.getConnection(); var ps = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                ps.setObject(1, parameter);
+            }
+            List<Ledger> ledgers = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ledgers.add(new Ledger(Sql.uuid(rs, "id"), rs.getString("name"), rs.getLong("last_seq"), Sql.instant(rs, "created_at")));
+                }
+            }
+            return ledgers;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not read ledgers", e);
+        }
+    }
+
+    /** Defines a custom asset (for example CREDITS/0 under another name, or a token with 6 decimals). */
+    public Asset defineAsset(UUID ledgerId, Asset asset) {
+        try (var connection = dataSource.getConnection()) {
+            if (!insertAsset(connection, ledgerId, asset, now())) {
+                throw new LedgerRejection(Reason.ASSET_ALREADY_EXISTS, "asset " + asset.code() + " is already defined");
+            }
+            return asset;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not define asset", e);
+        }
+    }
+
+    public List<Asset> assets(UUID ledgerId) {
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("SELECT code, exponent FROM assets WHERE ledger_id = ? ORDER BY code")) {
+            ps.setObject(1, ledgerId);
+            List<Asset> assets = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assets.add(new Asset(rs.getString("code"), rs.getInt("exponent")));
+                }
+            }
+            return assets;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not read assets", e);
+        }
+    }
+
+    private static boolean insertAsset(Connection connection, UUID ledgerId, Asset asset, Instant now) throws SQLException {
+        try (var ps = connection.prepareStatement("INSERT INTO assets (ledger_id, code, exponent, created_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (ledger_id, code) DO NOTHING")) {
+            ps.setObject(1, ledgerId);
+            ps.setString(2, asset.code());
+            ps.setInt(3, asset.exponent());
+            Sql.setInstant(ps, 4, now);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public CreatedKey createKey(UUID ledgerId, ApiKeyRole role, String name) {
+        var bytes = new byte[32];
+        random.nextBytes(bytes);
+        var secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var key = new ApiKey(ids.next(), ledgerId, name, role, secret.substring(0, KEY_PREFIX_SHOWN_CHARS), now(), null);
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("INSERT INTO api_keys (ledger_id, id, name, role, key_hash, key_prefix, created_at) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, key.id());
+            ps.setString(3, name);
+            ps.setString(4, role.name().toLowerCase());
+            ps.setBytes(5, sha256(secret));
+            ps.setString(6, key.prefix());
+            Sql.setInstant(ps, 7, key.createdAt());
+            ps.executeUpdate();
+            return new CreatedKey(key, secret);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not create key", e);
+        }
+    }
+
+    public List<ApiKey> keys(UUID ledgerId) {
+        return queryKeys("WHERE ledger_id = ? ORDER BY created_at, id", ledgerId);
+    }
+
+    /** Revokes a key of the ledger; false when the ledger has no such key. Revoking twice is harmless. */
+    public boolean revokeKey(UUID ledgerId, UUID keyId) {
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE ledger_id = ? AND id = ?")) {
+            Sql.setInstant(ps, 1, now());
+            ps.setObject(2, ledgerId);
+            ps.setObject(3, keyId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not revoke key", e);
+        }
+    }
+
+    /** The live (not revoked) key matching a presented secret. */
+    public Optional<ApiKey> authenticate(String secret) {
+        if (secret == null || !secret.startsWith(KEY_PREFIX) || secret.length() > 128) {
+            return Optional.empty();
+        }
+        return queryKeys("WHERE key_hash = ? AND revoked_at IS NULL", sha256(secret)).stream().findFirst();
+    }
+
+    private List<ApiKey> queryKeys(String where, Object parameter) {
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("SELECT id, ledger_id, name, role, key_prefix, created_at, revoked_at FROM api_keys " + where)) {
+            ps.setObject(1, parameter);
+            List<ApiKey> keys = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(apiKey(rs));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not read keys", e);
+        }
+    }
+
+    private static ApiKey apiKey(ResultSet rs) throws SQLException {
+        return new ApiKey(Sql.uuid(rs, "id"), Sql.uuid(rs, "ledger_id"), rs.getString("name"),
+                ApiKeyRole.valueOf(rs.getString("role").toUpperCase()), rs.getString("key_prefix"),
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at"));
+    }
+
+    static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

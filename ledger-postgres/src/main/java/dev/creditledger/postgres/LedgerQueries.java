@@ -1,0 +1,212 @@
+package dev.creditledger.postgres;
+
+import dev.creditledger.core.AccountState;
+import dev.creditledger.core.Balance;
+import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.Side;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Read queries of the API, each scoped to one ledger. Statements and point-in-time balances are index
+ * look-ups on the postings' stored balances, not scans. Cursors are opaque strings to clients: the
+ * last account id of a page, or the last account version of a statement page.
+ */
+public final class LedgerQueries {
+
+    private final DataSource dataSource;
+
+    public LedgerQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (var connection = dataSource.getConnection()) {
+            connection.setReadOnly(true);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<AccountState> account(UUID ledgerId, UUID accountId) {
+        return read(connection -> {
+            try (var ps = connection.prepareStatement("SELECT " + Rows.ACCOUNT_STATE_COLUMNS + " FROM " + Rows.ACCOUNT_STATE_FROM
+                    + " WHERE a.ledger_id = ? AND a.id = ?")) {
+                ps.setObject(1, ledgerId);
+                ps.setObject(2, accountId);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.accountState(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Accounts in id order (creation order, since ids are UUIDv7), after the cursor. */
+    public Page<AccountState> accounts(UUID ledgerId, AccountFilter filter, UUID after, int limit) {
+        return read(connection -> {
+            var sql = new StringBuilder("SELECT " + Rows.ACCOUNT_STATE_COLUMNS + " FROM " + Rows.ACCOUNT_STATE_FROM
+                    + " WHERE a.ledger_id = ?");
+            List<Object> parameters = new ArrayList<>(List.of(ledgerId));
+            if (filter.asset() != null) {
+                sql.append(" AND a.asset = ?");
+                parameters.add(filter.asset());
+            }
+            if (filter.code() != null) {
+                sql.append(" AND a.code = ?");
+                parameters.add(filter.code());
+            }
+            if (after != null) {
+                sql.append(" AND a.id > ?");
+                parameters.add(after);
+            }
+            if (!filter.metadata().isEmpty()) {
+                sql.append(" AND a.metadata @> ").append(Sql.METADATA_PARAM);
+            }
+            sql.append(" ORDER BY a.id LIMIT ?");
+            try (var ps = connection.prepareStatement(sql.toString())) {
+                int index = 1;
+                for (var parameter : parameters) {
+                    ps.setObject(index++, parameter);
+                }
+                if (!filter.metadata().isEmpty()) {
+                    index = Sql.setMetadata(ps, index, filter.metadata());
+                }
+                ps.setInt(index, limit + 1);
+                List<AccountState> accounts = new ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        accounts.add(Rows.accountState(rs));
+                    }
+                }
+                return page(accounts, limit, a -> a.account().id().toString());
+            }
+        });
+    }
+
+    /** The balances right after the last posting at or before {@code asOf} (zero before the first). */
+    public Optional<Balance> balanceAsOf(UUID ledgerId, UUID accountId, Instant asOf) {
+        return read(connection -> {
+            try (var ps = connection.prepareStatement("SELECT debits_posted_after, credits_posted_after, debits_pending_after, "
+                    + "credits_pending_after FROM postings WHERE ledger_id = ? AND account_id = ? AND created_at <= ? "
+                    + "ORDER BY created_at DESC, account_version DESC LIMIT 1")) {
+                ps.setObject(1, ledgerId);
+                ps.setObject(2, accountId);
+                Sql.setInstant(ps, 3, asOf);
+                try (var rs = ps.executeQuery()) {
+                    return Optional.of(rs.next()
+                            ? new Balance(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))
+                            : Balance.ZERO);
+                }
+            }
+        });
+    }
+
+    /** Postings of the account in order, from (inclusive) and to (exclusive) optional, after the cursor version. */
+    public Page<StatementLine> statement(UUID ledgerId, UUID accountId, Instant from, Instant to, long afterVersion, int limit) {
+        return read(connection -> {
+            var sql = new StringBuilder("SELECT p.account_version, p.entry_id, p.entry_seq, e.kind, p.side, p.posted_amount, "
+                    + "p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after, "
+                    + "p.credits_pending_after, p.created_at FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id "
+                    + "AND e.id = p.entry_id WHERE p.ledger_id = ? AND p.account_id = ? AND p.account_version > ?");
+            if (from != null) sql.append(" AND p.created_at >= ?");
+            if (to != null) sql.append(" AND p.created_at < ?");
+            sql.append(" ORDER BY p.account_version LIMIT ?");
+            try (var ps = connection.prepareStatement(sql.toString())) {
+                int index = 1;
+                ps.setObject(index++, ledgerId);
+                ps.setObject(index++, accountId);
+                ps.setLong(index++, afterVersion);
+                if (from != null) Sql.setInstant(ps, index++, from);
+                if (to != null) Sql.setInstant(ps, index++, to);
+                ps.setInt(index, limit + 1);
+                List<StatementLine> lines = new ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lines.add(new StatementLine(rs.getLong("account_version"), Sql.uuid(rs, "entry_id"), rs.getLong("entry_seq"),
+                                EntryKind.valueOf(rs.getString("kind")), Side.valueOf(rs.getString("side")),
+                                rs.getLong("posted_amount"), rs.getLong("pending_delta"),
+                                new Balance(rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"),
+                                        rs.getLong("debits_pending_after"), rs.getLong("credits_pending_after")),
+                                Sql.instant(rs, "created_at")));
+                    }
+                }
+                return page(lines, limit, l -> Long.toString(l.accountVersion()));
+            }
+        });
+    }
+
+    /** A journal entry of any kind, with the transfer state when it is a transfer or hold. */
+    public Optional<TransferView> entry(UUID ledgerId, UUID entryId) {
+        return read(connection -> views(connection, ledgerId, List.of(entryId)).stream().findFirst());
+    }
+
+    /** Entries that touched the account, in the order they touched it, after the cursor version. */
+    public Page<TransferView> entriesOfAccount(UUID ledgerId, UUID accountId, long afterVersion, int limit) {
+        var lines = statement(ledgerId, accountId, null, null, afterVersion, limit);
+        var ids = lines.items().stream().map(StatementLine::entryId).distinct().toList();
+        return new Page<>(read(connection -> views(connection, ledgerId, ids)), lines.nextCursor());
+    }
+
+    private static List<TransferView> views(Connection connection, UUID ledgerId, List<UUID> ids) throws SQLException {
+        var entries = Rows.entries(connection, ledgerId, ids);
+        var states = new java.util.HashMap<UUID, dev.creditledger.core.TransferState>();
+        try (var ps = connection.prepareStatement("SELECT " + Rows.TRANSFER_STATE_COLUMNS
+                + " FROM transfer_states WHERE ledger_id = ? AND transfer_id = ANY(?)")) {
+            ps.setObject(1, ledgerId);
+            ps.setArray(2, Sql.uuidArray(connection, ids));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    var state = Rows.transferState(rs);
+                    states.put(state.transferId(), state);
+                }
+            }
+        }
+        List<TransferView> views = new ArrayList<>();
+        for (var id : ids) {
+            var entry = entries.get(id);
+            if (entry != null) {
+                views.add(new TransferView(entry, states.get(id)));
+            }
+        }
+        return views;
+    }
+
+    /** Pending holds past their expiry, oldest first, across ledgers (used by the expiry worker only). */
+    public List<ExpiredHold> expiredHolds(Instant now, int limit) {
+        return read(connection -> {
+            try (var ps = connection.prepareStatement("SELECT ledger_id, transfer_id FROM transfer_states "
+                    + "WHERE status = 'PENDING' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+                Sql.setInstant(ps, 1, now);
+                ps.setInt(2, limit);
+                List<ExpiredHold> holds = new ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        holds.add(new ExpiredHold(Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "transfer_id")));
+                    }
+                }
+                return holds;
+            }
+        });
+    }
+
+    private static <T> Page<T> page(List<T> fetched, int limit, java.util.function.Function<T, String> cursorOf) {
+        if (fetched.size() <= limit) {
+            return new Page<>(fetched, null);
+        }
+        var items = fetched.subList(0, limit);
+        return new Page<>(List.copyOf(items), cursorOf.apply(items.getLast()));
+    }
+
+}

@@ -1,0 +1,231 @@
+package dev.creditledger.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Recomputes everything materialised from the journal and reports each difference:
+ * <ul>
+ *   <li>every balance row equals the sums of its account's postings, its version their count, and its
+ *       last posting's stored balance;</li>
+ *   <li>every entry balances per asset (posted and pending);</li>
+ *   <li>the trial balance per asset is zero: total debits equal total credits, posted and pending;</li>
+ *   <li>every transfer state agrees with the entries that resolved or reversed it;</li>
+ *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once.</li>
+ * </ul>
+ * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
+ * writes continue.
+ */
+public final class LedgerVerifier {
+
+    private final DataSource dataSource;
+
+    public LedgerVerifier(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public VerificationReport verifyAll() {
+        List<UUID> ledgers = new ArrayList<>();
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("SELECT id FROM ledgers ORDER BY id");
+             var rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ledgers.add(Sql.uuid(rs, "id"));
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not list ledgers", e);
+        }
+        return verify(ledgers);
+    }
+
+    public VerificationReport verify(List<UUID> ledgerIds) {
+        long accounts = 0;
+        long entries = 0;
+        List<String> differences = new ArrayList<>();
+        for (var ledgerId : ledgerIds) {
+            try (var connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                connection.setReadOnly(true);
+                accounts += count(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId);
+                entries += count(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId);
+                checkBalances(connection, ledgerId, differences);
+                checkEntriesBalance(connection, ledgerId, differences);
+                checkTrialBalance(connection, ledgerId, differences);
+                checkTransferStates(connection, ledgerId, differences);
+                checkSequence(connection, ledgerId, differences);
+                connection.commit();
+            } catch (SQLException e) {
+                throw new StorageUnavailableException("verification of ledger " + ledgerId + " failed: " + e.getMessage(), e);
+            }
+        }
+        return new VerificationReport(ledgerIds.size(), accounts, entries, differences);
+    }
+
+    private static void checkBalances(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH sums AS (
+                    SELECT account_id,
+                           coalesce(sum(posted_amount) FILTER (WHERE side = 'DEBIT'), 0)  AS debits_posted,
+                           coalesce(sum(posted_amount) FILTER (WHERE side = 'CREDIT'), 0) AS credits_posted,
+                           coalesce(sum(pending_delta) FILTER (WHERE side = 'DEBIT'), 0)  AS debits_pending,
+                           coalesce(sum(pending_delta) FILTER (WHERE side = 'CREDIT'), 0) AS credits_pending,
+                           count(*) AS postings, max(account_version) AS last_version
+                    FROM postings WHERE ledger_id = ? GROUP BY account_id
+                ), last AS (
+                    SELECT DISTINCT ON (account_id) account_id, debits_posted_after, credits_posted_after,
+                           debits_pending_after, credits_pending_after
+                    FROM postings WHERE ledger_id = ? ORDER BY account_id, account_version DESC
+                )
+                SELECT b.account_id, b.debits_posted, b.credits_posted, b.debits_pending, b.credits_pending, b.version,
+                       coalesce(s.debits_posted, 0) AS j_debits_posted, coalesce(s.credits_posted, 0) AS j_credits_posted,
+                       coalesce(s.debits_pending, 0) AS j_debits_pending, coalesce(s.credits_pending, 0) AS j_credits_pending,
+                       coalesce(s.postings, 0) AS j_postings, coalesce(s.last_version, 0) AS j_last_version,
+                       l.debits_posted_after, l.credits_posted_after, l.debits_pending_after, l.credits_pending_after
+                FROM balances b LEFT JOIN sums s ON s.account_id = b.account_id LEFT JOIN last l ON l.account_id = b.account_id
+                WHERE b.ledger_id = ? AND (
+                    b.debits_posted <> coalesce(s.debits_posted, 0) OR b.credits_posted <> coalesce(s.credits_posted, 0)
+                    OR b.debits_pending <> coalesce(s.debits_pending, 0) OR b.credits_pending <> coalesce(s.credits_pending, 0)
+                    OR b.version <> coalesce(s.postings, 0) OR b.version <> coalesce(s.last_version, 0)
+                    OR (l.account_id IS NOT NULL AND (b.debits_posted, b.credits_posted, b.debits_pending, b.credits_pending)
+                        <> (l.debits_posted_after, l.credits_posted_after, l.debits_pending_after, l.credits_pending_after)))
+                ORDER BY b.account_id
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, ledgerId);
+            ps.setObject(3, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format(
+                            "ledger %s account %s: balance row debits/credits posted %d/%d pending %d/%d version %d, "
+                                    + "journal says %d/%d pending %d/%d with %d postings (last version %d)",
+                            ledgerId, rs.getObject("account_id"), rs.getLong("debits_posted"), rs.getLong("credits_posted"),
+                            rs.getLong("debits_pending"), rs.getLong("credits_pending"), rs.getLong("version"),
+                            rs.getLong("j_debits_posted"), rs.getLong("j_credits_posted"), rs.getLong("j_debits_pending"),
+                            rs.getLong("j_credits_pending"), rs.getLong("j_postings"), rs.getLong("j_last_version")));
+                }
+            }
+        }
+    }
+
+    private static void checkEntriesBalance(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                SELECT entry_id, asset,
+                       sum(CASE side WHEN 'DEBIT' THEN posted_amount ELSE -posted_amount END) AS posted_difference,
+                       sum(CASE side WHEN 'DEBIT' THEN pending_delta ELSE -pending_delta END) AS pending_difference
+                FROM postings WHERE ledger_id = ? GROUP BY entry_id, asset
+                HAVING sum(CASE side WHEN 'DEBIT' THEN posted_amount ELSE -posted_amount END) <> 0
+                    OR sum(CASE side WHEN 'DEBIT' THEN pending_delta ELSE -pending_delta END) <> 0
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s entry %s does not balance in %s: debits minus credits %d posted, %d pending",
+                            ledgerId, rs.getObject("entry_id"), rs.getString("asset"), rs.getLong("posted_difference"),
+                            rs.getLong("pending_difference")));
+                }
+            }
+        }
+    }
+
+    private static void checkTrialBalance(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                SELECT a.asset, sum(b.debits_posted) - sum(b.credits_posted) AS posted_difference,
+                       sum(b.debits_pending) - sum(b.credits_pending) AS pending_difference
+                FROM balances b JOIN accounts a ON a.ledger_id = b.ledger_id AND a.id = b.account_id
+                WHERE b.ledger_id = ? GROUP BY a.asset
+                HAVING sum(b.debits_posted) <> sum(b.credits_posted) OR sum(b.debits_pending) <> sum(b.credits_pending)
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s trial balance of %s is not zero: debits minus credits %d posted, %d pending",
+                            ledgerId, rs.getString("asset"), rs.getLong("posted_difference"), rs.getLong("pending_difference")));
+                }
+            }
+        }
+    }
+
+    private static void checkTransferStates(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH resolution AS (
+                    SELECT reference_id, kind, amount FROM entries
+                    WHERE ledger_id = ? AND kind IN ('CAPTURE', 'VOID', 'EXPIRY')
+                ), reversed AS (
+                    SELECT reference_id, sum(amount) AS amount FROM entries
+                    WHERE ledger_id = ? AND kind = 'REVERSAL' GROUP BY reference_id
+                ), expected AS (
+                    SELECT e.id, e.amount,
+                           CASE WHEN e.kind = 'TRANSFER' THEN 'POSTED'
+                                WHEN r.kind = 'CAPTURE' THEN 'POSTED'
+                                WHEN r.kind = 'VOID' THEN 'VOIDED'
+                                WHEN r.kind = 'EXPIRY' THEN 'EXPIRED'
+                                ELSE 'PENDING' END AS status,
+                           CASE WHEN e.kind = 'TRANSFER' THEN e.amount WHEN r.kind = 'CAPTURE' THEN r.amount ELSE 0 END AS posted,
+                           coalesce(v.amount, 0) AS reversed
+                    FROM entries e LEFT JOIN resolution r ON r.reference_id = e.id LEFT JOIN reversed v ON v.reference_id = e.id
+                    WHERE e.ledger_id = ? AND e.kind IN ('TRANSFER', 'HOLD')
+                )
+                SELECT x.id, x.status, x.posted, x.reversed, t.status AS t_status, t.posted_amount, t.reversed_amount
+                FROM expected x LEFT JOIN transfer_states t ON t.ledger_id = ? AND t.transfer_id = x.id
+                WHERE t.transfer_id IS NULL OR t.status <> x.status OR t.posted_amount <> x.posted OR t.reversed_amount <> x.reversed
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s transfer %s: state says %s posted %d reversed %d, journal says %s posted %d reversed %d",
+                            ledgerId, rs.getObject("id"), rs.getString("t_status"), rs.getLong("posted_amount"),
+                            rs.getLong("reversed_amount"), rs.getString("status"), rs.getLong("posted"), rs.getLong("reversed")));
+                }
+            }
+        }
+    }
+
+    private static void checkSequence(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH used AS (
+                    SELECT seq FROM accounts WHERE ledger_id = ?
+                    UNION ALL SELECT seq FROM entries WHERE ledger_id = ?
+                    UNION ALL SELECT seq FROM account_closures WHERE ledger_id = ?
+                )
+                SELECT l.last_seq, (SELECT count(*) FROM used) AS used, (SELECT count(DISTINCT seq) FROM used) AS distinct_used,
+                       (SELECT coalesce(min(seq), 1) FROM used) AS first_seq, (SELECT coalesce(max(seq), 0) FROM used) AS max_seq
+                FROM ledgers l WHERE l.id = ?
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long last = rs.getLong("last_seq");
+                    if (rs.getLong("used") != last || rs.getLong("distinct_used") != last || rs.getLong("max_seq") != last
+                            || rs.getLong("first_seq") != 1) {
+                        differences.add(String.format("ledger %s sequence: last_seq %d but %d numbers used (%d distinct, max %d)",
+                                ledgerId, last, rs.getLong("used"), rs.getLong("distinct_used"), rs.getLong("max_seq")));
+                    }
+                }
+            }
+        }
+    }
+
+    private static long count(Connection connection, String sql, UUID ledgerId) throws SQLException {
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.creditledger.postgres;
+
+import dev.creditledger.core.Account;
+import dev.creditledger.core.BatchOutcome;
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.PostingStateMachine;
+import dev.creditledger.core.Submission;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch-first posting engine. Callers submit to a bounded queue and get a future; batcher threads
+ * take whatever is queued (up to batchCommandsMax commands, with no artificial delay) and run ONE
+ * transaction per batch: lock and load the touched rows per ledger in ascending order, apply the
+ * commands with the pure {@link PostingStateMachine}, write the rows with batched statements, commit
+ * once, then complete every caller's future. A hot account costs one row lock per batch, not one per
+ * transfer.
+ *
+ * What can go wrong: a full queue refuses the submission ({@link QueueFullException}); a failed
+ * transaction fails every future of the batch ({@link StorageUnavailableException}) and nothing of it
+ * is committed. Correctness never depends on this process's memory: row locks and unique constraints
+ * keep several engines (in several processes) against one database consistent.
+ */
+public final class PostgresPostingEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresPostingEngine.class);
+    private static final long IDLE_POLL_MS = 100;
+
+    private record Pending(Submission submission, CompletableFuture<List<PostedResult>> future) {}
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final EngineSettings settings;
+    private final EngineListener listener;
+    private final BlockingQueue<Pending> queue;
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final List<Thread> batchers = new ArrayList<>();
+    private volatile boolean accepting = true;
+    private volatile boolean running = true;
+
+    public PostgresPostingEngine(DataSource dataSource, Clock clock, EngineSettings settings, EngineListener listener) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.settings = settings;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(settings.queueSubmissionsMax());
+        for (int i = 0; i < settings.batchers(); i++) {
+            var thread = Thread.ofPlatform().name("ledger-batcher-" + i).daemon(false).unstarted(this::runBatcher);
+            batchers.add(thread);
+            thread.start();
+        }
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /** Submissions waiting for a batcher. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /**
+     * Queues a submission. The future completes after the batch that holds it committed (or failed).
+     *
+     * @throws QueueFullException       when queueSubmissionsMax submissions are waiting, or the engine is stopping
+     * @throws IllegalArgumentException when the submission has more than batchCommandsMax requests
+     */
+    public CompletableFuture<List<PostedResult>> submit(Submission submission) {
+        if (submission.requests().size() > settings.batchCommandsMax()) {
+            throw new IllegalArgumentException("a submission holds at most batchCommandsMax "
+                    + settings.batchCommandsMax() + " requests");
+        }
+        if (!accepting) {
+            throw new QueueFullException("the posting engine is stopping");
+        }
+        var pending = new Pending(submission, new CompletableFuture<>());
+        if (!queue.offer(pending)) {
+            throw new QueueFullException("the posting queue holds queueSubmissionsMax " + settings.queueSubmissionsMax()
+                    + " submissions");
+        }
+        return pending.future();
+    }
+
+    private void runBatcher() {
+        while (running || !queue.isEmpty()) {
+            List<Pending> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (!batch.isEmpty()) {
+                runBatch(batch);
+            }
+        }
+    }
+
+    /** Waits briefly for the first submission, then takes whatever else is queued, up to batchCommandsMax. */
+    private List<Pending> nextBatch() throws InterruptedException {
+        drainLock.lockInterruptibly();
+        try {
+            var first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return List.of();
+            }
+            List<Pending> batch = new ArrayList<>();
+            batch.add(first);
+            int commands = first.submission().requests().size();
+            Pending next;
+            while ((next = queue.peek()) != null && commands + next.submission().requests().size() <= settings.batchCommandsMax()) {
+                batch.add(queue.poll());
+                commands += next.submission().requests().size();
+            }
+            return batch;
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    private void runBatch(List<Pending> batch) {
+        long started = System.nanoTime();
+        int commands = batch.stream().mapToInt(p -> p.submission().requests().size()).sum();
+        Map<Pending, List<PostedResult>> answers;
+        try {
+            answers = commit(batch);
+        } catch (SQLException | RuntimeException e) {
+            listener.batchFailed(batch.size(), commands, e);
+            log.warn("batch of {} submissions failed; none of it was committed: {}", batch.size(), e.toString());
+            var failure = e instanceof SQLException
+                    ? new StorageUnavailableException("the database did not accept the batch: " + e.getMessage(), e) : e;
+            batch.forEach(p -> p.future().completeExceptionally(failure));
+            return;
+        }
+        listener.batchCommitted(batch.size(), commands, System.nanoTime() - started);
+        answers.forEach((pending, results) -> pending.future().complete(results));
+    }
+
+    /** One transaction for the whole batch, one ledger at a time in ascending ledger id. */
+    private Map<Pending, List<PostedResult>> commit(List<Pending> batch) throws SQLException {
+        Map<UUID, List<Pending>> byLedger = new TreeMap<>();
+        for (var pending : batch) {
+            byLedger.computeIfAbsent(pending.submission().ledgerId(), id -> new ArrayList<>()).add(pending);
+        }
+        Map<Pending, List<PostedResult>> answers = new HashMap<>();
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (var group : byLedger.entrySet()) {
+                    answers.putAll(applyLedger(connection, group.getKey(), group.getValue()));
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+        return answers;
+    }
+
+    private Map<Pending, List<PostedResult>> applyLedger(Connection connection, UUID ledgerId, List<Pending> group)
+            throws SQLException {
+        var submissions = group.stream().map(Pending::submission).toList();
+        var loaded = StateLoader.load(connection, ledgerId, submissions);
+        // Batch times never go backwards within a ledger, even across instances with skewed clocks;
+        // microseconds are what PostgreSQL stores, so replays read back exactly what was answered.
+        var now = max(clock.instant(), loaded.lastAt()).truncatedTo(ChronoUnit.MICROS);
+        var outcome = PostingStateMachine.apply(submissions, loaded.state(), now);
+        BatchWriter.write(connection, ledgerId, submissions, outcome, now);
+        return answers(connection, ledgerId, group, outcome);
+    }
+
+    /** Pairs every result with the account or entry it names: fresh ones from the outcome, replays from the journal. */
+    private static Map<Pending, List<PostedResult>> answers(Connection connection, UUID ledgerId, List<Pending> group,
+                                                             BatchOutcome outcome) throws SQLException {
+        Map<UUID, Account> accounts = new HashMap<>();
+        outcome.createdAccounts().forEach(a -> accounts.put(a.id(), a));
+        outcome.changedAccounts().forEach(s -> accounts.putIfAbsent(s.account().id(), s.account()));
+        Map<UUID, Entry> entries = new HashMap<>();
+        outcome.entries().forEach(e -> entries.put(e.id(), e));
+
+        List<UUID> replayedAccounts = new ArrayList<>();
+        List<UUID> replayedEntries = new ArrayList<>();
+        for (int s = 0; s < group.size(); s++) {
+            var requests = group.get(s).submission().requests();
+            for (int r = 0; r < requests.size(); r++) {
+                if (outcome.results().get(s).get(r) instanceof CommandResult.Accepted a) {
+                    if (isAccountCommand(requests.get(r).command())) {
+                        if (!accounts.containsKey(a.subjectId())) replayedAccounts.add(a.subjectId());
+                    } else if (!entries.containsKey(a.subjectId())) {
+                        replayedEntries.add(a.subjectId());
+                    }
+                }
+            }
+        }
+        if (!replayedAccounts.isEmpty()) {
+            accounts.putAll(Rows.accounts(connection, ledgerId, replayedAccounts));
+        }
+        if (!replayedEntries.isEmpty()) {
+            entries.putAll(Rows.entries(connection, ledgerId, replayedEntries));
+        }
+
+        Map<Pending, List<PostedResult>> answers = new LinkedHashMap<>();
+        for (int s = 0; s < group.size(); s++) {
+            var requests = group.get(s).submission().requests();
+            List<PostedResult> results = new ArrayList<>(requests.size());
+            for (int r = 0; r < requests.size(); r++) {
+                var result = outcome.results().get(s).get(r);
+                if (result instanceof CommandResult.Accepted a) {
+                    boolean accountCommand = isAccountCommand(requests.get(r).command());
+                    results.add(new PostedResult(result, accountCommand ? accounts.get(a.subjectId()) : null,
+                            accountCommand ? null : entries.get(a.subjectId())));
+                } else {
+                    results.add(new PostedResult(result, null, null));
+                }
+            }
+            answers.put(group.get(s), results);
+        }
+        return answers;
+    }
+
+    private static boolean isAccountCommand(Command command) {
+        return command instanceof Command.CreateAccount || command instanceof Command.CloseAccount;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; PostgreSQL rolls back the transaction when the session ends.
+        }
+    }
+
+    /** Stops accepting, lets the batchers finish what is queued, and waits for them. */
+    @Override
+    public void close() {
+        accepting = false;
+        running = false;
+        for (var thread : batchers) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
