@@ -102,7 +102,8 @@ public final class PostingStateMachine {
             if (replay == null) {
                 remember(request, result);
             }
-            if (result instanceof CommandResult.Rejected && !result.replayed()) {
+            // A replayed rejection fails the group too: all-or-nothing means every item takes effect.
+            if (result instanceof CommandResult.Rejected) {
                 failedIndex = i;
             }
             results.add(result);
@@ -151,7 +152,8 @@ public final class PostingStateMachine {
     }
 
     private void remember(Request request, CommandResult result) {
-        if (request.idempotency() == null) {
+        // Keys belong to a ledger; a request for an unknown ledger has nowhere to store its key.
+        if (request.idempotency() == null || !state.hasLedger(request.ledgerId())) {
             return;
         }
         var record = new IdempotencyRecord(request.ledgerId(), request.idempotency().key(),

@@ -166,6 +166,8 @@ public final class PostgresPostingEngine implements AutoCloseable {
         Map<Pending, List<PostedResult>> answers = new HashMap<>();
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            // Row locks give the isolation the engine needs; stricter levels would only add retries.
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
                 for (var group : byLedger.entrySet()) {
                     answers.putAll(applyLedger(connection, group.getKey(), group.getValue()));

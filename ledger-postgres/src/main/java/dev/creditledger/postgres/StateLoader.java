@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * Loads, and locks, what the submissions of one ledger can touch, in a fixed order that every
- * instance follows: the ledger row first, then transfer states, then balance rows, each in ascending
+ * instance follows: the ledger row first (FOR NO KEY UPDATE: batches of one ledger serialise, while
+ * inserts that only reference the ledger, such as new API keys, do not wait), then transfer states, then balance rows, each in ascending
  * id order. Because every batch takes its locks in the same order, two batchers (in this process or
  * another) never deadlock. Every statement names exactly one ledger.
  */
@@ -76,7 +77,7 @@ final class StateLoader {
     }
 
     private static Instant lockLedger(Connection connection, UUID ledgerId, LedgerState state) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR UPDATE")) {
+        try (var ps = connection.prepareStatement("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE")) {
             ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
                 if (!rs.next()) {

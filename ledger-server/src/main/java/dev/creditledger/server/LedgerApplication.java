@@ -1,0 +1,144 @@
+package dev.creditledger.server;
+
+import dev.creditledger.core.IdGenerator;
+import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.postgres.LedgerQueries;
+import dev.creditledger.postgres.LedgerVerifier;
+import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.server.api.CommandGateway;
+import dev.creditledger.server.api.RequestHasher;
+import dev.creditledger.server.auth.AuthInterceptor;
+import dev.creditledger.server.worker.HoldExpiryWorker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Spring Boot application: wires the posting engine, queries, admin and verifier from
+ * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker. Migrations run before the
+ * engine starts. How the database is reached (embedded for {@code ledger dev}, external for
+ * {@code ledger serve}) is decided by {@link LedgerMain} through ordinary Spring properties.
+ */
+@SpringBootApplication
+@EnableConfigurationProperties(LedgerProperties.class)
+@EnableScheduling
+@OpenAPIDefinition(info = @Info(title = "Credit Ledger API", version = "v1",
+        description = "A double-entry ledger for credits, wallets, escrow and loyalty points. Amounts are integers in the "
+                + "asset's minor unit. Every write accepts an Idempotency-Key."),
+        security = @SecurityRequirement(name = "apiKey"))
+@SecurityScheme(name = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key of a ledger, or the operator key for /v1/admin")
+public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer {
+
+    private final LedgerProperties properties;
+    private final LedgerAdmin admin;
+    private final HoldExpiryWorker expiryWorker;
+
+    public LedgerApplication(LedgerProperties properties, LedgerAdmin admin, HoldExpiryWorker expiryWorker) {
+        this.properties = properties;
+        this.admin = admin;
+        this.expiryWorker = expiryWorker;
+    }
+
+    @Bean
+    static Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    static IdGenerator idGenerator(Clock clock) {
+        return new IdGenerator(clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    static PostgresPostingEngine postingEngine(DataSource dataSource, Clock clock, LedgerProperties properties, MeterRegistry registry) {
+        LedgerDatabase.migrate(dataSource);
+        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), new EngineMetrics(registry));
+        Gauge.builder("ledger.queue.depth", engine, PostgresPostingEngine::queueDepth)
+                .description("Submissions waiting for a batcher").register(registry);
+        return engine;
+    }
+
+    @Bean
+    static LedgerAdmin ledgerAdmin(DataSource dataSource, Clock clock, PostgresPostingEngine migratedFirst) {
+        return new LedgerAdmin(dataSource, clock);
+    }
+
+    @Bean
+    static LedgerQueries ledgerQueries(DataSource dataSource) {
+        return new LedgerQueries(dataSource);
+    }
+
+    @Bean
+    static LedgerVerifier ledgerVerifier(DataSource dataSource) {
+        return new LedgerVerifier(dataSource);
+    }
+
+    @Bean
+    static RequestHasher requestHasher(JsonMapper mapper) {
+        return new RequestHasher(mapper);
+    }
+
+    @Bean
+    static CommandGateway commandGateway(PostgresPostingEngine engine, RequestHasher hasher, LedgerProperties properties) {
+        return new CommandGateway(engine, hasher, Duration.ofMillis(properties.writeTimeoutMs()));
+    }
+
+    @Bean
+    static HoldExpiryWorker holdExpiryWorker(LedgerQueries queries, PostgresPostingEngine engine, IdGenerator ids, Clock clock,
+                                             LedgerProperties properties) {
+        return new HoldExpiryWorker(queries, engine, ids, clock, properties.expiry().batchSizeMax());
+    }
+
+    /** Strict JSON: money must never be moved by a typo, a fraction, a quoted number or a duplicated key. */
+    @Bean
+    static JsonMapperBuilderCustomizer strictJson() {
+        return builder -> builder
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    @Bean
+    static FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter() {
+        var registration = new FilterRegistrationBean<>(new BodySizeLimitFilter());
+        registration.addUrlPatterns("/v1/*");
+        return registration;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new AuthInterceptor(admin, properties.adminKey())).addPathPatterns("/v1/**");
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        if (properties.expiry().enabled()) {
+            registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.creditledger.server;
+
+import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.postgres.ApiKeyRole;
+import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.postgres.LedgerVerifier;
+import dev.creditledger.server.dev.DevEnvironment;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The executable: {@code dev} (embedded PostgreSQL, demo ledger, the API), {@code serve} (the API
+ * against an external PostgreSQL from LEDGER_DB_* variables) and {@code verify} (recompute balances
+ * from the journal). The launcher script {@code ./ledger} builds the jar and calls this.
+ */
+@Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Dev.class, LedgerMain.Serve.class, LedgerMain.Verify.class},
+        description = "Credit Ledger: a double-entry ledger service.")
+public final class LedgerMain implements Runnable {
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new LedgerMain()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    static Path workingTree() {
+        var home = System.getenv("LEDGER_HOME");
+        return Path.of(home != null && !home.isBlank() ? home : ".").toAbsolutePath().normalize();
+    }
+
+    static String env(String name, String fallback) {
+        var value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static ConfigurableApplicationContext startService(Map<String, Object> properties) {
+        var application = new SpringApplicationBuilder(LedgerApplication.class).properties(properties).build();
+        // Our own shutdown hook orders the stop: the service first, then the embedded database under it.
+        application.setRegisterShutdownHook(false);
+        return application.run();
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true,
+            description = "Run everything on this machine: embedded PostgreSQL 17 (data in .ledger/dev), the API, a demo ledger.")
+    static final class Dev implements Callable<Integer> {
+        @Option(names = "--fresh", description = "Wipe .ledger/dev first (all data, all keys).")
+        boolean fresh;
+
+        @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
+        int port;
+
+        @Option(names = "--db-port", description = "PostgreSQL port on 127.0.0.1 (default: any free port).", defaultValue = "0")
+        int dbPort;
+
+        @Override
+        public Integer call() {
+            var environment = new DevEnvironment(workingTree());
+            if (fresh) {
+                environment.wipe();
+            }
+            var postgres = environment.startPostgres(dbPort);
+            ConfigurableApplicationContext context;
+            try {
+                var properties = new HashMap<String, Object>();
+                properties.put("spring.datasource.url", postgres.jdbcUrl(DevEnvironment.DATABASE));
+                properties.put("spring.datasource.username", postgres.user());
+                properties.put("ledger.admin-key", environment.operatorKey());
+                properties.put("server.port", port);
+                context = startService(properties);
+            } catch (RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                context.close();
+                postgres.close();
+                environment.forgetRunningDatabase();
+            }, "ledger-dev-stop"));
+            var admin = context.getBean(LedgerAdmin.class);
+            var demo = admin.ledgerByName("demo").orElseGet(() -> admin.createLedger("demo"));
+            var demoKey = environment.demoKey().filter(k -> admin.authenticate(k).isPresent()).orElseGet(() -> {
+                var key = admin.createKey(demo.id(), ApiKeyRole.WRITE, "demo").secret();
+                environment.saveDemoKey(key);
+                return key;
+            });
+            var base = "http://localhost:" + port;
+            System.out.printf("""
+
+                    Credit Ledger is running (ledger dev). Ctrl-C stops it.
+                      API          %s/v1
+                      Swagger UI   %s/swagger-ui
+                      OpenAPI      %s/v3/api-docs
+                      Metrics      %s/actuator/prometheus
+                      PostgreSQL   %s  (user postgres, data in %s)
+
+                      Operator (admin) key:  %s
+                      Demo ledger:           demo (%s)
+                      Demo ledger key:       %s   (role write)
+
+                    Try:  export KEY=%s
+                          curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
+
+                    """, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
+                    environment.operatorKey(), demo.id(), demoKey, demoKey, base);
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the API against an external PostgreSQL: LEDGER_DB_URL, LEDGER_DB_USER, LEDGER_DB_PASSWORD, LEDGER_ADMIN_KEY.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", description = "HTTP port (default: LEDGER_PORT or 8080).")
+        Integer port;
+
+        @Override
+        public Integer call() {
+            var url = env("LEDGER_DB_URL", null);
+            if (url == null) {
+                System.err.println("ledger serve: set LEDGER_DB_URL (for example jdbc:postgresql://db:5432/ledger), "
+                        + "LEDGER_DB_USER, LEDGER_DB_PASSWORD and LEDGER_ADMIN_KEY");
+                return 2;
+            }
+            var properties = new HashMap<String, Object>();
+            properties.put("spring.datasource.url", url);
+            properties.put("spring.datasource.username", env("LEDGER_DB_USER", "postgres"));
+            properties.put("spring.datasource.password", env("LEDGER_DB_PASSWORD", ""));
+            properties.put("ledger.admin-key", env("LEDGER_ADMIN_KEY", ""));
+            properties.put("server.port", port != null ? port : Integer.parseInt(env("LEDGER_PORT", "8080")));
+            var context = startService(properties);
+            Runtime.getRuntime().addShutdownHook(new Thread(context::close, "ledger-serve-stop"));
+            System.out.println("Credit Ledger is serving on port " + context.getEnvironment().getProperty("local.server.port"));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recompute every balance from the journal and check the trial balance. Uses LEDGER_DB_* or the `ledger dev` data.")
+    static final class Verify implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            var url = env("LEDGER_DB_URL", null);
+            var user = env("LEDGER_DB_USER", "postgres");
+            var password = env("LEDGER_DB_PASSWORD", "");
+            EmbeddedPostgresServer started = null;
+            if (url == null) {
+                var environment = new DevEnvironment(workingTree());
+                url = environment.runningDatabaseUrl().filter(Verify::reachable).orElse(null);
+                if (url == null) {
+                    started = environment.startPostgres(0);
+                    url = started.jdbcUrl(DevEnvironment.DATABASE);
+                }
+            }
+            try {
+                var dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
+                LedgerDatabase.migrate(dataSource);
+                var report = new LedgerVerifier(dataSource).verifyAll();
+                System.out.printf("verified %d ledgers, %d accounts, %d entries: %s%n", report.ledgers(), report.accounts(),
+                        report.entries(), report.clean() ? "clean" : report.differences().size() + " differences");
+                report.differences().forEach(d -> System.out.println("  " + d));
+                return report.clean() ? 0 : 1;
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
+            }
+        }
+
+        private static boolean reachable(String url) {
+            try (var ignored = DriverManager.getConnection(url, "postgres", "")) {
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.creditledger.server.api;
+
+import dev.creditledger.postgres.ApiKeyRole;
+import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.LedgerVerifier;
+import dev.creditledger.server.auth.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Administration: ledgers (operator key only), API keys (operator, or an admin key of that ledger),
+ * and verification of the journal against the materialised balances.
+ */
+@RestController
+@RequestMapping("/v1/admin")
+@Tag(name = "Administration")
+public class AdminController {
+
+    private final LedgerAdmin admin;
+    private final LedgerVerifier verifier;
+
+    public AdminController(LedgerAdmin admin, LedgerVerifier verifier) {
+        this.admin = admin;
+        this.verifier = verifier;
+    }
+
+    @PostMapping("/ledgers")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a ledger (operator key)", description = "It starts with the assets USD, EUR, GBP, JPY, CREDITS and POINTS.")
+    public Responses.LedgerJson createLedger(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                             @RequestBody Requests.CreateLedger body) {
+        requireOperator(caller);
+        Inputs.body(body);
+        return Responses.LedgerJson.of(admin.createLedger(Inputs.required(body.name(), "name")));
+    }
+
+    @GetMapping("/ledgers")
+    @Operation(summary = "List ledgers (operator key)")
+    public List<Responses.LedgerJson> ledgers(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        requireOperator(caller);
+        return admin.ledgers().stream().map(Responses.LedgerJson::of).toList();
+    }
+
+    @PostMapping("/ledgers/{ledgerId}/keys")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create an API key for a ledger; the key is shown only in this response")
+    public Responses.ApiKeyJson createKey(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                          @PathVariable UUID ledgerId, @RequestBody Requests.CreateKey body) {
+        requireAdministers(caller, ledgerId);
+        Inputs.body(body);
+        var role = parseRole(Inputs.required(body.role(), "role"));
+        if (body.name() != null && body.name().length() > 128) {
+            throw ApiException.validation("a key name has at most 128 characters");
+        }
+        var created = admin.createKey(ledgerId, role, body.name());
+        return Responses.ApiKeyJson.of(created.key(), created.secret());
+    }
+
+    @GetMapping("/ledgers/{ledgerId}/keys")
+    @Operation(summary = "List a ledger's API keys (never their secrets)")
+    public List<Responses.ApiKeyJson> keys(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                           @PathVariable UUID ledgerId) {
+        requireAdministers(caller, ledgerId);
+        return admin.keys(ledgerId).stream().map(k -> Responses.ApiKeyJson.of(k, null)).toList();
+    }
+
+    @DeleteMapping("/ledgers/{ledgerId}/keys/{keyId}")
+    @Operation(summary = "Revoke an API key; it stops working at once")
+    public ResponseEntity<Void> revoke(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                       @PathVariable UUID ledgerId, @PathVariable UUID keyId) {
+        requireAdministers(caller, ledgerId);
+        if (!admin.revokeKey(ledgerId, keyId)) {
+            throw ApiException.of(ApiError.NOT_FOUND, "key " + keyId + " does not exist in ledger " + ledgerId);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/verify")
+    @Operation(summary = "Recompute every balance from the journal and check the trial balance",
+            description = "The operator key verifies every ledger; a ledger admin key verifies its own ledger.")
+    public Responses.VerificationJson verify(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        var report = caller.operator() ? verifier.verifyAll() : verifier.verify(List.of(caller.ledgerId()));
+        return new Responses.VerificationJson(report.clean(), report.ledgers(), report.accounts(), report.entries(), report.differences());
+    }
+
+    private static void requireOperator(Caller caller) {
+        if (!caller.operator()) {
+            throw ApiException.of(ApiError.FORBIDDEN, "only the operator key manages ledgers");
+        }
+    }
+
+    private void requireAdministers(Caller caller, UUID ledgerId) {
+        if (!caller.administers(ledgerId)) {
+            // Another ledger's objects do not exist for this key.
+            throw ApiException.of(ApiError.NOT_FOUND, "ledger " + ledgerId + " does not exist");
+        }
+        if (admin.ledger(ledgerId).isEmpty()) {
+            throw ApiException.of(ApiError.NOT_FOUND, "ledger " + ledgerId + " does not exist");
+        }
+    }
+
+    private static ApiKeyRole parseRole(String role) {
+        try {
+            return ApiKeyRole.valueOf(role.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("role must be read, write or admin, got '" + role + "'");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.creditledger.server.api;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Error codes of the HTTP layer itself (the domain's are {@link dev.creditledger.core.Reason}). Both
+ * kinds appear as the {@code code} of a problem response and never change meaning.
+ */
+public enum ApiError {
+    MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The body is not valid JSON, or a value has the wrong type."),
+    VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "A field is missing, unknown or out of range."),
+    REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than REQUEST_BODY_BYTES_MAX."),
+    UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "No API key, or an unknown or revoked one."),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "The API key's role does not allow this operation."),
+    NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource in this ledger."),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "The resource does not support this method."),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "The API answers application/json or application/problem+json only."),
+    QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),
+    STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The database did not accept the write; retry with the same idempotency key."),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error; it has been logged.");
+
+    private final HttpStatus status;
+    private final String title;
+
+    ApiError(HttpStatus status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

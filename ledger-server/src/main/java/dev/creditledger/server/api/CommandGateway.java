@@ -1,0 +1,110 @@
+package dev.creditledger.server.api;
+
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.CommandValidator;
+import dev.creditledger.core.IdempotencyKey;
+import dev.creditledger.core.Limits;
+import dev.creditledger.core.Request;
+import dev.creditledger.core.Submission;
+import dev.creditledger.postgres.PostedResult;
+import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.StorageUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The path of every write from a controller to the posting engine: resolves the idempotency key
+ * (header or body field), validates the command before anything is queued (bad input is answered 400
+ * and never stored), submits, waits up to {@code writeTimeout}, and turns results into responses.
+ */
+public final class CommandGateway {
+
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private final PostgresPostingEngine engine;
+    private final RequestHasher hasher;
+    private final Duration writeTimeout;
+
+    public CommandGateway(PostgresPostingEngine engine, RequestHasher hasher, Duration writeTimeout) {
+        this.engine = engine;
+        this.hasher = hasher;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /** The key from the header or the body (they must agree when both are given), or null. */
+    public IdempotencyKey idempotency(String header, String bodyKey, String operation, Object body) {
+        if (header != null && bodyKey != null && !header.equals(bodyKey)) {
+            throw ApiException.validation("the Idempotency-Key header and the idempotencyKey field differ");
+        }
+        var key = header != null ? header : bodyKey;
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > Limits.IDEMPOTENCY_KEY_LENGTH_MAX || key.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.validation("an idempotency key has 1 to IDEMPOTENCY_KEY_LENGTH_MAX "
+                    + Limits.IDEMPOTENCY_KEY_LENGTH_MAX + " characters and no control characters");
+        }
+        return new IdempotencyKey(key, hasher.hash(operation, body));
+    }
+
+    /** Submits one command and waits for its result. */
+    public PostedResult submit(UUID ledgerId, IdempotencyKey key, Command command) {
+        requireValid(command);
+        return await(new Submission(List.of(new Request(ledgerId, key, command)), false)).getFirst();
+    }
+
+    /** Submits several commands as one submission (answered together, in one transaction). */
+    public List<PostedResult> submitAll(List<Request> requests, boolean atomic) {
+        requests.forEach(r -> requireValid(r.command()));
+        return await(new Submission(requests, atomic));
+    }
+
+    public static void requireValid(Command command) {
+        CommandValidator.validate(command).ifPresent(v -> {
+            throw ApiException.of(v);
+        });
+    }
+
+    private List<PostedResult> await(Submission submission) {
+        var future = engine.submit(submission);
+        try {
+            return future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StorageUnavailableException("no answer from the posting engine within " + writeTimeout.toMillis()
+                    + " ms; the write may still commit, retry with the same idempotency key", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while waiting for the posting engine", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StorageUnavailableException("the posting engine failed", e.getCause());
+        }
+    }
+
+    /** 201 with the body for an accepted result, the problem for a rejected one; marks replays. */
+    public static <T> ResponseEntity<Object> respond(PostedResult posted, java.util.function.Function<PostedResult, T> body) {
+        var headers = new HttpHeaders();
+        if (posted.result().replayed()) {
+            headers.set(REPLAYED_HEADER, "true");
+        }
+        return switch (posted.result()) {
+            case CommandResult.Accepted a -> new ResponseEntity<>(body.apply(posted), headers, HttpStatus.CREATED);
+            case CommandResult.Rejected r -> {
+                var problem = Problems.response(ApiException.of(r.reason(), r.detail()));
+                headers.putAll(problem.getHeaders());
+                yield new ResponseEntity<>(problem.getBody(), headers, problem.getStatusCode());
+            }
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package dev.creditledger.server.api;
+
+import dev.creditledger.core.Limits;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Checks of request fields that JSON parsing cannot express: required fields, nulls in maps, paging. */
+final class Inputs {
+    private Inputs() {}
+
+    static <T> T required(T value, String field) {
+        if (value == null) {
+            throw ApiException.validation("'" + field + "' is required");
+        }
+        return value;
+    }
+
+    static <T> T body(T body) {
+        if (body == null) {
+            throw ApiException.of(ApiError.MALFORMED_JSON, "a JSON body is required");
+        }
+        return body;
+    }
+
+    static Map<String, String> metadata(Map<String, String> metadata) {
+        if (metadata == null) {
+            return Map.of();
+        }
+        if (metadata.size() > Limits.METADATA_ENTRIES_MAX) {
+            throw ApiException.validation("metadata has more than METADATA_ENTRIES_MAX " + Limits.METADATA_ENTRIES_MAX + " keys");
+        }
+        for (var entry : metadata.entrySet()) {
+            if (entry.getValue() == null) {
+                throw ApiException.validation("metadata value of '" + entry.getKey() + "' is null; values are strings");
+            }
+        }
+        return new LinkedHashMap<>(metadata);
+    }
+
+    static int limit(Integer limit) {
+        if (limit == null) {
+            return Limits.PAGE_SIZE_DEFAULT;
+        }
+        if (limit < 1 || limit > Limits.PAGE_SIZE_MAX) {
+            throw ApiException.validation("limit must be between 1 and PAGE_SIZE_MAX " + Limits.PAGE_SIZE_MAX);
+        }
+        return limit;
+    }
+
+    static UUID uuidCursor(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(cursor);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("cursor '" + cursor + "' is not one this API returned");
+        }
+    }
+
+    static long versionCursor(String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        try {
+            long version = Long.parseLong(cursor);
+            if (version < 0) {
+                throw new NumberFormatException();
+            }
+            return version;
+        } catch (NumberFormatException e) {
+            throw ApiException.validation("cursor '" + cursor + "' is not one this API returned");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.creditledger.server.api;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.creditledger.core.Side;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Bodies the API reads. Amounts are integers in the asset's minor unit (cents for USD). Unknown fields
+ * are refused, as are fractions and strings where numbers belong, so a typo never moves money silently.
+ */
+public final class Requests {
+    private Requests() {}
+
+    @Schema(example = """
+            {"asset": "USD", "code": "wallet:alice", "noOverdraft": true, "metadata": {"customer": "alice"}}""")
+    public record CreateAccount(
+            @Schema(description = "Asset code, e.g. USD, JPY, CREDITS; 'currency' is accepted too", example = "USD")
+            @JsonAlias("currency") String asset,
+            @Schema(description = "Optional code, unique in the ledger", example = "wallet:alice") String code,
+            @Schema(description = "CREDIT (default: wallets, liabilities) or DEBIT (cash, assets)") Side normalSide,
+            @Schema(description = "The available balance may not go below zero") Boolean noOverdraft,
+            @Schema(description = "The available balance may go down to minus this many minor units") Long overdraftLimit,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
+    @Schema(example = """
+            {"from": "0193a1c2-...", "to": "0193a1c2-...", "amount": 1234, "currency": "USD", "idempotencyKey": "demo-1"}""")
+    public record CreateTransfer(
+            @Schema(description = "Account debited") UUID from,
+            @Schema(description = "Account credited") UUID to,
+            @Schema(description = "Minor units, 1 to AMOUNT_MINOR_MAX (10^18)", example = "1234") Long amount,
+            @Schema(description = "Asset code; 'asset' is accepted too", example = "USD") @JsonAlias("asset") String currency,
+            @Schema(description = "Reserve the amount (a hold) instead of posting it") Boolean pending,
+            @Schema(description = "Hold only: seconds until it expires (1 to HOLD_TIMEOUT_SECONDS_MAX)") Long timeoutSeconds,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
+    public record CreateTransfers(
+            @Schema(description = "1 to TRANSFERS_PER_REQUEST_MAX (8,190) transfers, each with its own idempotency key") List<CreateTransfer> transfers,
+            @Schema(description = "All or nothing: if one fails, none is applied") Boolean atomic) {}
+
+    public record Capture(@Schema(description = "Minor units to post; omitted: the whole hold") Long amount,
+                          Map<String, String> metadata, String idempotencyKey) {}
+
+    public record Void(Map<String, String> metadata, String idempotencyKey) {}
+
+    public record Reverse(@Schema(description = "Minor units to move back; omitted: all not reversed yet") Long amount,
+                          Map<String, String> metadata, String idempotencyKey) {}
+
+    @Schema(example = """
+            {"postings": [{"account": "0193...", "side": "DEBIT", "amount": 500, "currency": "USD"},
+                          {"account": "0193...", "side": "CREDIT", "amount": 450, "currency": "USD"},
+                          {"account": "0193...", "side": "CREDIT", "amount": 50, "currency": "USD"}]}""")
+    public record CreateEntry(List<PostingLine> postings, Map<String, String> metadata, String idempotencyKey) {}
+
+    public record PostingLine(UUID account, Side side, Long amount, @JsonAlias("asset") String currency) {}
+
+    public record CreateLedger(@Schema(example = "acme-credits") String name) {}
+
+    public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
+                            @Schema(example = "billing-service") String name) {}
+
+    public record DefineAsset(@Schema(example = "GEMS") String code, @Schema(example = "0") Integer exponent) {}
+}

@@ -1,0 +1,149 @@
+package dev.creditledger.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.creditledger.core.Account;
+import dev.creditledger.core.AccountState;
+import dev.creditledger.core.AccountStatus;
+import dev.creditledger.core.Balance;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.Posting;
+import dev.creditledger.core.Side;
+import dev.creditledger.core.TransferState;
+import dev.creditledger.core.TransferStatus;
+import dev.creditledger.postgres.ApiKey;
+import dev.creditledger.postgres.Ledger;
+import dev.creditledger.postgres.StatementLine;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Bodies the API writes, and the one place that maps domain records to them. A create response is
+ * built only from what was written at the time (the immutable journal), so replaying it for a retried
+ * idempotency key gives the same body.
+ */
+public final class Responses {
+    private Responses() {}
+
+    /**
+     * @param posted    balance by the account's normal side
+     * @param pending   posted plus all pending movements
+     * @param available posted minus pending outflows: what can still be spent
+     */
+    public record BalanceJson(long posted, long pending, long available, long debitsPosted, long creditsPosted,
+                              long debitsPending, long creditsPending) {
+        static BalanceJson of(Balance b, Side normalSide) {
+            return new BalanceJson(b.posted(normalSide), b.pending(normalSide), b.available(normalSide),
+                    b.debitsPosted(), b.creditsPosted(), b.debitsPending(), b.creditsPending());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AccountJson(UUID id, String code, String asset, Side normalSide, boolean noOverdraft, Long overdraftLimit,
+                              AccountStatus status, BalanceJson balance, long version, Map<String, String> metadata,
+                              Instant createdAt, long seq) {
+        static AccountJson of(AccountState s) {
+            var a = s.account();
+            return new AccountJson(a.id(), a.code(), a.asset(), a.normalSide(), a.noOverdraft(), a.overdraftLimitMinor(),
+                    s.status(), BalanceJson.of(s.balance(), a.normalSide()), s.version(), a.metadata(), a.createdAt(), a.seq());
+        }
+
+        /**
+         * The account as it was created: open, no postings. (A closed account never changes again, so
+         * its close response is simply its current state.)
+         */
+        static AccountJson created(Account a) {
+            return of(AccountState.opened(a));
+        }
+    }
+
+    public record PointInTimeBalanceJson(UUID accountId, String asset, Instant asOf, BalanceJson balance) {}
+
+    public record StatementLineJson(long version, UUID entryId, long seq, EntryKind type, Side side, long amount,
+                                    long pendingDelta, long balance, long available, Instant createdAt) {
+        static StatementLineJson of(StatementLine l, Side normalSide) {
+            return new StatementLineJson(l.accountVersion(), l.entryId(), l.entrySeq(), l.kind(), l.side(), l.postedMinor(),
+                    l.pendingDeltaMinor(), l.balanceAfter().posted(normalSide), l.balanceAfter().available(normalSide), l.createdAt());
+        }
+    }
+
+    public record StatementJson(UUID accountId, String asset, List<StatementLineJson> lines, String nextCursor) {}
+
+    /**
+     * A transfer-shaped journal entry. {@code status}, {@code capturedAmount} and {@code reversedAmount}
+     * describe transfers and holds; captures, voids, expiries and reversals name the transfer they act on
+     * in {@code transferId}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TransferJson(UUID id, EntryKind type, UUID from, UUID to, long amount, String currency,
+                               TransferStatus status, Long capturedAmount, Long reversedAmount, Instant expiresAt,
+                               UUID transferId, Map<String, String> metadata, Instant createdAt, long seq) {
+
+        /** With the current state (GET). */
+        static TransferJson of(Entry e, TransferState state) {
+            if (state == null) {
+                return asWritten(e);
+            }
+            return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
+                    state.status(), state.hold() && state.status() == TransferStatus.POSTED ? state.postedMinor() : null,
+                    state.reversedMinor(), e.expiresAt(), e.referenceId(), e.metadata(), e.createdAt(), e.seq());
+        }
+
+        /** As it was written (create responses and their replays). */
+        static TransferJson asWritten(Entry e) {
+            TransferStatus status = switch (e.kind()) {
+                case TRANSFER -> TransferStatus.POSTED;
+                case HOLD -> TransferStatus.PENDING;
+                default -> null;
+            };
+            Long reversed = status == null ? null : 0L;
+            return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
+                    status, null, reversed, e.expiresAt(), e.referenceId(), e.metadata(), e.createdAt(), e.seq());
+        }
+    }
+
+    public record PostingJson(UUID account, Side side, String currency, long amount, long pendingDelta, long accountVersion) {
+        static PostingJson of(Posting p) {
+            return new PostingJson(p.accountId(), p.side(), p.asset(), p.postedMinor(), p.pendingDeltaMinor(), p.accountVersion());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EntryJson(UUID id, EntryKind type, List<PostingJson> postings, UUID transferId, Map<String, String> metadata,
+                            Instant createdAt, long seq) {
+        static EntryJson of(Entry e) {
+            return new EntryJson(e.id(), e.kind(), e.postings().stream().map(PostingJson::of).toList(), e.referenceId(),
+                    e.metadata(), e.createdAt(), e.seq());
+        }
+    }
+
+    public record PageJson<T>(List<T> items, String nextCursor) {}
+
+    /** One item of a batch: its HTTP status and either the transfer or the problem. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchItemJson(int index, int status, boolean replayed, TransferJson transfer, ProblemDetail error) {}
+
+    public record BatchJson(boolean atomic, int accepted, int rejected, List<BatchItemJson> results) {}
+
+    public record LedgerJson(UUID id, String name, long lastSeq, Instant createdAt) {
+        static LedgerJson of(Ledger l) {
+            return new LedgerJson(l.id(), l.name(), l.lastSeq(), l.createdAt());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ApiKeyJson(UUID id, UUID ledgerId, String name, String role, String prefix, Instant createdAt,
+                             Instant revokedAt, String key) {
+        static ApiKeyJson of(ApiKey k, String secret) {
+            return new ApiKeyJson(k.id(), k.ledgerId(), k.name(), k.role().name().toLowerCase(), k.prefix(), k.createdAt(),
+                    k.revokedAt(), secret);
+        }
+    }
+
+    public record AssetJson(String code, int exponent) {}
+
+    public record VerificationJson(boolean clean, int ledgers, long accounts, long entries, List<String> differences) {}
+}

@@ -1,0 +1,199 @@
+package dev.creditledger.server.api;
+
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.IdGenerator;
+import dev.creditledger.core.Limits;
+import dev.creditledger.core.Reason;
+import dev.creditledger.core.Request;
+import dev.creditledger.postgres.LedgerQueries;
+import dev.creditledger.postgres.PostedResult;
+import dev.creditledger.server.auth.Caller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Transfers: post at once or hold; capture, void and reverse; batches of up to 8,190. */
+@RestController
+@RequestMapping("/v1/transfers")
+@Tag(name = "Transfers")
+public class TransfersController {
+
+    private final CommandGateway gateway;
+    private final LedgerQueries queries;
+    private final IdGenerator ids;
+    private final AccountsController accounts;
+
+    public TransfersController(CommandGateway gateway, LedgerQueries queries, IdGenerator ids, AccountsController accounts) {
+        this.gateway = gateway;
+        this.queries = queries;
+        this.ids = ids;
+        this.accounts = accounts;
+    }
+
+    @PostMapping
+    @Operation(summary = "Move money from one account to another, or hold it (pending: true)",
+            description = "'from' is debited and 'to' credited. Retrying with the same Idempotency-Key (header or "
+                    + "idempotencyKey field) and the same body replays the first answer; a different body answers 409.")
+    public ResponseEntity<Object> create(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                         @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
+                                         @RequestBody Requests.CreateTransfer body) {
+        Inputs.body(body);
+        var command = toCommand(body);
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/transfers", body);
+        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+    }
+
+    @PostMapping("/batch")
+    @Operation(summary = "Create up to 8,190 transfers in one request, with a result per item",
+            description = "Each item may carry its own idempotencyKey. With atomic: true they are all applied or none is.")
+    public Responses.BatchJson batch(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                     @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
+                                     @RequestBody Requests.CreateTransfers body) {
+        Inputs.body(body);
+        if (keyHeader != null) {
+            throw ApiException.validation("a batch has no single Idempotency-Key; give each transfer its own idempotencyKey");
+        }
+        var items = Inputs.required(body.transfers(), "transfers");
+        if (items.isEmpty() || items.size() > Limits.TRANSFERS_PER_REQUEST_MAX) {
+            throw ApiException.validation("a batch holds 1 to TRANSFERS_PER_REQUEST_MAX " + Limits.TRANSFERS_PER_REQUEST_MAX
+                    + " transfers, got " + items.size());
+        }
+        boolean atomic = Boolean.TRUE.equals(body.atomic());
+        var keys = new HashSet<String>();
+        List<Request> requests = new ArrayList<>();
+        List<Integer> requestIndexes = new ArrayList<>();
+        var results = new Responses.BatchItemJson[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            try {
+                Inputs.required(item, "transfers[" + i + "]");
+                if (item.idempotencyKey() != null && !keys.add(item.idempotencyKey())) {
+                    throw ApiException.validation("idempotency key '" + item.idempotencyKey() + "' appears twice in the batch");
+                }
+                var command = toCommand(item);
+                CommandGateway.requireValid(command);
+                var key = gateway.idempotency(null, item.idempotencyKey(), "POST /v1/transfers", item);
+                requests.add(new Request(caller.ledgerId(), key, command));
+                requestIndexes.add(i);
+            } catch (ApiException e) {
+                results[i] = problemItem(i, e, false);
+            }
+        }
+        boolean someInvalid = requests.size() < items.size();
+        if (atomic && someInvalid) {
+            // Nothing is queued: the invalid items say why, the others that they were not applied.
+            for (int i = 0; i < items.size(); i++) {
+                if (results[i] == null) {
+                    results[i] = problemItem(i, ApiException.of(Reason.LINKED_COMMAND_FAILED,
+                            "another transfer of this all-or-nothing batch is invalid"), false);
+                }
+            }
+        } else if (!requests.isEmpty()) {
+            var posted = gateway.submitAll(requests, atomic);
+            for (int r = 0; r < posted.size(); r++) {
+                results[requestIndexes.get(r)] = item(requestIndexes.get(r), posted.get(r));
+            }
+        }
+        int accepted = (int) java.util.Arrays.stream(results).filter(x -> x.transfer() != null).count();
+        return new Responses.BatchJson(atomic, accepted, items.size() - accepted, List.of(results));
+    }
+
+    @GetMapping("/{transferId}")
+    @Operation(summary = "Get a transfer (or capture, void, expiry, reversal) with its current status")
+    public Responses.TransferJson get(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                      @PathVariable UUID transferId) {
+        var view = queries.entry(caller.ledgerId(), transferId)
+                .filter(v -> v.entry().kind() != dev.creditledger.core.EntryKind.ENTRY)
+                .orElseThrow(() -> ApiException.of(Reason.TRANSFER_NOT_FOUND, "transfer " + transferId + " does not exist in this ledger"));
+        return Responses.TransferJson.of(view.entry(), view.state());
+    }
+
+    @GetMapping
+    @Operation(summary = "List the transfers of an account (same as /v1/accounts/{id}/transfers)")
+    public Responses.PageJson<Responses.TransferJson> list(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                                           @RequestParam UUID account,
+                                                           @RequestParam(required = false) String cursor,
+                                                           @RequestParam(required = false) Integer limit) {
+        return accounts.transfers(caller, account, cursor, limit);
+    }
+
+    @PostMapping("/{transferId}/capture")
+    @Operation(summary = "Capture a hold, fully or partly (the rest is released)")
+    public ResponseEntity<Object> capture(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
+                                          @PathVariable UUID transferId,
+                                          @RequestBody(required = false) Requests.Capture body) {
+        var b = body == null ? new Requests.Capture(null, null, null) : body;
+        var command = new Command.CaptureHold(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
+        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/capture", b);
+        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+    }
+
+    @PostMapping("/{transferId}/void")
+    @Operation(summary = "Void a hold: release it without posting")
+    public ResponseEntity<Object> voidHold(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                           @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
+                                           @PathVariable UUID transferId,
+                                           @RequestBody(required = false) Requests.Void body) {
+        var b = body == null ? new Requests.Void(null, null) : body;
+        var command = new Command.VoidHold(ids.next(), transferId, Inputs.metadata(b.metadata()));
+        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/void", b);
+        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+    }
+
+    @PostMapping("/{transferId}/reverse")
+    @Operation(summary = "Reverse a posted transfer, fully or partly, with a new entry")
+    public ResponseEntity<Object> reverse(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
+                                          @PathVariable UUID transferId,
+                                          @RequestBody(required = false) Requests.Reverse body) {
+        var b = body == null ? new Requests.Reverse(null, null, null) : body;
+        var command = new Command.ReverseTransfer(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
+        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/reverse", b);
+        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+    }
+
+    private Command.PostTransfer toCommand(Requests.CreateTransfer body) {
+        boolean pending = Boolean.TRUE.equals(body.pending());
+        Long timeout = body.timeoutSeconds();
+        if (timeout != null && (timeout < 1 || timeout > Limits.HOLD_TIMEOUT_SECONDS_MAX)) {
+            throw ApiException.of(Reason.HOLD_TIMEOUT_INVALID, "timeoutSeconds must be between 1 and HOLD_TIMEOUT_SECONDS_MAX "
+                    + Limits.HOLD_TIMEOUT_SECONDS_MAX);
+        }
+        return new Command.PostTransfer(ids.next(), Inputs.required(body.from(), "from"), Inputs.required(body.to(), "to"),
+                Inputs.required(body.amount(), "amount"), Inputs.required(body.currency(), "currency"), pending,
+                timeout == null ? null : Duration.ofSeconds(timeout), Inputs.metadata(body.metadata()));
+    }
+
+    private static Responses.TransferJson written(PostedResult posted) {
+        return Responses.TransferJson.asWritten(posted.entry());
+    }
+
+    private static Responses.BatchItemJson item(int index, PostedResult posted) {
+        return switch (posted.result()) {
+            case CommandResult.Accepted a -> new Responses.BatchItemJson(index, 201, a.replayed(), written(posted), null);
+            case CommandResult.Rejected r -> problemItem(index, ApiException.of(r.reason(), r.detail()), r.replayed());
+        };
+    }
+
+    private static Responses.BatchItemJson problemItem(int index, ApiException e, boolean replayed) {
+        return new Responses.BatchItemJson(index, e.status().value(), replayed, null,
+                Problems.detail(e.code(), e.status(), e.title(), e.getMessage()));
+    }
+}

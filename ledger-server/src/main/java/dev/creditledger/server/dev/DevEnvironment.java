@@ -1,0 +1,111 @@
+package dev.creditledger.server.dev;
+
+import dev.creditledger.devstack.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * The on-disk state of {@code ledger dev}, under {@code .ledger/dev} of the working tree (git-ignored):
+ * the PostgreSQL cluster ({@code pg/}), the operator key, the demo ledger's key, and the JDBC URL of
+ * the running database (so {@code ledger verify} can reach it). Keys are kept in plain files because
+ * this is a developer's machine; production keys come from the environment.
+ */
+public final class DevEnvironment {
+    public static final String DATABASE = "ledger";
+
+    private final Path directory;
+
+    public DevEnvironment(Path workingTree) {
+        this.directory = workingTree.resolve(".ledger").resolve("dev");
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Path postgresData() {
+        return directory.resolve("pg");
+    }
+
+    /** Deletes everything, refusing while a PostgreSQL started by another {@code ledger dev} is running. */
+    public void wipe() {
+        var pid = postgresData().resolve("postmaster.pid");
+        try {
+            if (Files.exists(pid)) {
+                long postmaster = Long.parseLong(Files.readAllLines(pid).getFirst().trim());
+                if (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalStateException("another `ledger dev` is running (PostgreSQL pid " + postmaster + "); stop it first");
+                }
+            }
+            if (Files.exists(directory)) {
+                try (var paths = Files.walk(directory)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public EmbeddedPostgresServer startPostgres(int port) {
+        var server = EmbeddedPostgresServer.start(postgresData(), port, true);
+        server.createDatabase(DATABASE);
+        write("db-url", server.jdbcUrl(DATABASE));
+        return server;
+    }
+
+    /** The operator key, created on first start and kept across restarts. */
+    public String operatorKey() {
+        return read("admin.key").orElseGet(() -> {
+            var bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            var key = "cla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            write("admin.key", key);
+            return key;
+        });
+    }
+
+    public Optional<String> demoKey() {
+        return read("demo.key");
+    }
+
+    public void saveDemoKey(String key) {
+        write("demo.key", key);
+    }
+
+    public Optional<String> runningDatabaseUrl() {
+        return read("db-url");
+    }
+
+    public void forgetRunningDatabase() {
+        try {
+            Files.deleteIfExists(directory.resolve("db-url"));
+        } catch (IOException ignored) {
+            // Best effort: a stale URL only makes `ledger verify` fall back to starting PostgreSQL itself.
+        }
+    }
+
+    private Optional<String> read(String name) {
+        try {
+            var file = directory.resolve(name);
+            return Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(String name, String value) {
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve(name), value + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
