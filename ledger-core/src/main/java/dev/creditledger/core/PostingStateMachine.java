@@ -157,7 +157,9 @@ public final class PostingStateMachine {
         var record = new IdempotencyRecord(request.ledgerId(), request.idempotency().key(),
                 request.idempotency().requestHash(), result, now);
         state.putIdempotency(record);
+        int mark = newIdempotencyRecords.size();
         newIdempotencyRecords.add(record);
+        onRollback(() -> truncate(newIdempotencyRecords, mark));
     }
 
     private CommandResult applyOne(Request request) {
