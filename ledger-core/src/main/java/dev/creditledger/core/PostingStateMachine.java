@@ -208,11 +208,11 @@ public final class PostingStateMachine {
             throw new Rejection(Reason.ACCOUNT_CODE_TAKEN, "account code '" + c.code() + "' is taken in this ledger");
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         var account = new Account(c.accountId(), ledgerId, c.code(), c.asset(), c.normalSide(),
                 c.overdraftLimitMinor(), c.metadata(), now, seq);
         state.putAccount(AccountState.opened(account));
-        touchedAccounts.add(account.id());
+        touchAccount(account.id());
         int mark = createdAccounts.size();
         createdAccounts.add(account);
         onRollback(() -> truncate(createdAccounts, mark));
@@ -228,9 +228,9 @@ public final class PostingStateMachine {
                     + " and pending totals " + account.balance().debitsPending() + "/" + account.balance().creditsPending());
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         state.putAccount(account.closed());
-        touchedAccounts.add(c.accountId());
+        touchAccount(c.accountId());
         return new CommandResult.Accepted(c.accountId(), seq, false);
     }
 
@@ -365,7 +365,7 @@ public final class PostingStateMachine {
             var after = account.balance().apply(line.side(), line.postedMinor(), line.pendingDeltaMinor());
             var changed = account.withBalance(after, account.version() + 1);
             state.putAccount(changed);
-            touchedAccounts.add(line.accountId());
+            touchAccount(line.accountId());
             postings.add(new Posting(line.accountId(), account.account().asset(), line.side(), line.postedMinor(),
                     line.pendingDeltaMinor(), after, changed.version()));
         }
@@ -373,7 +373,7 @@ public final class PostingStateMachine {
             requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         var entry = new Entry(entryId, ledgerId, seq, kind, from, to, amountMinor, asset, referenceId, expiresAt,
                 metadata, now, postings);
         int mark = entries.size();
@@ -418,7 +418,18 @@ public final class PostingStateMachine {
 
     private void putTransfer(TransferState transfer) {
         state.putTransfer(transfer);
-        touchedTransfers.add(transfer.transferId());
+        touch(touchedTransfers, transfer.transferId());
+    }
+
+    private void touchAccount(UUID accountId) {
+        touch(touchedAccounts, accountId);
+    }
+
+    /** Adds to a set of this batch's output and, when new, forgets it again if the command is undone. */
+    private void touch(Set<UUID> set, UUID id) {
+        if (set.add(id)) {
+            onRollback(() -> set.remove(id));
+        }
     }
 
     // ---- checks ----
