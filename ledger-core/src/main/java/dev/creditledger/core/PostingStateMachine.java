@@ -102,7 +102,8 @@ public final class PostingStateMachine {
             if (replay == null) {
                 remember(request, result);
             }
-            if (result instanceof CommandResult.Rejected && !result.replayed()) {
+            // A replayed rejection fails the submission too: applying the others would not be all-or-nothing.
+            if (result instanceof CommandResult.Rejected) {
                 failedIndex = i;
             }
             results.add(result);
