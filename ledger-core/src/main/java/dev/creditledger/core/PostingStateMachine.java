@@ -1,5 +1,6 @@
 package dev.creditledger.core;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -358,11 +359,11 @@ public final class PostingStateMachine {
                              String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata,
                              List<Line> lines) {
         requireBalanced(lines);
-        Map<UUID, Long> availableBefore = new LinkedHashMap<>();
+        Map<UUID, BigInteger> availableBefore = new LinkedHashMap<>();
         List<Posting> postings = new ArrayList<>(lines.size());
         for (var line : lines) {
             var account = state.account(ledgerId, line.accountId());
-            availableBefore.putIfAbsent(line.accountId(), account.balance().available(account.account().normalSide()));
+            availableBefore.putIfAbsent(line.accountId(), available(account));
             var after = account.balance().apply(line.side(), line.postedMinor(), line.pendingDeltaMinor());
             var changed = account.withBalance(after, account.version() + 1);
             state.putAccount(changed);
@@ -387,17 +388,28 @@ public final class PostingStateMachine {
      * Rejects a change that leaves an account's available balance lower than before AND below what its
      * constraint allows. An account already below its limit may still receive money.
      */
-    private void requireWithinConstraint(AccountState account, long availableBefore) {
+    private void requireWithinConstraint(AccountState account, BigInteger availableBefore) {
         Long limit = account.account().overdraftLimitMinor();
         if (limit == null) {
             return;
         }
-        long available = account.balance().available(account.account().normalSide());
-        if (available < availableBefore && available < -limit) {
+        BigInteger available = available(account);
+        if (available.compareTo(availableBefore) < 0 && available.compareTo(BigInteger.valueOf(-limit)) < 0) {
             throw new Rejection(Reason.INSUFFICIENT_FUNDS, "account " + account.account().id() + " has "
                     + availableBefore + " available" + (limit == 0 ? "" : " and an overdraft limit of " + limit)
                     + "; this would leave " + available);
         }
+    }
+
+    /**
+     * The available balance, exactly: with totals near the 64-bit limit, posted minus pending outflows can
+     * leave the long range although every total is valid, and that must not reject the command.
+     */
+    private static BigInteger available(AccountState account) {
+        var b = account.balance();
+        var side = account.account().normalSide();
+        long outflow = side == Side.CREDIT ? b.debitsPending() : b.creditsPending();
+        return BigInteger.valueOf(b.posted(side)).subtract(BigInteger.valueOf(outflow));
     }
 
     /** The check on the way out: whatever the command, what it writes balances per asset. */
