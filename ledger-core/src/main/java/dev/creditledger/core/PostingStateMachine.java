@@ -1,5 +1,6 @@
 package dev.creditledger.core;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ public final class PostingStateMachine {
             if (replay == null) {
                 remember(request, result);
             }
-            // A replayed rejection fails the group too: all-or-nothing means every item takes effect.
+            // A replayed rejection fails the submission too: applying the others would not be all-or-nothing.
             if (result instanceof CommandResult.Rejected) {
                 failedIndex = i;
             }
@@ -159,7 +160,9 @@ public final class PostingStateMachine {
         var record = new IdempotencyRecord(request.ledgerId(), request.idempotency().key(),
                 request.idempotency().requestHash(), result, now);
         state.putIdempotency(record);
+        int mark = newIdempotencyRecords.size();
         newIdempotencyRecords.add(record);
+        onRollback(() -> truncate(newIdempotencyRecords, mark));
     }
 
     private CommandResult applyOne(Request request) {
@@ -208,11 +211,11 @@ public final class PostingStateMachine {
             throw new Rejection(Reason.ACCOUNT_CODE_TAKEN, "account code '" + c.code() + "' is taken in this ledger");
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         var account = new Account(c.accountId(), ledgerId, c.code(), c.asset(), c.normalSide(),
                 c.overdraftLimitMinor(), c.metadata(), now, seq);
         state.putAccount(AccountState.opened(account));
-        touchedAccounts.add(account.id());
+        touchAccount(account.id());
         int mark = createdAccounts.size();
         createdAccounts.add(account);
         onRollback(() -> truncate(createdAccounts, mark));
@@ -228,9 +231,9 @@ public final class PostingStateMachine {
                     + " and pending totals " + account.balance().debitsPending() + "/" + account.balance().creditsPending());
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         state.putAccount(account.closed());
-        touchedAccounts.add(c.accountId());
+        touchAccount(c.accountId());
         return new CommandResult.Accepted(c.accountId(), seq, false);
     }
 
@@ -357,15 +360,15 @@ public final class PostingStateMachine {
                              String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata,
                              List<Line> lines) {
         requireBalanced(lines);
-        Map<UUID, Long> availableBefore = new LinkedHashMap<>();
+        Map<UUID, BigInteger> availableBefore = new LinkedHashMap<>();
         List<Posting> postings = new ArrayList<>(lines.size());
         for (var line : lines) {
             var account = state.account(ledgerId, line.accountId());
-            availableBefore.putIfAbsent(line.accountId(), account.balance().available(account.account().normalSide()));
+            availableBefore.putIfAbsent(line.accountId(), available(account));
             var after = account.balance().apply(line.side(), line.postedMinor(), line.pendingDeltaMinor());
             var changed = account.withBalance(after, account.version() + 1);
             state.putAccount(changed);
-            touchedAccounts.add(line.accountId());
+            touchAccount(line.accountId());
             postings.add(new Posting(line.accountId(), account.account().asset(), line.side(), line.postedMinor(),
                     line.pendingDeltaMinor(), after, changed.version()));
         }
@@ -373,7 +376,7 @@ public final class PostingStateMachine {
             requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
         }
         long seq = state.nextSeq(ledgerId);
-        advancedLedgers.add(ledgerId);
+        touch(advancedLedgers, ledgerId);
         var entry = new Entry(entryId, ledgerId, seq, kind, from, to, amountMinor, asset, referenceId, expiresAt,
                 metadata, now, postings);
         int mark = entries.size();
@@ -386,17 +389,28 @@ public final class PostingStateMachine {
      * Rejects a change that leaves an account's available balance lower than before AND below what its
      * constraint allows. An account already below its limit may still receive money.
      */
-    private void requireWithinConstraint(AccountState account, long availableBefore) {
+    private void requireWithinConstraint(AccountState account, BigInteger availableBefore) {
         Long limit = account.account().overdraftLimitMinor();
         if (limit == null) {
             return;
         }
-        long available = account.balance().available(account.account().normalSide());
-        if (available < availableBefore && available < -limit) {
+        BigInteger available = available(account);
+        if (available.compareTo(availableBefore) < 0 && available.compareTo(BigInteger.valueOf(-limit)) < 0) {
             throw new Rejection(Reason.INSUFFICIENT_FUNDS, "account " + account.account().id() + " has "
                     + availableBefore + " available" + (limit == 0 ? "" : " and an overdraft limit of " + limit)
                     + "; this would leave " + available);
         }
+    }
+
+    /**
+     * The available balance, exactly: with totals near the 64-bit limit, posted minus pending outflows can
+     * leave the long range although every total is valid, and that must not reject the command.
+     */
+    private static BigInteger available(AccountState account) {
+        var b = account.balance();
+        var side = account.account().normalSide();
+        long outflow = side == Side.CREDIT ? b.debitsPending() : b.creditsPending();
+        return BigInteger.valueOf(b.posted(side)).subtract(BigInteger.valueOf(outflow));
     }
 
     /** The check on the way out: whatever the command, what it writes balances per asset. */
@@ -418,7 +432,18 @@ public final class PostingStateMachine {
 
     private void putTransfer(TransferState transfer) {
         state.putTransfer(transfer);
-        touchedTransfers.add(transfer.transferId());
+        touch(touchedTransfers, transfer.transferId());
+    }
+
+    private void touchAccount(UUID accountId) {
+        touch(touchedAccounts, accountId);
+    }
+
+    /** Adds to a set of this batch's output and, when new, forgets it again if the command is undone. */
+    private void touch(Set<UUID> set, UUID id) {
+        if (set.add(id)) {
+            onRollback(() -> set.remove(id));
+        }
     }
 
     // ---- checks ----

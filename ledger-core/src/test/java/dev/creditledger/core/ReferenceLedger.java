@@ -1,0 +1,596 @@
+package dev.creditledger.core;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A deliberately naive model of the ledger rules, written from the specification and independent of
+ * {@link PostingStateMachine}: plain maps of immutable values, one request at a time, every check done
+ * before anything is changed, and an all-or-nothing submission applied to a copy that is kept only when
+ * every request succeeds. Where the specification does not fix which of several violated rules is
+ * reported, the model checks in a natural order (input first, then existence, then status, then money).
+ */
+final class ReferenceLedger {
+
+    /** The model's own result type; compared field by field with the state machine's results. */
+    record Res(boolean accepted, Reason reason, UUID subject, long seq, boolean replayed) {
+        static Res ok(UUID subject, long seq) {
+            return new Res(true, null, subject, seq, false);
+        }
+
+        static Res no(Reason reason) {
+            return new Res(false, reason, null, 0, false);
+        }
+
+        Res replay() {
+            return new Res(accepted, reason, subject, seq, true);
+        }
+
+        static Res of(CommandResult r) {
+            return switch (r) {
+                case CommandResult.Accepted a -> new Res(true, null, a.subjectId(), a.seq(), a.replayed());
+                case CommandResult.Rejected x -> new Res(false, x.reason(), null, 0, x.replayed());
+            };
+        }
+    }
+
+    record Acct(UUID id, UUID ledger, String code, String asset, Side normal, Long limit,
+                long dp, long cp, long dpend, long cpend, boolean closed, long version) {}
+
+    record Xfer(UUID id, UUID ledger, UUID from, UUID to, String asset, long amount, boolean hold,
+                TransferStatus status, long posted, long reversed, Instant expiresAt) {}
+
+    record Stored(String hash, Res result) {}
+
+    record IdemKey(UUID ledger, String key) {}
+
+    /** Whole model state; copied (shallowly: values are immutable) for an all-or-nothing submission. */
+    static final class World {
+        final Map<UUID, Long> seq;
+        final Map<UUID, Set<String>> assets;
+        final Map<UUID, Acct> accounts;
+        final Map<UUID, Xfer> transfers;
+        final Map<IdemKey, Stored> idem;
+        final Map<IdemKey, Stored> newIdem; // records made by the current batch, in order of first storing
+
+        World() {
+            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new LinkedHashMap<>());
+        }
+
+        World(Map<UUID, Long> seq, Map<UUID, Set<String>> assets, Map<UUID, Acct> accounts, Map<UUID, Xfer> transfers,
+              Map<IdemKey, Stored> idem, Map<IdemKey, Stored> newIdem) {
+            this.seq = seq;
+            this.assets = assets;
+            this.accounts = accounts;
+            this.transfers = transfers;
+            this.idem = idem;
+            this.newIdem = newIdem;
+        }
+
+        /**
+         * A copy for an all-or-nothing trial. Small maps are copied; the two that grow with the run
+         * (transfers, idempotency records) are read-through overlays whose writes stay local.
+         */
+        World copy() {
+            return new World(new HashMap<>(seq), assets, new HashMap<>(accounts), new Overlay<>(transfers),
+                    new Overlay<>(idem), new LinkedHashMap<>(newIdem));
+        }
+
+        /** Keeps a successful trial: its overlays are written through to this world's maps. */
+        void adopt(World trial) {
+            seq.putAll(trial.seq);
+            accounts.clear();
+            accounts.putAll(trial.accounts);
+            transfers.putAll(((Overlay<UUID, Xfer>) trial.transfers).local);
+            idem.putAll(((Overlay<IdemKey, Stored>) trial.idem).local);
+            newIdem.clear();
+            newIdem.putAll(trial.newIdem);
+        }
+    }
+
+    /** A map that reads its own entries first, then the base map's; writes never reach the base. No removals. */
+    static final class Overlay<K, V> extends java.util.AbstractMap<K, V> {
+        final Map<K, V> base;
+        final Map<K, V> local = new HashMap<>();
+
+        Overlay(Map<K, V> base) {
+            this.base = base;
+        }
+
+        @Override
+        public V get(Object key) {
+            V v = local.get(key);
+            return v != null ? v : base.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return local.containsKey(key) || base.containsKey(key);
+        }
+
+        @Override
+        public V put(K key, V value) {
+            V previous = get(key);
+            local.put(key, value);
+            return previous;
+        }
+
+        @Override
+        public Set<Entry<K, V>> entrySet() {
+            throw new UnsupportedOperationException("the model only looks up and stores");
+        }
+    }
+
+    private final World w = new World();
+
+    void addLedger(UUID ledger, String... assetCodes) {
+        w.seq.put(ledger, 0L);
+        w.assets.put(ledger, Set.of(assetCodes));
+    }
+
+    Map<UUID, Acct> accounts() {
+        return w.accounts;
+    }
+
+    Map<UUID, Xfer> transfers() {
+        return w.transfers;
+    }
+
+    long lastSeq(UUID ledger) {
+        return w.seq.getOrDefault(ledger, 0L);
+    }
+
+    /** Idempotency records stored by the last batch, keyed by (ledger, key). */
+    Map<IdemKey, Stored> newIdempotencyRecords() {
+        return w.newIdem;
+    }
+
+    List<List<Res>> apply(List<Submission> batch, Instant now) {
+        w.newIdem.clear();
+        List<List<Res>> out = new ArrayList<>();
+        for (var s : batch) {
+            out.add(s.atomic() ? applyAtomic(s.requests(), now) : applyEach(s.requests(), now));
+        }
+        return out;
+    }
+
+    private List<Res> applyEach(List<Request> requests, Instant now) {
+        List<Res> out = new ArrayList<>();
+        for (var r : requests) {
+            out.add(handle(w, r, now));
+        }
+        return out;
+    }
+
+    private List<Res> applyAtomic(List<Request> requests, Instant now) {
+        World trial = w.copy();
+        List<Res> tried = new ArrayList<>();
+        int failed = -1;
+        for (int i = 0; i < requests.size(); i++) {
+            Res res = handle(trial, requests.get(i), now);
+            tried.add(res);
+            if (!res.accepted()) {
+                failed = i;
+                break;
+            }
+        }
+        if (failed < 0) {
+            w.adopt(trial);
+            return tried;
+        }
+        // Nothing of the trial remains. Answer again against the untouched world: keys answered before the
+        // submission (or earlier in this answer) replay; the failing request keeps its result; the others
+        // are linked failures. Fresh answers are stored under their keys.
+        Res failure = tried.get(failed);
+        List<Res> out = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            var r = requests.get(i);
+            Res seen = seenBefore(w, r);
+            if (seen != null) {
+                out.add(seen);
+                continue;
+            }
+            Res res = i == failed ? failure : Res.no(Reason.LINKED_COMMAND_FAILED);
+            store(w, r, res);
+            out.add(res);
+        }
+        return out;
+    }
+
+    /** A replay or key conflict when the request's key was seen in its ledger, else null. */
+    private static Res seenBefore(World w, Request r) {
+        if (r.idempotency() == null) {
+            return null;
+        }
+        Stored s = w.idem.get(new IdemKey(r.ledgerId(), r.idempotency().key()));
+        if (s == null) {
+            return null;
+        }
+        return s.hash().equals(r.idempotency().requestHash()) ? s.result().replay() : Res.no(Reason.IDEMPOTENCY_KEY_REUSED);
+    }
+
+    private static void store(World w, Request r, Res res) {
+        if (r.idempotency() != null) {
+            var k = new IdemKey(r.ledgerId(), r.idempotency().key());
+            var s = new Stored(r.idempotency().requestHash(), res);
+            w.idem.put(k, s);
+            w.newIdem.put(k, s);
+        }
+    }
+
+    private static Res handle(World w, Request r, Instant now) {
+        Res seen = seenBefore(w, r);
+        if (seen != null) {
+            return seen;
+        }
+        Res res = execute(w, r.ledgerId(), r.command(), now);
+        store(w, r, res);
+        return res;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Thrown by checks; the model never mutates before all checks passed, so nothing needs undoing. */
+    private static final class No extends RuntimeException {
+        final Reason reason;
+
+        No(Reason reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private static void fail(Reason reason) {
+        throw new No(reason);
+    }
+
+    private static Res execute(World w, UUID ledger, Command c, Instant now) {
+        try {
+            if (!w.seq.containsKey(ledger)) {
+                fail(Reason.LEDGER_NOT_FOUND);
+            }
+            validateInput(c);
+            return switch (c) {
+                case Command.CreateAccount a -> createAccount(w, ledger, a);
+                case Command.CloseAccount a -> closeAccount(w, ledger, a);
+                case Command.PostTransfer t -> transfer(w, ledger, t, now);
+                case Command.PostEntry e -> entry(w, ledger, e);
+                case Command.CaptureHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'C', h.amountMinor(), now);
+                case Command.VoidHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'V', null, now);
+                case Command.ExpireHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'E', null, now);
+                case Command.ReverseTransfer rv -> reverse(w, ledger, rv);
+            };
+        } catch (No no) {
+            return Res.no(no.reason);
+        }
+    }
+
+    // ---- input rules (independent of state) ----
+
+    private static void validateInput(Command c) {
+        switch (c) {
+            case Command.CreateAccount a -> {
+                if (a.code() != null && (a.code().isBlank() || a.code().length() > Limits.ACCOUNT_CODE_LENGTH_MAX)) {
+                    fail(Reason.ACCOUNT_CODE_INVALID);
+                }
+                assetCode(a.asset());
+                if (a.normalSide() == null) {
+                    fail(Reason.ASSET_INVALID);
+                }
+                if (a.overdraftLimitMinor() != null
+                        && (a.overdraftLimitMinor() < 0 || a.overdraftLimitMinor() > Limits.OVERDRAFT_LIMIT_MINOR_MAX)) {
+                    fail(Reason.OVERDRAFT_LIMIT_INVALID);
+                }
+                metadata(a.metadata());
+            }
+            case Command.CloseAccount a -> { }
+            case Command.PostTransfer t -> {
+                amount(t.amountMinor());
+                if (t.from().equals(t.to())) {
+                    fail(Reason.SAME_ACCOUNT);
+                }
+                assetCode(t.asset());
+                if (t.holdTimeout() != null) {
+                    if (!t.pending()) {
+                        fail(Reason.HOLD_TIMEOUT_INVALID);
+                    }
+                    var d = t.holdTimeout();
+                    if (d.isNegative() || d.isZero() || d.getNano() != 0 || d.getSeconds() > Limits.HOLD_TIMEOUT_SECONDS_MAX) {
+                        fail(Reason.HOLD_TIMEOUT_INVALID);
+                    }
+                }
+                metadata(t.metadata());
+            }
+            case Command.PostEntry e -> {
+                int n = e.postings().size();
+                if (n < Limits.ENTRY_POSTINGS_MIN) {
+                    fail(Reason.ENTRY_TOO_FEW_POSTINGS);
+                }
+                if (n > Limits.ENTRY_POSTINGS_MAX) {
+                    fail(Reason.ENTRY_TOO_MANY_POSTINGS);
+                }
+                Map<String, BigInteger> net = new HashMap<>();
+                Map<String, BigInteger[]> sums = new HashMap<>();
+                for (var line : e.postings()) {
+                    amount(line.amountMinor());
+                    assetCode(line.asset());
+                    var s = sums.computeIfAbsent(line.asset() + "/" + line.side(), k -> new BigInteger[] {BigInteger.ZERO});
+                    s[0] = s[0].add(BigInteger.valueOf(line.amountMinor()));
+                    if (s[0].bitLength() > 63) {
+                        fail(Reason.AMOUNT_OVERFLOW);
+                    }
+                    net.merge(line.asset(), BigInteger.valueOf(line.side() == Side.DEBIT ? line.amountMinor() : -line.amountMinor()),
+                            BigInteger::add);
+                }
+                for (var v : net.values()) {
+                    if (v.signum() != 0) {
+                        fail(Reason.ENTRY_NOT_BALANCED);
+                    }
+                }
+                metadata(e.metadata());
+            }
+            case Command.CaptureHold h -> {
+                if (h.amountMinor() != null) {
+                    amount(h.amountMinor());
+                }
+                metadata(h.metadata());
+            }
+            case Command.VoidHold h -> metadata(h.metadata());
+            case Command.ExpireHold h -> { }
+            case Command.ReverseTransfer rv -> {
+                if (rv.amountMinor() != null) {
+                    amount(rv.amountMinor());
+                }
+                metadata(rv.metadata());
+            }
+        }
+    }
+
+    private static void amount(long a) {
+        if (a <= 0) {
+            fail(Reason.AMOUNT_NOT_POSITIVE);
+        }
+        if (a > Limits.AMOUNT_MINOR_MAX) {
+            fail(Reason.AMOUNT_EXCEEDS_LIMIT);
+        }
+    }
+
+    private static void assetCode(String code) {
+        if (code == null || code.isEmpty() || code.length() > Limits.ASSET_CODE_LENGTH_MAX) {
+            fail(Reason.ASSET_INVALID);
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char ch = code.charAt(i);
+            boolean ok = (ch >= 'A' && ch <= 'Z') || (i > 0 && ((ch >= '0' && ch <= '9') || ch == '_'));
+            if (!ok) {
+                fail(Reason.ASSET_INVALID);
+            }
+        }
+    }
+
+    private static void metadata(Map<String, String> m) {
+        if (m.size() > Limits.METADATA_ENTRIES_MAX) {
+            fail(Reason.METADATA_INVALID);
+        }
+        for (var e : m.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().length() > Limits.METADATA_KEY_LENGTH_MAX
+                    || e.getValue().length() > Limits.METADATA_VALUE_LENGTH_MAX) {
+                fail(Reason.METADATA_INVALID);
+            }
+        }
+    }
+
+    // ---- state rules ----
+
+    private static Res createAccount(World w, UUID ledger, Command.CreateAccount a) {
+        if (!w.assets.get(ledger).contains(a.asset())) {
+            fail(Reason.ASSET_NOT_FOUND);
+        }
+        if (w.accounts.containsKey(a.accountId())) {
+            fail(Reason.ACCOUNT_ALREADY_EXISTS);
+        }
+        if (a.code() != null) {
+            for (var other : w.accounts.values()) {
+                if (other.ledger().equals(ledger) && a.code().equals(other.code())) {
+                    fail(Reason.ACCOUNT_CODE_TAKEN);
+                }
+            }
+        }
+        long seq = nextSeq(w, ledger);
+        w.accounts.put(a.accountId(), new Acct(a.accountId(), ledger, a.code(), a.asset(), a.normalSide(),
+                a.overdraftLimitMinor(), 0, 0, 0, 0, false, 0));
+        return Res.ok(a.accountId(), seq);
+    }
+
+    private static Res closeAccount(World w, UUID ledger, Command.CloseAccount c) {
+        Acct a = account(w, ledger, c.accountId());
+        if (a.closed()) {
+            fail(Reason.ACCOUNT_CLOSED);
+        }
+        if (a.dp() != a.cp() || a.dpend() != 0 || a.cpend() != 0) {
+            fail(Reason.ACCOUNT_BALANCE_NOT_ZERO);
+        }
+        long seq = nextSeq(w, ledger);
+        w.accounts.put(a.id(), new Acct(a.id(), a.ledger(), a.code(), a.asset(), a.normal(), a.limit(),
+                a.dp(), a.cp(), a.dpend(), a.cpend(), true, a.version()));
+        return Res.ok(a.id(), seq);
+    }
+
+    private static Res transfer(World w, UUID ledger, Command.PostTransfer t, Instant now) {
+        Acct from = account(w, ledger, t.from());
+        Acct to = account(w, ledger, t.to());
+        open(from);
+        open(to);
+        if (!from.asset().equals(t.asset()) || !to.asset().equals(t.asset())) {
+            fail(Reason.ASSET_MISMATCH);
+        }
+        long posted = t.pending() ? 0 : t.amountMinor();
+        long pending = t.pending() ? t.amountMinor() : 0;
+        post(w, List.of(new Move(t.from(), Side.DEBIT, posted, pending), new Move(t.to(), Side.CREDIT, posted, pending)));
+        long seq = nextSeq(w, ledger);
+        Instant expiresAt = t.pending() && t.holdTimeout() != null ? now.plusSeconds(t.holdTimeout().getSeconds()) : null;
+        w.transfers.put(t.transferId(), new Xfer(t.transferId(), ledger, t.from(), t.to(), t.asset(), t.amountMinor(),
+                t.pending(), t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt));
+        return Res.ok(t.transferId(), seq);
+    }
+
+    private static Res entry(World w, UUID ledger, Command.PostEntry e) {
+        List<Move> moves = new ArrayList<>();
+        for (var line : e.postings()) {
+            Acct a = account(w, ledger, line.accountId());
+            open(a);
+            if (!a.asset().equals(line.asset())) {
+                fail(Reason.ASSET_MISMATCH);
+            }
+            moves.add(new Move(line.accountId(), line.side(), line.amountMinor(), 0));
+        }
+        post(w, moves);
+        return Res.ok(e.entryId(), nextSeq(w, ledger));
+    }
+
+    private static Res resolve(World w, UUID ledger, UUID entryId, UUID holdId, char kind, Long amount, Instant now) {
+        Xfer h = w.transfers.get(holdId);
+        if (h == null || !h.ledger().equals(ledger)) {
+            fail(Reason.TRANSFER_NOT_FOUND);
+        }
+        if (!h.hold()) {
+            fail(Reason.TRANSFER_NOT_A_HOLD);
+        }
+        if (h.status() != TransferStatus.PENDING) {
+            fail(Reason.HOLD_NOT_PENDING);
+        }
+        boolean expired = h.expiresAt() != null && now.compareTo(h.expiresAt()) >= 0;
+        if (kind == 'E' && !expired) {
+            fail(Reason.HOLD_NOT_EXPIRED);
+        }
+        if (kind != 'E' && expired) {
+            fail(Reason.HOLD_EXPIRED);
+        }
+        long captured = 0;
+        if (kind == 'C') {
+            captured = amount == null ? h.amount() : amount;
+            if (captured > h.amount()) {
+                fail(Reason.CAPTURE_EXCEEDS_HOLD);
+            }
+            open(account(w, ledger, h.from()));
+            open(account(w, ledger, h.to()));
+        }
+        post(w, List.of(new Move(h.from(), Side.DEBIT, captured, -h.amount()),
+                new Move(h.to(), Side.CREDIT, captured, -h.amount())));
+        long seq = nextSeq(w, ledger);
+        TransferStatus status = kind == 'C' ? TransferStatus.POSTED : kind == 'V' ? TransferStatus.VOIDED : TransferStatus.EXPIRED;
+        w.transfers.put(holdId, new Xfer(h.id(), h.ledger(), h.from(), h.to(), h.asset(), h.amount(), true, status,
+                captured, 0, h.expiresAt()));
+        return Res.ok(entryId, seq);
+    }
+
+    private static Res reverse(World w, UUID ledger, Command.ReverseTransfer r) {
+        Xfer t = w.transfers.get(r.transferId());
+        if (t == null || !t.ledger().equals(ledger)) {
+            fail(Reason.TRANSFER_NOT_FOUND);
+        }
+        if (t.status() != TransferStatus.POSTED) {
+            fail(Reason.TRANSFER_NOT_POSTED);
+        }
+        long left = t.posted() - t.reversed();
+        long amount = r.amountMinor() == null ? left : r.amountMinor();
+        if (amount == 0 || amount > left) {
+            fail(Reason.REVERSAL_EXCEEDS_ORIGINAL);
+        }
+        open(account(w, ledger, t.from()));
+        open(account(w, ledger, t.to()));
+        post(w, List.of(new Move(t.to(), Side.DEBIT, amount, 0), new Move(t.from(), Side.CREDIT, amount, 0)));
+        long seq = nextSeq(w, ledger);
+        w.transfers.put(t.id(), new Xfer(t.id(), t.ledger(), t.from(), t.to(), t.asset(), t.amount(), t.hold(), t.status(),
+                t.posted(), t.reversed() + amount, t.expiresAt()));
+        return Res.ok(r.entryId(), seq);
+    }
+
+    // ---- money ----
+
+    private record Move(UUID account, Side side, long posted, long pendingDelta) {}
+
+    /**
+     * Computes every touched account's new totals (BALANCE_OVERFLOW if a total leaves the 64-bit range),
+     * checks the balance constraints, and only then stores the new accounts.
+     */
+    private static void post(World w, List<Move> moves) {
+        Map<UUID, BigInteger[]> totals = new LinkedHashMap<>();
+        Map<UUID, Integer> postings = new HashMap<>();
+        for (var m : moves) {
+            Acct a = w.accounts.get(m.account());
+            var t = totals.computeIfAbsent(a.id(), id -> new BigInteger[] {
+                    big(a.dp()), big(a.cp()), big(a.dpend()), big(a.cpend())});
+            int posted = m.side() == Side.DEBIT ? 0 : 1;
+            t[posted] = t[posted].add(big(m.posted()));
+            t[posted + 2] = t[posted + 2].add(big(m.pendingDelta()));
+            postings.merge(a.id(), 1, Integer::sum);
+        }
+        for (var e : totals.entrySet()) {
+            for (var v : e.getValue()) {
+                if (v.bitLength() > 63) {
+                    fail(Reason.BALANCE_OVERFLOW);
+                }
+            }
+        }
+        for (var e : totals.entrySet()) {
+            Acct a = w.accounts.get(e.getKey());
+            if (a.limit() == null) {
+                continue;
+            }
+            var t = e.getValue();
+            BigInteger before = available(a.normal(), big(a.dp()), big(a.cp()), big(a.dpend()), big(a.cpend()));
+            BigInteger after = available(a.normal(), t[0], t[1], t[2], t[3]);
+            if (after.compareTo(before) < 0 && after.compareTo(big(-a.limit())) < 0) {
+                fail(Reason.INSUFFICIENT_FUNDS);
+            }
+        }
+        for (var e : totals.entrySet()) {
+            Acct a = w.accounts.get(e.getKey());
+            var t = e.getValue();
+            w.accounts.put(a.id(), new Acct(a.id(), a.ledger(), a.code(), a.asset(), a.normal(), a.limit(),
+                    t[0].longValueExact(), t[1].longValueExact(), t[2].longValueExact(), t[3].longValueExact(), a.closed(),
+                    a.version() + postings.get(a.id())));
+        }
+    }
+
+    static BigInteger available(Side normal, BigInteger dp, BigInteger cp, BigInteger dpend, BigInteger cpend) {
+        return normal == Side.CREDIT ? cp.subtract(dp).subtract(dpend) : dp.subtract(cp).subtract(cpend);
+    }
+
+    private static BigInteger big(long v) {
+        return BigInteger.valueOf(v);
+    }
+
+    private static Acct account(World w, UUID ledger, UUID id) {
+        Acct a = w.accounts.get(id);
+        if (a == null || !a.ledger().equals(ledger)) {
+            fail(Reason.ACCOUNT_NOT_FOUND);
+        }
+        return a;
+    }
+
+    private static void open(Acct a) {
+        if (a.closed()) {
+            fail(Reason.ACCOUNT_CLOSED);
+        }
+    }
+
+    private static long nextSeq(World w, UUID ledger) {
+        long next = w.seq.get(ledger) + 1;
+        w.seq.put(ledger, next);
+        return next;
+    }
+
+    static Set<UUID> ids(Map<UUID, ?> m) {
+        return new HashSet<>(m.keySet());
+    }
+}

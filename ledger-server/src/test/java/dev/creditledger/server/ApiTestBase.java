@@ -1,0 +1,135 @@
+package dev.creditledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.creditledger.devstack.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Base of the end-to-end tests: the real service on a random port over the shared embedded PostgreSQL
+ * (one Spring context for every subclass), a plain HTTP client, and helpers that create an isolated
+ * ledger with keys for each test.
+ */
+@SpringBootTest(classes = LedgerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTestBase {
+
+    public static final String OPERATOR_KEY = "cla_test_operator_key";
+    protected static final JsonMapper json = JsonMapper.builder().build();
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        var postgres = EmbeddedPostgresServer.shared();
+        registry.add("spring.datasource.url", () -> postgres.createDatabase("api_tests"));
+        registry.add("spring.datasource.username", postgres::user);
+        registry.add("ledger.admin-key", () -> OPERATOR_KEY);
+        registry.add("ledger.expiry.interval-ms", () -> "200");
+    }
+
+    /** An HTTP answer: status, headers and the parsed JSON body (null when empty). */
+    public record Response(int status, java.net.http.HttpHeaders headers, JsonNode body, String raw) {
+        public String code() {
+            return body == null || body.get("code") == null ? null : body.get("code").asString();
+        }
+
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse("");
+        }
+
+        public UUID id() {
+            return UUID.fromString(body.get("id").asString());
+        }
+
+        public Response expect(int expected) {
+            assertThat(status).as("HTTP status of %s", raw).isEqualTo(expected);
+            return this;
+        }
+    }
+
+    protected Response call(String method, String path, String key, String body, Map<String, String> headers) {
+        var builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(builder::header);
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+            builder.method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            var raw = response.body();
+            JsonNode parsed = raw == null || raw.isBlank() ? null : json.readTree(raw);
+            return new Response(response.statusCode(), response.headers(), parsed, raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected Response get(String path, String key) {
+        return call("GET", path, key, null, Map.of());
+    }
+
+    protected Response post(String path, String key, String body) {
+        return call("POST", path, key, body, Map.of());
+    }
+
+    protected Response post(String path, String key, String body, String idempotencyKey) {
+        return call("POST", path, key, body, Map.of("Idempotency-Key", idempotencyKey));
+    }
+
+    /** A new ledger (unique name) with a key of each role. */
+    protected TestLedger newLedger() {
+        var name = "t-" + UUID.randomUUID().toString().substring(0, 12);
+        var ledger = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\"}").expect(201);
+        var id = ledger.body().get("id").asString();
+        return new TestLedger(UUID.fromString(id), key(id, "read"), key(id, "write"), key(id, "admin"));
+    }
+
+    private String key(String ledgerId, String role) {
+        return post("/v1/admin/ledgers/" + ledgerId + "/keys", OPERATOR_KEY, "{\"role\":\"" + role + "\"}")
+                .expect(201).body().get("key").asString();
+    }
+
+    public record TestLedger(UUID id, String readKey, String writeKey, String adminKey) {}
+
+    /** Opens an account and returns its id. */
+    protected UUID account(TestLedger ledger, String bodyJson) {
+        return post("/v1/accounts", ledger.writeKey(), bodyJson).expect(201).id();
+    }
+
+    protected Response transfer(TestLedger ledger, UUID from, UUID to, long amount, String currency) {
+        return post("/v1/transfers", ledger.writeKey(),
+                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}");
+    }
+
+    protected long postedBalance(TestLedger ledger, UUID account) {
+        return get("/v1/accounts/" + account + "/balance", ledger.readKey()).expect(200).body().get("balance").get("posted").asLong();
+    }
+
+    protected void assertVerifyClean() {
+        var report = post("/v1/admin/verify", OPERATOR_KEY, null).expect(200);
+        assertThat(report.body().get("differences").size()).as(report.raw()).isZero();
+        assertThat(report.body().get("clean").asBoolean()).isTrue();
+    }
+}
