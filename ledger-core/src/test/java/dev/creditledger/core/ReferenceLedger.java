@@ -218,7 +218,8 @@ final class ReferenceLedger {
     }
 
     private static void store(World w, Request r, Res res) {
-        if (r.idempotency() != null) {
+        // A key belongs to a ledger: a request to an unknown ledger has nowhere to keep it.
+        if (r.idempotency() != null && w.seq.containsKey(r.ledgerId())) {
             var k = new IdemKey(r.ledgerId(), r.idempotency().key());
             var s = new Stored(r.idempotency().requestHash(), res);
             w.idem.put(k, s);

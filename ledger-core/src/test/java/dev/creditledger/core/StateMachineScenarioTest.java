@@ -776,12 +776,14 @@ class StateMachineScenarioTest {
     }
 
     @Test
-    void keyOfAMissingLedgerIsAnsweredTheSameWay() {
+    void keyOfAMissingLedgerIsNotStoredButAnsweredTheSameWay() {
         var w = new World();
         var req = new Request(w.missingLedger, new IdempotencyKey("k", "h"), w.xfer(w.alice, w.bob, 1));
         var out = w.batch(Submission.single(req), Submission.single(req));
         assertRejected(out.results().get(0).getFirst(), LEDGER_NOT_FOUND);
-        assertThat(out.results().get(1).getFirst()).isEqualTo(out.results().get(0).getFirst().asReplay());
+        assertRejected(out.results().get(1).getFirst(), LEDGER_NOT_FOUND);
+        assertThat(out.results().get(1).getFirst().replayed()).isFalse();
+        assertThat(out.newIdempotencyRecords()).isEmpty();
     }
 
     // =====================================================================================================
