@@ -1,6 +1,7 @@
 package dev.creditledger.server.api;
 
 import dev.creditledger.postgres.LedgerRejection;
+import dev.creditledger.server.BodySizeLimitFilter;
 import dev.creditledger.postgres.QueueFullException;
 import dev.creditledger.postgres.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
@@ -66,11 +67,22 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return Problems.response(ApiException.of(ApiError.INTERNAL_ERROR, "unexpected error; see the service log"));
     }
 
+    /** A chunked body that grew past the limit surfaces as unreadable JSON; it is a 413, not a 400. */
+    private static boolean causedByTooLargeBody(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimitFilter.BodyTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Spring MVC's own exceptions, mapped to our codes. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
         ApiError error = switch (ex) {
+            case HttpMessageNotReadableException m when causedByTooLargeBody(m) -> ApiError.REQUEST_TOO_LARGE;
             case HttpMessageNotReadableException m -> ApiError.MALFORMED_JSON;
             case HttpRequestMethodNotSupportedException m -> ApiError.METHOD_NOT_ALLOWED;
             case HttpMediaTypeNotSupportedException m -> ApiError.UNSUPPORTED_MEDIA_TYPE;
@@ -79,6 +91,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             default -> statusCode.is4xxClientError() ? ApiError.VALIDATION_FAILED : ApiError.INTERNAL_ERROR;
         };
         String detail = switch (ex) {
+            case HttpMessageNotReadableException m when causedByTooLargeBody(m) ->
+                    new BodySizeLimitFilter.BodyTooLargeException().getMessage();
             case HttpMessageNotReadableException m -> JsonErrors.describe(m);
             case NoResourceFoundException m -> "no resource at " + m.getResourcePath();
             default -> ex.getMessage();

@@ -23,12 +23,10 @@ final class Inputs {
         return body;
     }
 
+    /** Null-free copy; the limits on metadata are checked by the core's validator (METADATA_INVALID). */
     static Map<String, String> metadata(Map<String, String> metadata) {
         if (metadata == null) {
             return Map.of();
-        }
-        if (metadata.size() > Limits.METADATA_ENTRIES_MAX) {
-            throw ApiException.validation("metadata has more than METADATA_ENTRIES_MAX " + Limits.METADATA_ENTRIES_MAX + " keys");
         }
         for (var entry : metadata.entrySet()) {
             if (entry.getValue() == null) {

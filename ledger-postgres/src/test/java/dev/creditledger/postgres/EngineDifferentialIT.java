@@ -1,0 +1,233 @@
+package dev.creditledger.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.creditledger.core.AccountState;
+import dev.creditledger.core.Asset;
+import dev.creditledger.core.TransferState;
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.IdempotencyKey;
+import dev.creditledger.core.LedgerState;
+import dev.creditledger.core.PostingStateMachine;
+import dev.creditledger.core.Request;
+import dev.creditledger.core.Side;
+import dev.creditledger.core.Submission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the real PostgreSQL engine and the pure state machine (over an in-memory state) with the same
+ * seeded random commands, and compares every result and every account and transfer after each round.
+ * The core's model-based test checks the state machine against a naive reference ledger, so together
+ * they check: engine = state machine = reference. The seed is printed on failure.
+ */
+class EngineDifferentialIT {
+
+    private static final long SEED = Long.getLong("ledger.seed", 20261121L);
+    private static final int COMMANDS_MIN = 100_000;
+    private static final int ROUND_SUBMISSIONS_MAX = 300;
+
+    static HikariDataSource dataSource;
+    static PostgresPostingEngine engine;
+    static final AtomicLong clockMillis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    static final Clock clock = new Clock() {
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return Instant.ofEpochMilli(clockMillis.get()); }
+    };
+
+    @BeforeAll
+    static void start() {
+        dataSource = TestDatabase.create("differential");
+        // One batcher keeps the queue's order, so both sides apply the same sequence.
+        engine = new PostgresPostingEngine(dataSource, clock, new EngineSettings(100_000, 500, 1), EngineListener.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+        dataSource.close();
+    }
+
+    @Test
+    void engineAgreesWithTheStateMachineOnAHundredThousandRandomCommands() {
+        var admin = new LedgerAdmin(dataSource, clock);
+        var queries = new LedgerQueries(dataSource);
+        var ledgers = List.of(admin.createLedger("diff-a").id(), admin.createLedger("diff-b").id());
+        var model = new LedgerState();
+        for (var ledger : ledgers) {
+            model.loadLedger(ledger, 0);
+            Asset.DEFAULTS.forEach(a -> model.loadAsset(ledger, a));
+        }
+        var generator = new CommandGenerator(new Random(SEED), ledgers);
+        int commands = 0;
+        int round = 0;
+        while (commands < COMMANDS_MIN) {
+            round++;
+            clockMillis.addAndGet(generator.random.nextInt(3_000));
+            var submissions = generator.round(1 + generator.random.nextInt(ROUND_SUBMISSIONS_MAX));
+            commands += submissions.stream().mapToInt(s -> s.requests().size()).sum();
+            List<CompletableFuture<List<PostedResult>>> futures = submissions.stream().map(engine::submit).toList();
+            var expected = PostingStateMachine.apply(submissions, model, clock.instant());
+            for (int s = 0; s < submissions.size(); s++) {
+                var actual = futures.get(s).join().stream().map(PostedResult::result).toList();
+                assertThat(actual).as("seed %d round %d submission %s", SEED, round, submissions.get(s))
+                        .isEqualTo(expected.results().get(s));
+            }
+            generator.learn(submissions, expected.results());
+            compare(queries, expected.changedAccounts(), expected.changedTransfers(), round);
+        }
+        compare(queries, model.accounts().values(), model.transfers().values(), round);
+        assertThat(new LedgerVerifier(dataSource).verify(ledgers).differences()).isEmpty();
+        System.out.printf("differential seed %d: %d commands in %d rounds, %d accepted, %d retries%n",
+                SEED, commands, round, generator.accepted, generator.replays);
+        assertThat(generator.accepted).as("the run must exercise real money movement").isGreaterThan(COMMANDS_MIN / 5);
+        assertThat(generator.replays).as("and retries").isGreaterThan(100);
+    }
+
+    private static void compare(LedgerQueries queries, java.util.Collection<AccountState> accounts,
+                                java.util.Collection<TransferState> transfers, int round) {
+        for (var expected : accounts) {
+            var actual = queries.account(expected.account().ledgerId(), expected.account().id()).orElseThrow();
+            assertThat(actual).as("seed %d round %d account %s", SEED, round, expected.account().id()).isEqualTo(expected);
+        }
+        for (var expected : transfers) {
+            var actual = queries.entry(expected.ledgerId(), expected.transferId()).orElseThrow().state();
+            assertThat(actual).as("seed %d round %d transfer %s", SEED, round, expected.transferId()).isEqualTo(expected);
+        }
+    }
+
+    /** Random commands over the accounts and transfers that exist so far, with retries and mistakes mixed in. */
+    static final class CommandGenerator {
+        final Random random;
+        final List<UUID> ledgers;
+        final Map<UUID, List<UUID>> accounts = new java.util.HashMap<>();
+        final Map<UUID, List<UUID>> transfers = new java.util.HashMap<>();
+        final List<Request> keyed = new ArrayList<>();
+        final Map<UUID, String> assetOf = new java.util.HashMap<>();
+        final Map<String, List<UUID>> accountsByLedgerAndAsset = new java.util.HashMap<>();
+        int accepted;
+        int replays;
+        private int keyCounter;
+        private static final String[] ASSETS = {"USD", "EUR", "JPY"};
+
+        CommandGenerator(Random random, List<UUID> ledgers) {
+            this.random = random;
+            this.ledgers = ledgers;
+            ledgers.forEach(l -> {
+                accounts.put(l, new ArrayList<>());
+                transfers.put(l, new ArrayList<>());
+            });
+        }
+
+        List<Submission> round(int size) {
+            List<Submission> submissions = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                var ledger = ledgers.get(random.nextInt(ledgers.size()));
+                if (random.nextInt(20) == 0) {
+                    List<Request> group = new ArrayList<>();
+                    int n = 2 + random.nextInt(4);
+                    for (int j = 0; j < n; j++) group.add(request(ledger));
+                    submissions.add(new Submission(group, true));
+                } else {
+                    submissions.add(Submission.single(request(ledger)));
+                }
+            }
+            return submissions;
+        }
+
+        private Request request(UUID ledger) {
+            int dice = random.nextInt(100);
+            if (dice < 6 && !keyed.isEmpty()) {
+                var earlier = keyed.get(random.nextInt(keyed.size()));
+                if (earlier.ledgerId().equals(ledger)) {
+                    replays++;
+                    return dice == 0 ? new Request(ledger, new IdempotencyKey(earlier.idempotency().key(), "different"), earlier.command())
+                            : earlier;
+                }
+            }
+            var command = command(ledger);
+            IdempotencyKey key = random.nextInt(3) == 0 ? new IdempotencyKey("k" + (++keyCounter), "h" + keyCounter) : null;
+            var request = new Request(ledger, key, command);
+            if (key != null) keyed.add(request);
+            return request;
+        }
+
+        private Command command(UUID ledger) {
+            var ledgerAccounts = accounts.get(ledger);
+            int dice = random.nextInt(100);
+            if (ledgerAccounts.size() < 4 || dice < 8) {
+                var asset = ASSETS[random.nextInt(ASSETS.length)];
+                Long limit = switch (random.nextInt(3)) { case 0 -> null; case 1 -> 0L; default -> (long) random.nextInt(500); };
+                var code = random.nextInt(4) == 0 ? "code-" + random.nextInt(40) : null;
+                return new Command.CreateAccount(UUID.randomUUID(), code, asset, random.nextBoolean() ? Side.CREDIT : Side.DEBIT,
+                        limit, random.nextBoolean() ? Map.of() : Map.of("tier", "t" + random.nextInt(3)));
+            }
+            var from = pick(ledgerAccounts);
+            // Mostly a counterparty of the same asset, so that money really moves; sometimes any account.
+            var sameAsset = accountsByLedgerAndAsset.get(ledger + "/" + assetOf.get(from));
+            var to = random.nextInt(8) == 0 ? pick(ledgerAccounts) : pick(sameAsset);
+            var asset = random.nextInt(15) == 0 ? ASSETS[random.nextInt(ASSETS.length)] : assetOf.getOrDefault(from, "USD");
+            long amount = random.nextInt(40) == 0 ? -random.nextInt(3) : 1 + random.nextInt(600);
+            var ledgerTransfers = transfers.get(ledger);
+            var known = ledgerTransfers.isEmpty() || random.nextInt(25) == 0 ? UUID.randomUUID() : pick(ledgerTransfers);
+            if (dice < 40) return new Command.PostTransfer(UUID.randomUUID(), from, to, amount, asset, false, null, Map.of());
+            if (dice < 55) return new Command.PostTransfer(UUID.randomUUID(), from, to, amount, asset, true,
+                    random.nextBoolean() ? Duration.ofSeconds(1 + random.nextInt(60)) : null, Map.of());
+            if (dice < 65) return new Command.CaptureHold(UUID.randomUUID(), known, random.nextBoolean() ? null : (long) 1 + random.nextInt(700), Map.of());
+            if (dice < 70) return new Command.VoidHold(UUID.randomUUID(), known, Map.of());
+            if (dice < 74) return new Command.ExpireHold(UUID.randomUUID(), known);
+            if (dice < 84) return new Command.ReverseTransfer(UUID.randomUUID(), known, random.nextBoolean() ? null : (long) 1 + random.nextInt(300), Map.of());
+            if (dice < 97) {
+                var third = random.nextInt(8) == 0 ? pick(ledgerAccounts) : pick(sameAsset);
+                long part = 1 + random.nextInt(300);
+                var assetOfFrom = assetOf.getOrDefault(from, "USD");
+                return new Command.PostEntry(UUID.randomUUID(), List.of(
+                        new Command.PostingLine(from, Side.DEBIT, part * 2, assetOfFrom),
+                        new Command.PostingLine(to, Side.CREDIT, part, assetOf.getOrDefault(to, "USD")),
+                        new Command.PostingLine(third, Side.CREDIT, random.nextInt(10) == 0 ? part + 1 : part, assetOf.getOrDefault(third, "USD"))),
+                        Map.of("kind", "split"));
+            }
+            return new Command.CloseAccount(from);
+        }
+
+        private <T> T pick(List<T> list) {
+            return list.get(random.nextInt(list.size()));
+        }
+
+        /** Remembers what now exists, from the state machine's answers. */
+        void learn(List<Submission> submissions, List<List<CommandResult>> results) {
+            for (int s = 0; s < submissions.size(); s++) {
+                for (int r = 0; r < submissions.get(s).requests().size(); r++) {
+                    var request = submissions.get(s).requests().get(r);
+                    if (!(results.get(s).get(r) instanceof CommandResult.Accepted a) || a.replayed()) continue;
+                    accepted++;
+                    switch (request.command()) {
+                        case Command.CreateAccount c -> {
+                            accounts.get(request.ledgerId()).add(c.accountId());
+                            assetOf.put(c.accountId(), c.asset());
+                            accountsByLedgerAndAsset.computeIfAbsent(request.ledgerId() + "/" + c.asset(), k -> new ArrayList<>())
+                                    .add(c.accountId());
+                        }
+                        case Command.PostTransfer t -> transfers.get(request.ledgerId()).add(t.transferId());
+                        default -> { }
+                    }
+                }
+            }
+        }
+    }
+}
