@@ -132,4 +132,131 @@ public abstract class ApiTestBase {
         assertThat(report.body().get("differences").size()).as(report.raw()).isZero();
         assertThat(report.body().get("clean").asBoolean()).isTrue();
     }
+
+    // ---- helpers added for the end-to-end HTTP tests -------------------------------------------------
+
+    /** Like {@link #call} but with an explicit Content-Type (or none when null) for the body. */
+    protected Response callWithContentType(String method, String path, String key, String contentType, String body) {
+        var builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return send(builder.build());
+    }
+
+    /** Sends a body of unknown length (chunked transfer encoding). */
+    protected Response postChunked(String path, String key, byte[] body) {
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
+        return send(request);
+    }
+
+    private Response send(HttpRequest request) {
+        try {
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            var raw = response.body();
+            JsonNode parsed;
+            try {
+                parsed = raw == null || raw.isBlank() ? null : json.readTree(raw);
+            } catch (RuntimeException notJson) {
+                parsed = null;
+            }
+            return new Response(response.statusCode(), response.headers(), parsed, raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes a raw HTTP/1.1 request on a socket (for headers HttpClient refuses to set) and returns the raw answer. */
+    protected String rawHttp(String request) {
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            var in = socket.getInputStream();
+            var out = new java.io.ByteArrayOutputStream();
+            var buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                    if (out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"}")) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException | java.net.SocketTimeoutException closed) {
+                // the server may reset the connection after answering; what was read is the answer
+            }
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Asserts a problem response: status, problem+json content type and code. */
+    protected Response assertProblem(Response response, int status, String code) {
+        assertThat(response.status()).as("HTTP status of %s", response.raw()).isEqualTo(status);
+        assertThat(response.contentType()).as("Content-Type of %s", response.raw()).startsWith("application/problem+json");
+        assertThat(response.code()).as("code of %s", response.raw()).isEqualTo(code);
+        assertThat(response.body().get("status").asInt()).isEqualTo(status);
+        assertThat(response.body().get("detail").asString()).isNotBlank();
+        return response;
+    }
+
+    /** The ledger's last journal sequence number (operator view). */
+    protected long lastSeq(TestLedger ledger) {
+        for (var l : get("/v1/admin/ledgers", OPERATOR_KEY).expect(200).body()) {
+            if (l.get("id").asString().equals(ledger.id().toString())) {
+                return l.get("lastSeq").asLong();
+            }
+        }
+        throw new AssertionError("ledger " + ledger.id() + " not listed");
+    }
+
+    /** Everything a write could change in a ledger: its accounts (balances, versions, status) and its last sequence. */
+    protected String snapshot(TestLedger ledger) {
+        return get("/v1/accounts?limit=1000", ledger.readKey()).expect(200).raw() + "\nlastSeq=" + lastSeq(ledger);
+    }
+
+    protected static String transferJson(UUID from, UUID to, long amount, String currency) {
+        return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+    }
+
+    protected Response hold(TestLedger ledger, UUID from, UUID to, long amount, Long timeoutSeconds) {
+        return post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount
+                + ",\"currency\":\"USD\",\"pending\":true" + (timeoutSeconds == null ? "" : ",\"timeoutSeconds\":" + timeoutSeconds) + "}");
+    }
+
+    protected JsonNode balance(TestLedger ledger, UUID account) {
+        return get("/v1/accounts/" + account + "/balance", ledger.readKey()).expect(200).body().get("balance");
+    }
+
+    protected String transferStatus(TestLedger ledger, UUID transfer) {
+        return get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body().get("status").asString();
+    }
+
+    /** Polls the transfer until it has the status, up to ten seconds. */
+    protected JsonNode awaitTransferStatus(TestLedger ledger, UUID transfer, String status) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            var body = get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body();
+            if (body.get("status").asString().equals(status) || System.nanoTime() > deadline) {
+                assertThat(body.get("status").asString()).as("status of %s", transfer).isEqualTo(status);
+                return body;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }

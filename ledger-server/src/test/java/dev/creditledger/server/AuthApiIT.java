@@ -1,0 +1,192 @@
+package dev.creditledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Authentication and roles on every endpoint, and the isolation of ledgers from each other. */
+class AuthApiIT extends E2eTestBase {
+
+    private record Endpoint(String method, String path, String body) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    private TestLedger ledger;
+    private UUID a;
+    private UUID b;
+    private UUID empty;
+    private UUID transfer;
+    private UUID hold;
+    private UUID entry;
+
+    @BeforeAll
+    void sharedLedger() {
+        ledger = newLedger();
+        a = account(ledger, "{\"asset\":\"USD\"}");
+        b = account(ledger, "{\"asset\":\"USD\"}");
+        empty = account(ledger, "{\"asset\":\"USD\"}");
+        transfer = transfer(ledger, a, b, 100, "USD").expect(201).id();
+        hold = hold(ledger, a, b, 50, null).expect(201).id();
+        entry = post("/v1/entries", ledger.writeKey(), "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":5,\"currency\":\"USD\"},"
+                + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":5,\"currency\":\"USD\"}]}").expect(201).id();
+    }
+
+    /** Every write of a ledger, each of which would succeed with a write key. */
+    private List<Endpoint> writes() {
+        return List.of(
+                new Endpoint("POST", "/v1/accounts", "{\"asset\":\"USD\"}"),
+                new Endpoint("POST", "/v1/accounts/" + empty + "/close", null),
+                new Endpoint("POST", "/v1/transfers", transferJson(a, b, 1, "USD")),
+                new Endpoint("POST", "/v1/transfers/batch", "{\"transfers\":[" + transferJson(a, b, 1, "USD") + "]}"),
+                new Endpoint("POST", "/v1/transfers/" + hold + "/capture", "{\"amount\":1}"),
+                new Endpoint("POST", "/v1/transfers/" + hold + "/void", null),
+                new Endpoint("POST", "/v1/transfers/" + transfer + "/reverse", "{\"amount\":1}"),
+                new Endpoint("POST", "/v1/entries", "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},"
+                        + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"),
+                new Endpoint("POST", "/v1/assets", "{\"code\":\"AUTHX\",\"exponent\":2}"));
+    }
+
+    private List<Endpoint> reads() {
+        return List.of(
+                new Endpoint("GET", "/v1/accounts", null),
+                new Endpoint("GET", "/v1/accounts/" + a, null),
+                new Endpoint("GET", "/v1/accounts/" + a + "/balance", null),
+                new Endpoint("GET", "/v1/accounts/" + a + "/statement", null),
+                new Endpoint("GET", "/v1/accounts/" + a + "/transfers", null),
+                new Endpoint("GET", "/v1/transfers?account=" + a, null),
+                new Endpoint("GET", "/v1/transfers/" + transfer, null),
+                new Endpoint("GET", "/v1/entries/" + entry, null),
+                new Endpoint("GET", "/v1/assets", null));
+    }
+
+    private List<Endpoint> admin() {
+        return List.of(
+                new Endpoint("POST", "/v1/admin/ledgers", "{\"name\":\"never-" + UUID.randomUUID().toString().substring(0, 8) + "\"}"),
+                new Endpoint("GET", "/v1/admin/ledgers", null),
+                new Endpoint("POST", "/v1/admin/ledgers/" + ledger.id() + "/keys", "{\"role\":\"admin\"}"),
+                new Endpoint("GET", "/v1/admin/ledgers/" + ledger.id() + "/keys", null),
+                new Endpoint("DELETE", "/v1/admin/ledgers/" + ledger.id() + "/keys/" + UUID.randomUUID(), null),
+                new Endpoint("POST", "/v1/admin/verify", null));
+    }
+
+    private Response send(Endpoint endpoint, String key) {
+        return call(endpoint.method(), endpoint.path(), key, endpoint.body(), Map.of());
+    }
+
+    private Response sendWithAuthorization(Endpoint endpoint, String authorization) {
+        return call(endpoint.method(), endpoint.path(), null, endpoint.body(), authorization == null ? Map.of() : Map.of("Authorization", authorization));
+    }
+
+    private String keys() {
+        return get("/v1/admin/ledgers/" + ledger.id() + "/keys", OPERATOR_KEY).expect(200).raw();
+    }
+
+    @Test
+    void noKeyOrABadKeyIs401OnEveryEndpoint() {
+        var before = snapshot(ledger);
+        var ledgerCount = get("/v1/admin/ledgers", OPERATOR_KEY).body().size();
+        for (var endpoint : concat(writes(), reads(), admin())) {
+            for (var authorization : new String[] {null, "Bearer ", "Bearer cla_no_such_key", "Basic dXNlcjpwYXNz", ledger.writeKey(),
+                    "bearer " + ledger.writeKey()}) {
+                var response = sendWithAuthorization(endpoint, authorization);
+                assertThat(response.status()).as("%s with Authorization %s: %s", endpoint, authorization, response.raw()).isEqualTo(401);
+                assertProblem(response, 401, "UNAUTHORIZED");
+            }
+        }
+        assertThat(snapshot(ledger)).isEqualTo(before);
+        assertThat(get("/v1/admin/ledgers", OPERATOR_KEY).body().size()).isEqualTo(ledgerCount);
+    }
+
+    @Test
+    void aReadKeyCannotWrite() {
+        var before = snapshot(ledger);
+        var assets = get("/v1/assets", ledger.readKey()).raw();
+        for (var endpoint : writes()) {
+            assertProblem(send(endpoint, ledger.readKey()), 403, "FORBIDDEN");
+        }
+        assertThat(snapshot(ledger)).isEqualTo(before);
+        assertThat(get("/v1/assets", ledger.readKey()).raw()).isEqualTo(assets);
+        for (var endpoint : reads()) {
+            assertThat(send(endpoint, ledger.readKey()).status()).as(endpoint.toString()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void readAndWriteKeysCannotAdministerAndALedgerAdminKeyCannotManageLedgers() {
+        var keysBefore = keys();
+        var ledgerCount = get("/v1/admin/ledgers", OPERATOR_KEY).body().size();
+        for (var endpoint : admin()) {
+            assertProblem(send(endpoint, ledger.writeKey()), 403, "FORBIDDEN");
+            assertProblem(send(endpoint, ledger.readKey()), 403, "FORBIDDEN");
+        }
+        assertProblem(send(admin().get(0), ledger.adminKey()), 403, "FORBIDDEN");
+        assertProblem(send(admin().get(1), ledger.adminKey()), 403, "FORBIDDEN");
+        assertThat(keys()).isEqualTo(keysBefore);
+        assertThat(get("/v1/admin/ledgers", OPERATOR_KEY).body().size()).isEqualTo(ledgerCount);
+        // A write key cannot define assets either (needs an admin key of the ledger).
+        assertProblem(post("/v1/assets", ledger.writeKey(), "{\"code\":\"AUTHW\",\"exponent\":0}"), 403, "FORBIDDEN");
+        assertThat(get("/v1/assets", ledger.readKey()).body().findValuesAsString("code")).doesNotContain("AUTHW", "AUTHX");
+    }
+
+    @Test
+    void theOperatorKeyBelongsToNoLedger() {
+        var before = snapshot(ledger);
+        for (var endpoint : concat(writes(), reads())) {
+            assertProblem(send(endpoint, OPERATOR_KEY), 403, "FORBIDDEN");
+        }
+        assertThat(snapshot(ledger)).isEqualTo(before);
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedAtOnce() {
+        var created = post("/v1/admin/ledgers/" + ledger.id() + "/keys", ledger.adminKey(), "{\"role\":\"write\",\"name\":\"temp\"}").expect(201).body();
+        var secret = created.get("key").asString();
+        account(new TestLedger(ledger.id(), secret, secret, null), "{\"asset\":\"USD\"}");
+        call("DELETE", "/v1/admin/ledgers/" + ledger.id() + "/keys/" + created.get("id").asString(), ledger.adminKey(), null, Map.of()).expect(204);
+        var before = snapshot(ledger);
+        assertProblem(post("/v1/accounts", secret, "{\"asset\":\"USD\"}"), 401, "UNAUTHORIZED");
+        assertProblem(get("/v1/accounts", secret), 401, "UNAUTHORIZED");
+        assertThat(snapshot(ledger)).isEqualTo(before);
+    }
+
+    @Test
+    void anotherLedgersObjectsDoNotExist() {
+        var other = newLedger();
+        var otherAccount = account(other, "{\"asset\":\"USD\"}");
+        var before = snapshot(ledger);
+        var otherBefore = snapshot(other);
+        for (var path : List.of("/v1/accounts/" + a, "/v1/accounts/" + a + "/balance", "/v1/accounts/" + a + "/statement",
+                "/v1/accounts/" + a + "/transfers", "/v1/transfers?account=" + a)) {
+            assertProblem(get(path, other.readKey()), 404, "ACCOUNT_NOT_FOUND");
+        }
+        assertProblem(get("/v1/transfers/" + transfer, other.readKey()), 404, "TRANSFER_NOT_FOUND");
+        assertProblem(get("/v1/entries/" + entry, other.readKey()), 404, "NOT_FOUND");
+        assertThat(AccountsApiIT.ids(get("/v1/accounts", other.readKey()).body())).containsExactly(otherAccount);
+
+        assertProblem(post("/v1/transfers/" + hold + "/capture", other.writeKey(), null), 404, "TRANSFER_NOT_FOUND");
+        assertProblem(post("/v1/transfers/" + hold + "/void", other.writeKey(), null), 404, "TRANSFER_NOT_FOUND");
+        assertProblem(post("/v1/transfers/" + transfer + "/reverse", other.writeKey(), null), 404, "TRANSFER_NOT_FOUND");
+        assertProblem(post("/v1/accounts/" + empty + "/close", other.writeKey(), null), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(transfer(other, a, otherAccount, 1, "USD"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(transfer(other, otherAccount, b, 1, "USD"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(post("/v1/entries", other.writeKey(), "{\"postings\":[{\"account\":\"" + otherAccount
+                + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},{\"account\":\"" + a
+                + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/admin/ledgers/" + ledger.id() + "/keys", other.adminKey()), 404, "NOT_FOUND");
+        assertProblem(post("/v1/admin/ledgers/" + ledger.id() + "/keys", other.adminKey(), "{\"role\":\"admin\"}"), 404, "NOT_FOUND");
+        assertThat(snapshot(ledger)).isEqualTo(before);
+        assertThat(snapshot(other)).isEqualTo(otherBefore);
+    }
+
+    @SafeVarargs
+    private static List<Endpoint> concat(List<Endpoint>... lists) {
+        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+    }
+}
