@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -133,8 +132,6 @@ class ErrorsApiIT extends E2eTestBase {
     }
 
     @Test
-    @Disabled("BUG: 33 metadata keys answer VALIDATION_FAILED (Inputs.metadata) instead of METADATA_INVALID, the Reason whose "
-            + "description covers 'keys'; the key/value length limits answer METADATA_INVALID")
     void tooManyMetadataKeysIsMetadataInvalid() {
         assertRejectedAndNothingWritten("POST", "/v1/transfers", ledger.writeKey(),
                 fill("{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{33keys}}"), 400, "METADATA_INVALID");
@@ -324,8 +321,6 @@ class ErrorsApiIT extends E2eTestBase {
     }
 
     @Test
-    @Disabled("BUG: a chunked body over REQUEST_BODY_BYTES_MAX answers 400 MALFORMED_JSON, not 413 REQUEST_TOO_LARGE: "
-            + "BodySizeLimitFilter's BodyTooLargeException is wrapped by the JSON converter and ApiExceptionHandler has no mapping for it")
     void chunkedBodyOverTheLimitIs413() {
         var before = snapshot(ledger);
         var head = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"currency\":\"USD\",\"metadata\":{\"k\":\"";
