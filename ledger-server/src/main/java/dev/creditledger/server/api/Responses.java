@@ -48,7 +48,7 @@ public final class Responses {
         static AccountJson of(AccountState s) {
             var a = s.account();
             return new AccountJson(a.id(), a.code(), a.asset(), a.normalSide(), a.noOverdraft(), a.overdraftLimitMinor(),
-                    s.status(), BalanceJson.of(s.balance(), a.normalSide()), s.version(), a.metadata(), a.createdAt(), a.seq());
+                    s.status(), BalanceJson.of(s.balance(), a.normalSide()), s.version(), sorted(a.metadata()), a.createdAt(), a.seq());
         }
 
         /**
@@ -89,7 +89,7 @@ public final class Responses {
             }
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
                     state.status(), state.hold() && state.status() == TransferStatus.POSTED ? state.postedMinor() : null,
-                    state.reversedMinor(), e.expiresAt(), e.referenceId(), e.metadata(), e.createdAt(), e.seq());
+                    state.reversedMinor(), e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq());
         }
 
         /** As it was written (create responses and their replays). */
@@ -101,7 +101,7 @@ public final class Responses {
             };
             Long reversed = status == null ? null : 0L;
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
-                    status, null, reversed, e.expiresAt(), e.referenceId(), e.metadata(), e.createdAt(), e.seq());
+                    status, null, reversed, e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq());
         }
     }
 
@@ -116,8 +116,13 @@ public final class Responses {
                             Instant createdAt, long seq) {
         static EntryJson of(Entry e) {
             return new EntryJson(e.id(), e.kind(), e.postings().stream().map(PostingJson::of).toList(), e.referenceId(),
-                    e.metadata(), e.createdAt(), e.seq());
+                    sorted(e.metadata()), e.createdAt(), e.seq());
         }
+    }
+
+    /** Metadata in key order, so a fresh response and its replay (read back from PostgreSQL) are byte-identical. */
+    static Map<String, String> sorted(Map<String, String> metadata) {
+        return new java.util.TreeMap<>(metadata);
     }
 
     public record PageJson<T>(List<T> items, String nextCursor) {}

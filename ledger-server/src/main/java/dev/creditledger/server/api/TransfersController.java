@@ -141,8 +141,7 @@ public class TransfersController {
                                           @RequestBody(required = false) Requests.Capture body) {
         var b = body == null ? new Requests.Capture(null, null, null) : body;
         var command = new Command.CaptureHold(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
-        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/capture", b);
-        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+        return act(caller, keyHeader, transferId, "capture", b, b.idempotencyKey(), command);
     }
 
     @PostMapping("/{transferId}/void")
@@ -153,8 +152,7 @@ public class TransfersController {
                                            @RequestBody(required = false) Requests.Void body) {
         var b = body == null ? new Requests.Void(null, null) : body;
         var command = new Command.VoidHold(ids.next(), transferId, Inputs.metadata(b.metadata()));
-        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/void", b);
-        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+        return act(caller, keyHeader, transferId, "void", b, b.idempotencyKey(), command);
     }
 
     @PostMapping("/{transferId}/reverse")
@@ -165,7 +163,13 @@ public class TransfersController {
                                           @RequestBody(required = false) Requests.Reverse body) {
         var b = body == null ? new Requests.Reverse(null, null, null) : body;
         var command = new Command.ReverseTransfer(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
-        var key = gateway.idempotency(keyHeader, b.idempotencyKey(), "POST /v1/transfers/" + transferId + "/reverse", b);
+        return act(caller, keyHeader, transferId, "reverse", b, b.idempotencyKey(), command);
+    }
+
+    /** The common tail of capture, void and reverse: key, submit, answer with the new entry. */
+    private ResponseEntity<Object> act(Caller caller, String keyHeader, UUID transferId, String action, Object body,
+                                       String bodyKey, Command command) {
+        var key = gateway.idempotency(keyHeader, bodyKey, "POST /v1/transfers/" + transferId + "/" + action, body);
         return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
     }
 
