@@ -123,9 +123,12 @@ final class ReferenceLedger {
             return previous;
         }
 
+        /** A snapshot of the merged view: the base's entries, overridden by the local ones. */
         @Override
         public Set<Entry<K, V>> entrySet() {
-            throw new UnsupportedOperationException("the model only looks up and stores");
+            var merged = new HashMap<K, V>(base);
+            merged.putAll(local);
+            return java.util.Collections.unmodifiableMap(merged).entrySet();
         }
     }
 

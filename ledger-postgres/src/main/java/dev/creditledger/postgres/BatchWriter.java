@@ -5,7 +5,6 @@ import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Submission;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +48,7 @@ final class BatchWriter {
                 ps.setLong(next + 1, a.seq());
                 ps.addBatch();
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -73,7 +72,7 @@ final class BatchWriter {
                 }
             }
             if (any) {
-                executeBatch(ps);
+                ps.executeBatch();
             }
         }
     }
@@ -101,7 +100,7 @@ final class BatchWriter {
                 Sql.setInstant(ps, 9, now);
                 ps.addBatch();
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -127,7 +126,7 @@ final class BatchWriter {
                 Sql.setInstant(ps, next, e.createdAt());
                 ps.addBatch();
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -159,7 +158,7 @@ final class BatchWriter {
                     ps.addBatch();
                 }
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -187,7 +186,7 @@ final class BatchWriter {
                 Sql.setInstant(ps, 12, now);
                 ps.addBatch();
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -218,7 +217,7 @@ final class BatchWriter {
                 Sql.setInstant(ps, 8, r.createdAt());
                 ps.addBatch();
             }
-            executeBatch(ps);
+            ps.executeBatch();
         }
     }
 
@@ -233,9 +232,5 @@ final class BatchWriter {
             ps.setObject(3, ledgerId);
             ps.executeUpdate();
         }
-    }
-
-    private static void executeBatch(PreparedStatement ps) throws SQLException {
-        ps.executeBatch();
     }
 }

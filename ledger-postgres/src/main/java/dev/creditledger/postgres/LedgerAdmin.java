@@ -213,7 +213,8 @@ public final class LedgerAdmin {
                 Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at"));
     }
 
-    static byte[] sha256(String secret) {
+    /** How keys are stored and compared: SHA-256 of the UTF-8 secret (keys are 256-bit random, so a fast hash suffices). */
+    public static byte[] sha256(String secret) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -33,8 +33,6 @@ final class StateLoader {
         if (lastAt == null) {
             return new Loaded(state, Instant.EPOCH); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
         }
-        loadAssets(connection, ledgerId, state);
-
         Set<String> keys = new TreeSet<>();
         Set<UUID> transferIds = new TreeSet<>();
         Set<UUID> accountIds = new TreeSet<>();
@@ -46,6 +44,10 @@ final class StateLoader {
                 }
                 collectReferences(request.command(), transferIds, accountIds, codes);
             }
+        }
+        // Only opening an account looks at assets; transfers check the asset against the accounts.
+        if (submissions.stream().flatMap(s -> s.requests().stream()).anyMatch(r -> r.command() instanceof Command.CreateAccount)) {
+            loadAssets(connection, ledgerId, state);
         }
         loadIdempotency(connection, ledgerId, keys, state);
         var transfers = lockTransfers(connection, ledgerId, transferIds, state);

@@ -6,9 +6,7 @@ import dev.creditledger.server.api.ApiError;
 import dev.creditledger.server.api.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -27,7 +25,7 @@ public final class AuthInterceptor implements HandlerInterceptor {
     /** @param operatorKey the service's admin key, or null/blank when no operator key is configured */
     public AuthInterceptor(LedgerAdmin admin, String operatorKey) {
         this.admin = admin;
-        this.operatorKeyHash = operatorKey == null || operatorKey.isBlank() ? null : sha256(operatorKey);
+        this.operatorKeyHash = operatorKey == null || operatorKey.isBlank() ? null : LedgerAdmin.sha256(operatorKey);
     }
 
     @Override
@@ -58,7 +56,7 @@ public final class AuthInterceptor implements HandlerInterceptor {
             throw ApiException.of(ApiError.UNAUTHORIZED, "send 'Authorization: Bearer <api key>'");
         }
         var secret = authorization.substring(BEARER.length()).trim();
-        if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, sha256(secret))) {
+        if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, LedgerAdmin.sha256(secret))) {
             return Caller.operatorKey();
         }
         return admin.authenticate(secret)
@@ -68,13 +66,5 @@ public final class AuthInterceptor implements HandlerInterceptor {
 
     private static boolean isRead(String method) {
         return "GET".equals(method) || "HEAD".equals(method);
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,17 +69,5 @@ public final class HoldExpiryWorker {
             log.info("expired {} holds", expired);
         }
         return expired;
-    }
-
-    /** For tests: completes when a scan finds nothing more to expire. */
-    public CompletableFuture<Integer> drain() {
-        return CompletableFuture.supplyAsync(() -> {
-            int total = 0;
-            int n;
-            while ((n = expireDue()) > 0) {
-                total += n;
-            }
-            return total;
-        });
     }
 }
