@@ -64,6 +64,12 @@ public final class CommandGateway {
 
     /** Submits several commands as one submission (answered together, in one transaction). */
     public List<PostedResult> submitAll(List<Request> requests, boolean atomic) {
+        int batchCommandsMax = engine.settings().batchCommandsMax();
+        if (requests.size() > batchCommandsMax) {
+            // A submission is one transaction and is never split; this instance is configured for fewer.
+            throw ApiException.validation("this service applies at most batchCommandsMax " + batchCommandsMax
+                    + " commands per request, got " + requests.size());
+        }
         requests.forEach(r -> requireValid(r.command()));
         return await(new Submission(requests, atomic));
     }
