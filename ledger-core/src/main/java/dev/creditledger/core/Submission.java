@@ -6,8 +6,15 @@ import java.util.List;
  * What one caller hands to the posting engine: one or more requests of ONE ledger, answered together.
  * When {@code atomic} is true they are all applied or none is (a failure rejects the others with
  * {@link Reason#LINKED_COMMAND_FAILED}); otherwise each stands alone.
+ *
+ * @param traceparent the W3C trace context of the request that caused the submission, or null; it is
+ *                    stored with the submission's events so a consumer can continue the trace
  */
-public record Submission(List<Request> requests, boolean atomic) {
+public record Submission(List<Request> requests, boolean atomic, String traceparent) {
+    public Submission(List<Request> requests, boolean atomic) {
+        this(requests, atomic, null);
+    }
+
     public Submission {
         requests = List.copyOf(requests);
         if (requests.isEmpty()) {

@@ -4,16 +4,22 @@ import dev.creditledger.core.BatchOutcome;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.events.EventJson;
+import dev.creditledger.core.events.LedgerEvents;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Writes what one ledger's part of a batch produced, with one batched statement per table (the driver
  * rewrites them into multi-row INSERTs). Journal rows are inserted, never updated; materialised state
- * (balances, transfer states, the ledger's last sequence) is upserted with its final value only.
+ * (balances, transfer states, the ledger's last sequence) is upserted with its final value only. The
+ * events of the batch go to the outbox in the same transaction, so an event exists exactly when its
+ * change committed.
  */
 final class BatchWriter {
     private BatchWriter() {}
@@ -27,6 +33,7 @@ final class BatchWriter {
         insertPostings(connection, outcome);
         upsertTransferStates(connection, outcome, now);
         insertIdempotencyRecords(connection, outcome);
+        insertOutbox(connection, submissions, outcome, now);
         advanceLedger(connection, ledgerId, outcome, now);
     }
 
@@ -219,6 +226,53 @@ final class BatchWriter {
             }
             ps.executeBatch();
         }
+    }
+
+    private static void insertOutbox(Connection connection, List<Submission> submissions, BatchOutcome outcome, Instant now)
+            throws SQLException {
+        var events = LedgerEvents.of(submissions, outcome, now);
+        if (events.isEmpty()) {
+            return;
+        }
+        var traceparents = traceparentsBySeq(submissions, outcome);
+        try (var ps = connection.prepareStatement("INSERT INTO outbox (ledger_id, seq, part, event_id, event_type, account_id, "
+                + "occurred_at, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            long previousSeq = -1;
+            int part = 0;
+            for (var event : events) {
+                var h = event.header();
+                part = h.ledgerSeq() == previousSeq ? part + 1 : 0;
+                previousSeq = h.ledgerSeq();
+                ps.setObject(1, h.ledgerId());
+                ps.setLong(2, h.ledgerSeq());
+                ps.setInt(3, part);
+                ps.setObject(4, h.eventId());
+                ps.setString(5, h.type().typeName());
+                ps.setObject(6, h.accountId());
+                Sql.setInstant(ps, 7, h.occurredAt());
+                ps.setString(8, EventJson.encode(event));
+                ps.setString(9, traceparents.get(h.ledgerSeq()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The trace context of the submission behind each new sequence number. */
+    private static Map<Long, String> traceparentsBySeq(List<Submission> submissions, BatchOutcome outcome) {
+        Map<Long, String> traceparents = new HashMap<>();
+        for (int s = 0; s < submissions.size(); s++) {
+            var traceparent = submissions.get(s).traceparent();
+            if (traceparent == null) {
+                continue;
+            }
+            for (var result : outcome.results().get(s)) {
+                if (result instanceof CommandResult.Accepted a && !a.replayed()) {
+                    traceparents.put(a.seq(), traceparent);
+                }
+            }
+        }
+        return traceparents;
     }
 
     private static void advanceLedger(Connection connection, UUID ledgerId, BatchOutcome outcome, Instant now) throws SQLException {

@@ -15,7 +15,9 @@ import javax.sql.DataSource;
  *   <li>every entry balances per asset (posted and pending);</li>
  *   <li>the trial balance per asset is zero: total debits equal total credits, posted and pending;</li>
  *   <li>every transfer state agrees with the entries that resolved or reversed it;</li>
- *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once.</li>
+ *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once;</li>
+ *   <li>outbox continuity: every sequence after the relay's published mark has its events in the
+ *       outbox, and every retained event names a sequence of the journal.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
  * writes continue.
@@ -58,6 +60,7 @@ public final class LedgerVerifier {
                 checkTrialBalance(connection, ledgerId, differences);
                 checkTransferStates(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
+                checkOutbox(connection, ledgerId, differences);
                 connection.commit();
             } catch (SQLException e) {
                 throw new StorageUnavailableException("verification of ledger " + ledgerId + " failed: " + e.getMessage(), e);
@@ -214,6 +217,44 @@ public final class LedgerVerifier {
                         differences.add(String.format("ledger %s sequence: last_seq %d but %d numbers used (%d distinct, max %d)",
                                 ledgerId, last, rs.getLong("used"), rs.getLong("distinct_used"), rs.getLong("max_seq")));
                     }
+                }
+            }
+        }
+    }
+
+    private static void checkOutbox(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH used AS (
+                    SELECT seq FROM accounts WHERE ledger_id = ?
+                    UNION ALL SELECT seq FROM entries WHERE ledger_id = ?
+                    UNION ALL SELECT seq FROM account_closures WHERE ledger_id = ?
+                )
+                SELECT l.last_seq, c.published_seq,
+                       (SELECT count(DISTINCT seq) FROM outbox o WHERE o.ledger_id = l.id AND o.seq > c.published_seq) AS unpublished,
+                       (SELECT count(DISTINCT seq) FROM outbox o WHERE o.ledger_id = l.id
+                            AND o.seq NOT IN (SELECT seq FROM used)) AS orphans
+                FROM ledgers l JOIN outbox_cursors c ON c.ledger_id = l.id WHERE l.id = ?
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    differences.add("ledger " + ledgerId + ": has no outbox cursor");
+                    return;
+                }
+                long expected = rs.getLong("last_seq") - rs.getLong("published_seq");
+                if (expected < 0) {
+                    differences.add("ledger " + ledgerId + ": outbox published mark " + rs.getLong("published_seq")
+                            + " is beyond the last sequence " + rs.getLong("last_seq"));
+                } else if (rs.getLong("unpublished") != expected) {
+                    differences.add("ledger " + ledgerId + ": " + expected + " sequences after the published mark but "
+                            + rs.getLong("unpublished") + " of them have outbox events");
+                }
+                if (rs.getLong("orphans") > 0) {
+                    differences.add("ledger " + ledgerId + ": " + rs.getLong("orphans")
+                            + " outbox sequences name no account, closure or entry");
                 }
             }
         }

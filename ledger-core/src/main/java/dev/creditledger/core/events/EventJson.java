@@ -1,0 +1,141 @@
+package dev.creditledger.core.events;
+
+import dev.creditledger.core.Account;
+import dev.creditledger.core.Balance;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.Posting;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The JSON payload of every event: the one place its fields are written (docs/events.md documents them
+ * and the codec in ledger-kafka reads them back; a round-trip test keeps the three in step).
+ *
+ * Field order is fixed and metadata keys are sorted, so the same event always encodes to the same bytes.
+ * Amounts are JSON integers in minor units; times are ISO-8601 UTC with microseconds at most; absent
+ * optional values are written as {@code null}.
+ */
+public final class EventJson {
+    private EventJson() {}
+
+    public static String encode(LedgerEvent event) {
+        var json = new StringBuilder(512);
+        var h = event.header();
+        json.append('{');
+        field(json, "eventId", h.eventId()).append(',');
+        field(json, "type", h.type().typeName()).append(',');
+        name(json, "schemaVersion").append(EventType.SCHEMA_VERSION).append(',');
+        field(json, "ledgerId", h.ledgerId()).append(',');
+        name(json, "ledgerSeq").append(h.ledgerSeq()).append(',');
+        field(json, "occurredAt", h.occurredAt()).append(',');
+        field(json, "accountId", h.accountId());
+        switch (event) {
+            case LedgerEvent.AccountOpened opened -> account(json.append(','), opened.account());
+            case LedgerEvent.AccountClosed closed -> { }
+            case LedgerEvent.EntryPosted posted -> entry(json.append(','), posted.entry());
+        }
+        return json.append('}').toString();
+    }
+
+    private static void account(StringBuilder json, Account a) {
+        name(json, "account").append('{');
+        field(json, "id", a.id()).append(',');
+        field(json, "code", a.code()).append(',');
+        field(json, "asset", a.asset()).append(',');
+        field(json, "normalSide", a.normalSide().name()).append(',');
+        name(json, "overdraftLimitMinor").append(a.overdraftLimitMinor() == null ? "null" : a.overdraftLimitMinor().toString()).append(',');
+        metadata(json, a.metadata()).append(',');
+        field(json, "createdAt", a.createdAt());
+        json.append('}');
+    }
+
+    private static void entry(StringBuilder json, Entry e) {
+        name(json, "entry").append('{');
+        field(json, "id", e.id()).append(',');
+        field(json, "kind", e.kind().name()).append(',');
+        field(json, "fromAccountId", e.fromAccountId()).append(',');
+        field(json, "toAccountId", e.toAccountId()).append(',');
+        name(json, "amountMinor").append(e.amountMinor()).append(',');
+        field(json, "asset", e.asset()).append(',');
+        field(json, "referenceId", e.referenceId()).append(',');
+        field(json, "expiresAt", e.expiresAt()).append(',');
+        metadata(json, e.metadata()).append(',');
+        field(json, "createdAt", e.createdAt()).append(',');
+        name(json, "postings").append('[');
+        for (int i = 0; i < e.postings().size(); i++) {
+            posting(json.append(i == 0 ? "" : ","), e.postings().get(i));
+        }
+        json.append("]}");
+    }
+
+    private static void posting(StringBuilder json, Posting p) {
+        json.append('{');
+        field(json, "accountId", p.accountId()).append(',');
+        field(json, "asset", p.asset()).append(',');
+        field(json, "side", p.side().name()).append(',');
+        name(json, "postedMinor").append(p.postedMinor()).append(',');
+        name(json, "pendingDeltaMinor").append(p.pendingDeltaMinor()).append(',');
+        name(json, "accountVersion").append(p.accountVersion()).append(',');
+        balance(json, p.balanceAfter());
+        json.append('}');
+    }
+
+    private static void balance(StringBuilder json, Balance b) {
+        name(json, "balanceAfter").append('{');
+        name(json, "debitsPosted").append(b.debitsPosted()).append(',');
+        name(json, "creditsPosted").append(b.creditsPosted()).append(',');
+        name(json, "debitsPending").append(b.debitsPending()).append(',');
+        name(json, "creditsPending").append(b.creditsPending());
+        json.append('}');
+    }
+
+    private static StringBuilder metadata(StringBuilder json, Map<String, String> metadata) {
+        name(json, "metadata").append('{');
+        boolean first = true;
+        for (var e : new TreeMap<>(metadata).entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            field(json, e.getKey(), e.getValue());
+        }
+        return json.append('}');
+    }
+
+    private static StringBuilder field(StringBuilder json, String name, Object value) {
+        name(json, name);
+        if (value == null) {
+            return json.append("null");
+        }
+        return string(json, value instanceof Instant || value instanceof UUID ? value.toString() : (String) value);
+    }
+
+    private static StringBuilder name(StringBuilder json, String name) {
+        return string(json, name).append(':');
+    }
+
+    /** A JSON string with the escapes RFC 8259 requires. */
+    private static StringBuilder string(StringBuilder json, String value) {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"');
+    }
+}

@@ -1,0 +1,29 @@
+package dev.creditledger.core.events;
+
+import dev.creditledger.core.Account;
+import dev.creditledger.core.Entry;
+import java.util.UUID;
+
+/**
+ * A committed change of a ledger, as published to the event streams. Every event is written to the
+ * outbox in the transaction that made the change, so an event exists if and only if its change committed.
+ * An entry produces one event per account it touches, each keyed by that account, so that every
+ * account's stream is complete and in order on its own.
+ */
+public sealed interface LedgerEvent {
+
+    EventHeader header();
+
+    /** An account was opened. */
+    record AccountOpened(EventHeader header, Account account) implements LedgerEvent {}
+
+    /** An account was closed; it accepts no more postings. */
+    record AccountClosed(EventHeader header, UUID accountId) implements LedgerEvent {}
+
+    /**
+     * A journal entry was written: a transfer, a hold and its resolution, a reversal or a multi-leg entry.
+     * The entry carries every posting with the balances after it; {@code header().accountId()} says which
+     * account's stream this copy belongs to.
+     */
+    record EntryPosted(EventHeader header, Entry entry) implements LedgerEvent {}
+}

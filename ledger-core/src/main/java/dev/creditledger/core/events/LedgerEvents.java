@@ -1,0 +1,59 @@
+package dev.creditledger.core.events;
+
+import dev.creditledger.core.BatchOutcome;
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.Submission;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Derives the events of a batch from what the state machine produced: one per account opened or closed,
+ * and one per account an entry touches. Pure and deterministic, so the same journal always yields the
+ * same events with the same ids.
+ */
+public final class LedgerEvents {
+    private LedgerEvents() {}
+
+    /** The events of one ledger's part of a batch, in ledger sequence order. */
+    public static List<LedgerEvent> of(List<Submission> submissions, BatchOutcome outcome, Instant now) {
+        List<LedgerEvent> events = new ArrayList<>();
+        for (var account : outcome.createdAccounts()) {
+            events.add(new LedgerEvent.AccountOpened(EventHeader.of(EventType.ACCOUNT_OPENED, account.ledgerId(),
+                    account.seq(), account.createdAt(), account.id()), account));
+        }
+        for (int s = 0; s < submissions.size(); s++) {
+            var requests = submissions.get(s).requests();
+            for (int r = 0; r < requests.size(); r++) {
+                if (requests.get(r).command() instanceof Command.CloseAccount close
+                        && outcome.results().get(s).get(r) instanceof CommandResult.Accepted accepted && !accepted.replayed()) {
+                    events.add(new LedgerEvent.AccountClosed(EventHeader.of(EventType.ACCOUNT_CLOSED,
+                            requests.get(r).ledgerId(), accepted.seq(), now, close.accountId()), close.accountId()));
+                }
+            }
+        }
+        for (var entry : outcome.entries()) {
+            events.addAll(of(entry));
+        }
+        events.sort(Comparator.comparingLong(e -> e.header().ledgerSeq()));
+        return events;
+    }
+
+    /** One event per account the entry touches, in the order of its postings. */
+    public static List<LedgerEvent> of(Entry entry) {
+        var type = EventType.of(entry.kind());
+        var accounts = new LinkedHashSet<UUID>();
+        entry.postings().forEach(p -> accounts.add(p.accountId()));
+        List<LedgerEvent> events = new ArrayList<>(accounts.size());
+        for (var accountId : accounts) {
+            events.add(new LedgerEvent.EntryPosted(EventHeader.of(type, entry.ledgerId(), entry.seq(), entry.createdAt(),
+                    accountId), entry));
+        }
+        return events;
+    }
+}
