@@ -8,7 +8,13 @@ import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.server.api.CommandGateway;
 import dev.creditledger.server.api.RequestHasher;
+import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.server.api.ApiError;
+import dev.creditledger.server.api.ApiException;
 import dev.creditledger.server.auth.AuthInterceptor;
+import dev.creditledger.server.events.EventMetrics;
+import dev.creditledger.server.events.EventPipeline;
+import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.worker.HoldExpiryWorker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +34,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
@@ -37,9 +46,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Spring Boot application: wires the posting engine, queries, admin and verifier from
- * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker. Migrations run before the
- * engine starts. How the database is reached (embedded for {@code ledger dev}, external for
- * {@code ledger serve}) is decided by {@link LedgerMain} through ordinary Spring properties.
+ * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker, and the event pipeline
+ * (outbox relay, projector, read-model queries). Which of them run is decided by the process's
+ * {@link Role}s. Migrations run before the engine starts. How the databases and Kafka are reached
+ * (embedded for {@code ledger dev}, external for {@code ledger serve}) is decided by {@link LedgerMain}
+ * through ordinary Spring properties.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(LedgerProperties.class)
@@ -51,14 +62,28 @@ import tools.jackson.databind.json.JsonMapper;
 @SecurityScheme(name = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "An API key of a ledger, or the operator key for /v1/admin")
 public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer {
 
+    private static final Duration EVENT_METRICS_REFRESH = Duration.ofSeconds(5);
+
     private final LedgerProperties properties;
     private final LedgerAdmin admin;
     private final HoldExpiryWorker expiryWorker;
+    private final EventMetrics eventMetrics;
+    private final EventPipeline eventPipeline;
+    private final ProjectionsAccess projections;
+    private final DataSource dataSource;
+    private final Clock clock;
 
-    public LedgerApplication(LedgerProperties properties, LedgerAdmin admin, HoldExpiryWorker expiryWorker) {
+    public LedgerApplication(LedgerProperties properties, LedgerAdmin admin, HoldExpiryWorker expiryWorker,
+                             EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
+                             DataSource dataSource, Clock clock) {
         this.properties = properties;
         this.admin = admin;
         this.expiryWorker = expiryWorker;
+        this.eventMetrics = eventMetrics;
+        this.eventPipeline = eventPipeline;
+        this.projections = projections;
+        this.dataSource = dataSource;
+        this.clock = clock;
     }
 
     @Bean
@@ -111,6 +136,22 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         return new HoldExpiryWorker(queries, engine, ids, clock, properties.expiry().batchSizeMax());
     }
 
+    @Bean(destroyMethod = "close")
+    static ProjectionsAccess projectionsAccess(LedgerProperties properties) {
+        return ProjectionsAccess.open(properties);
+    }
+
+    @Bean
+    static EventMetrics eventMetrics(MeterRegistry registry) {
+        return new EventMetrics(registry);
+    }
+
+    @Bean
+    static EventPipeline eventPipeline(LedgerProperties properties, DataSource dataSource, ProjectionsAccess projections,
+                                       EventMetrics metrics, Clock clock, PostgresPostingEngine migratedFirst) {
+        return new EventPipeline(properties, dataSource, projections, metrics, clock);
+    }
+
     /** Strict JSON: money must never be moved by a typo, a fraction, a quoted number or a duplicated key. */
     @Bean
     static JsonMapperBuilderCustomizer strictJson() {
@@ -130,15 +171,35 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         return registration;
     }
 
+    @Bean
+    static FilterRegistrationBean<TraceContextFilter> traceContextFilter() {
+        var registration = new FilterRegistrationBean<>(new TraceContextFilter());
+        registration.addUrlPatterns("/v1/*");
+        return registration;
+    }
+
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        if (!properties.runs(Role.API)) {
+            registry.addInterceptor(new HandlerInterceptor() {
+                @Override
+                public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                    throw ApiException.of(ApiError.ROLE_NOT_SERVED, "this instance runs the roles " + properties.roles());
+                }
+            }).addPathPatterns("/v1/**");
+            return;
+        }
         registry.addInterceptor(new AuthInterceptor(admin, properties.adminKey())).addPathPatterns("/v1/**");
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        if (properties.expiry().enabled()) {
+        if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
             registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
         }
+        var outbox = properties.runs(Role.RELAY) ? new PostgresOutbox(dataSource) : null;
+        registrar.addFixedDelayTask(() -> eventMetrics.refresh(outbox, clock, eventPipeline::projectorLag,
+                projections.queries().<java.util.function.Supplier<java.util.Map<dev.creditledger.projections.ReadModel, Long>>>map(
+                        q -> q::lastAppliedSeq).orElse(null)), EVENT_METRICS_REFRESH);
     }
 }

@@ -1,5 +1,6 @@
 package dev.creditledger.server;
 
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
@@ -19,16 +20,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The executable: {@code dev} (embedded PostgreSQL, demo ledger, the API), {@code serve} (the API
- * against an external PostgreSQL from LEDGER_DB_* variables) and {@code verify} (recompute balances
- * from the journal). The launcher script {@code ./ledger} builds the jar and calls this.
+ * The executable: {@code dev} (embedded PostgreSQL and Kafka, every role, demo ledger), {@code serve}
+ * (any subset of the roles against external PostgreSQL and Kafka from LEDGER_* variables),
+ * {@code verify} (recompute balances from the journal), {@code projections} (rebuild or check a read
+ * model) and {@code events tail}. The launcher script {@code ./ledger} builds the jar and calls this.
  */
-@Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Dev.class, LedgerMain.Serve.class, LedgerMain.Verify.class},
+@Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Dev.class, LedgerMain.Serve.class,
+        LedgerMain.Verify.class, ProjectionsCommand.class, EventsCommand.class},
         description = "Credit Ledger: a double-entry ledger service.")
 public final class LedgerMain implements Runnable {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new LedgerMain()).execute(args);
+        int exit = new CommandLine(new LedgerMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         if (exit != 0) {
             System.exit(exit);
         }
@@ -49,6 +52,13 @@ public final class LedgerMain implements Runnable {
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    private static void putIfSet(Map<String, Object> properties, String property, String variable) {
+        var value = env(variable, null);
+        if (value != null) {
+            properties.put(property, value);
+        }
+    }
+
     static ConfigurableApplicationContext startService(Map<String, Object> properties) {
         var application = new SpringApplicationBuilder(LedgerApplication.class).properties(properties).build();
         // Our own shutdown hook orders the stop: the service first, then the embedded database under it.
@@ -57,7 +67,7 @@ public final class LedgerMain implements Runnable {
     }
 
     @Command(name = "dev", mixinStandardHelpOptions = true,
-            description = "Run everything on this machine: embedded PostgreSQL 17 (data in .ledger/dev), the API, a demo ledger.")
+            description = "Run everything on this machine: embedded PostgreSQL 17 and Kafka (data in .ledger/dev), every role, a demo ledger.")
     static final class Dev implements Callable<Integer> {
         @Option(names = "--fresh", description = "Wipe .ledger/dev first (all data, all keys).")
         boolean fresh;
@@ -68,6 +78,10 @@ public final class LedgerMain implements Runnable {
         @Option(names = "--db-port", description = "PostgreSQL port on 127.0.0.1 (default: any free port).", defaultValue = "0")
         int dbPort;
 
+        @Option(names = "--kafka-port", description = "Kafka port on 127.0.0.1; the controller uses the next one (default ${DEFAULT-VALUE}).",
+                defaultValue = "" + DevEnvironment.KAFKA_PORT_DEFAULT)
+        int kafkaPort;
+
         @Override
         public Integer call() {
             var environment = new DevEnvironment(workingTree());
@@ -75,22 +89,36 @@ public final class LedgerMain implements Runnable {
                 environment.wipe();
             }
             var postgres = environment.startPostgres(dbPort);
+            EmbeddedKafkaBroker kafka = null;
             ConfigurableApplicationContext context;
             try {
+                kafka = environment.startKafka(kafkaPort);
                 var properties = new HashMap<String, Object>();
                 properties.put("spring.datasource.url", postgres.jdbcUrl(DevEnvironment.DATABASE));
                 properties.put("spring.datasource.username", postgres.user());
                 properties.put("ledger.admin-key", environment.operatorKey());
+                properties.put("ledger.roles", "api,relay,projector,worker");
+                properties.put("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
+                properties.put("ledger.kafka.partitions", 4);
+                properties.put("ledger.kafka.replication-factor", 1);
+                properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
+                properties.put("ledger.projections.username", postgres.user());
                 properties.put("server.port", port);
                 context = startService(properties);
             } catch (RuntimeException e) {
+                if (kafka != null) {
+                    kafka.close();
+                }
                 postgres.close();
                 throw e;
             }
+            var broker = kafka;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // The service first (relay and projector stop), then the broker, then the database under them.
                 context.close();
+                broker.close();
                 postgres.close();
-                environment.forgetRunningDatabase();
+                environment.forgetRunningServices();
             }, "ledger-dev-stop"));
             var admin = context.getBean(LedgerAdmin.class);
             var demo = admin.ledgerByName("demo").orElseGet(() -> admin.createLedger("demo"));
@@ -108,6 +136,9 @@ public final class LedgerMain implements Runnable {
                       OpenAPI      %s/v3/api-docs
                       Metrics      %s/actuator/prometheus
                       PostgreSQL   %s  (user postgres, data in %s)
+                      Read models  %s
+                      Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1)
+                      Roles        api, relay, projector, worker
 
                       Operator (admin) key:  %s
                       Demo ledger:           demo (%s)
@@ -117,16 +148,22 @@ public final class LedgerMain implements Runnable {
                           curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
 
                     """, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
+                    postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
                     environment.operatorKey(), demo.id(), demoKey, demoKey, base);
             return 0;
         }
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Run the API against an external PostgreSQL: LEDGER_DB_URL, LEDGER_DB_USER, LEDGER_DB_PASSWORD, LEDGER_ADMIN_KEY.")
+            description = {"Run some or all roles against external PostgreSQL and Kafka.",
+                    "Environment: LEDGER_DB_URL, LEDGER_DB_USER, LEDGER_DB_PASSWORD, LEDGER_ADMIN_KEY, LEDGER_KAFKA_BOOTSTRAP,",
+                    "LEDGER_KAFKA_TOPIC_PREFIX, LEDGER_PROJECTIONS_DB_URL, LEDGER_PROJECTIONS_DB_USER, LEDGER_PROJECTIONS_DB_PASSWORD."})
     static final class Serve implements Callable<Integer> {
         @Option(names = "--port", description = "HTTP port (default: LEDGER_PORT or 8080).")
         Integer port;
+
+        @Option(names = "--roles", split = ",", description = "Any of api, relay, projector, worker (default: all).")
+        java.util.List<Role> roles;
 
         @Override
         public Integer call() {
@@ -142,6 +179,13 @@ public final class LedgerMain implements Runnable {
             properties.put("spring.datasource.password", env("LEDGER_DB_PASSWORD", ""));
             properties.put("ledger.admin-key", env("LEDGER_ADMIN_KEY", ""));
             properties.put("server.port", port != null ? port : Integer.parseInt(env("LEDGER_PORT", "8080")));
+            properties.put("ledger.roles", roles == null || roles.isEmpty() ? "api,relay,projector,worker"
+                    : String.join(",", roles.stream().map(r -> r.name().toLowerCase()).toList()));
+            putIfSet(properties, "ledger.kafka.bootstrap-servers", "LEDGER_KAFKA_BOOTSTRAP");
+            putIfSet(properties, "ledger.kafka.topic-prefix", "LEDGER_KAFKA_TOPIC_PREFIX");
+            putIfSet(properties, "ledger.projections.url", "LEDGER_PROJECTIONS_DB_URL");
+            putIfSet(properties, "ledger.projections.username", "LEDGER_PROJECTIONS_DB_USER");
+            putIfSet(properties, "ledger.projections.password", "LEDGER_PROJECTIONS_DB_PASSWORD");
             var context = startService(properties);
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "ledger-serve-stop"));
             System.out.println("Credit Ledger is serving on port " + context.getEnvironment().getProperty("local.server.port"));

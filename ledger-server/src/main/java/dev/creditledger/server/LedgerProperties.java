@@ -1,26 +1,45 @@
 package dev.creditledger.server;
 
+import dev.creditledger.kafka.KafkaSettings;
+import dev.creditledger.kafka.RelaySettings;
 import dev.creditledger.postgres.EngineSettings;
+import dev.creditledger.projections.ProjectorSettings;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The service's own settings (prefix {@code ledger}); every one is listed with its default in the
  * README's configuration reference.
  *
- * @param adminKey      the operator key (LEDGER_ADMIN_KEY); without it no one can create ledgers
+ * @param adminKey       the operator key (LEDGER_ADMIN_KEY); without it no one can create ledgers
  * @param writeTimeoutMs longest wait of a write request for its batch, in ms; then 503
- * @param engine        posting engine limits
- * @param expiry        hold expiry worker
+ * @param roles          what this process runs (default: all four)
+ * @param engine         posting engine limits
+ * @param expiry         hold expiry worker
+ * @param kafka          where the event topics are; required by the relay and projector roles
+ * @param relay          outbox relay tuning
+ * @param projections    the read-model database and the projector
  */
 @ConfigurationProperties("ledger")
-public record LedgerProperties(String adminKey, Long writeTimeoutMs, Engine engine, Expiry expiry) {
+public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
+                               Kafka kafka, Relay relay, Projections projections) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
     public LedgerProperties {
         writeTimeoutMs = writeTimeoutMs == null ? WRITE_TIMEOUT_MS_DEFAULT : writeTimeoutMs;
+        roles = roles == null || roles.isEmpty() ? EnumSet.allOf(Role.class) : EnumSet.copyOf(roles);
         engine = engine == null ? new Engine(null, null, null) : engine;
         expiry = expiry == null ? new Expiry(null, null, null) : expiry;
+        kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
+        relay = relay == null ? new Relay(null, null, null) : relay;
+        projections = projections == null ? new Projections(null, null, null, null, null) : projections;
+    }
+
+    public boolean runs(Role role) {
+        return roles.contains(role);
     }
 
     public record Engine(Integer queueSubmissionsMax, Integer batchCommandsMax, Integer batchers) {
@@ -33,8 +52,8 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Engine engi
     }
 
     /**
-     * @param enabled     run the worker in this process
-     * @param intervalMs  pause between scans, in ms
+     * @param enabled      run the worker in this process (when it has the worker role)
+     * @param intervalMs   pause between scans, in ms
      * @param batchSizeMax holds expired per scan at most
      */
     public record Expiry(Boolean enabled, Long intervalMs, Integer batchSizeMax) {
@@ -45,6 +64,67 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Engine engi
             enabled = enabled == null || enabled;
             intervalMs = intervalMs == null ? INTERVAL_MS_DEFAULT : intervalMs;
             batchSizeMax = batchSizeMax == null ? BATCH_SIZE_MAX_DEFAULT : batchSizeMax;
+        }
+    }
+
+    /**
+     * @param bootstrapServers  Kafka's bootstrap.servers (LEDGER_KAFKA_BOOTSTRAP); none means no relay or projector
+     * @param topicPrefix       topics are {@code <prefix>.account.v1}, {@code .transfer.v1}, {@code .entry.v1}
+     * @param partitions        partitions of each topic when the relay creates it
+     * @param replicationFactor replicas of each topic when the relay creates it (1 only for a single broker)
+     */
+    public record Kafka(String bootstrapServers, String topicPrefix, Integer partitions, Short replicationFactor) {
+        public static final int PARTITIONS_DEFAULT = 8;
+        public static final short REPLICATION_FACTOR_DEFAULT = 3;
+
+        public boolean configured() {
+            return bootstrapServers != null && !bootstrapServers.isBlank();
+        }
+
+        public KafkaSettings settings() {
+            return new KafkaSettings(bootstrapServers,
+                    topicPrefix == null || topicPrefix.isBlank() ? dev.creditledger.core.events.EventTopic.DEFAULT_PREFIX : topicPrefix,
+                    partitions == null ? PARTITIONS_DEFAULT : partitions,
+                    replicationFactor == null ? REPLICATION_FACTOR_DEFAULT : replicationFactor);
+        }
+    }
+
+    /**
+     * @param eventsPerClaimMax events published per claim (one ledger at a time)
+     * @param retentionHours    published outbox rows are deleted after this many hours
+     * @param idlePollMs        pause when the outbox is empty, in ms
+     */
+    public record Relay(Integer eventsPerClaimMax, Long retentionHours, Long idlePollMs) {
+        public RelaySettings settings() {
+            var defaults = RelaySettings.defaults();
+            return new RelaySettings(
+                    eventsPerClaimMax == null ? defaults.eventsPerClaimMax() : eventsPerClaimMax,
+                    idlePollMs == null ? defaults.idlePoll() : Duration.ofMillis(idlePollMs),
+                    retentionHours == null ? defaults.retention() : Duration.ofHours(retentionHours),
+                    defaults.cleanupInterval(), defaults.cleanupRowsMax(), defaults.backoffMax(), defaults.deliveryTimeout());
+        }
+    }
+
+    /**
+     * @param url           JDBC URL of the read-model database (LEDGER_PROJECTIONS_DB_URL), separate from the journal's
+     * @param readWaitMsMax longest a query with {@code minSeq} waits for the read models to reach it, in ms
+     * @param groupId       the projector's Kafka consumer group
+     */
+    public record Projections(String url, String username, String password, Long readWaitMsMax, String groupId) {
+        public static final long READ_WAIT_MS_MAX_DEFAULT = 5_000;
+
+        public Projections {
+            readWaitMsMax = readWaitMsMax == null ? READ_WAIT_MS_MAX_DEFAULT : readWaitMsMax;
+        }
+
+        public boolean configured() {
+            return url != null && !url.isBlank();
+        }
+
+        public ProjectorSettings settings() {
+            var defaults = ProjectorSettings.defaults();
+            return new ProjectorSettings(groupId == null || groupId.isBlank() ? defaults.groupId() : groupId,
+                    defaults.pollRecordsMax(), defaults.pollTimeout(), defaults.backoffMax());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +19,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Base of the end-to-end tests: the real service on a random port over the shared embedded PostgreSQL
- * (one Spring context for every subclass), a plain HTTP client, and helpers that create an isolated
- * ledger with keys for each test.
+ * Base of the end-to-end tests: the real service with every role (api, relay, projector, worker) on a
+ * random port, over the shared embedded PostgreSQL (journal and read-model databases) and the shared
+ * embedded Kafka broker (one Spring context for every subclass), a plain HTTP client, and helpers that
+ * create an isolated ledger with keys for each test.
  */
 @SpringBootTest(classes = LedgerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ApiTestBase {
@@ -39,6 +41,13 @@ public abstract class ApiTestBase {
         registry.add("spring.datasource.username", postgres::user);
         registry.add("ledger.admin-key", () -> OPERATOR_KEY);
         registry.add("ledger.expiry.interval-ms", () -> "200");
+        var kafka = EmbeddedKafkaBroker.shared();
+        registry.add("ledger.roles", () -> "api,relay,projector,worker");
+        registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
+        registry.add("ledger.kafka.partitions", () -> "4");
+        registry.add("ledger.kafka.replication-factor", () -> "1");
+        registry.add("ledger.projections.url", () -> postgres.createDatabase("api_tests_projections"));
+        registry.add("ledger.projections.username", postgres::user);
     }
 
     /** An HTTP answer: status, headers and the parsed JSON body (null when empty). */

@@ -16,6 +16,12 @@ public enum ApiError {
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "The resource does not support this method."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "The API answers application/json or application/problem+json only."),
+    ROLE_NOT_SERVED(HttpStatus.NOT_FOUND, "This instance does not run the api role; send API requests to one that does."),
+    SEQ_NOT_COMMITTED(HttpStatus.BAD_REQUEST, "minSeq is beyond the ledger's last committed sequence."),
+    PROJECTION_BEHIND(HttpStatus.SERVICE_UNAVAILABLE,
+            "The read models did not reach minSeq within PROJECTION_READ_WAIT_MS_MAX; retry after the indicated delay."),
+    PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "This instance has no read-model database or Kafka configured."),
+    DEAD_LETTER_NOT_FOUND(HttpStatus.NOT_FOUND, "No dead letter has this id."),
     QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),
     STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The database did not accept the write; retry with the same idempotency key."),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error; it has been logged.");

@@ -10,6 +10,7 @@ import dev.creditledger.core.Submission;
 import dev.creditledger.postgres.PostedResult;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.postgres.StorageUnavailableException;
+import dev.creditledger.server.TraceContextFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,12 +24,15 @@ import org.springframework.http.ResponseEntity;
 /**
  * The path of every write from a controller to the posting engine: resolves the idempotency key
  * (header or body field), validates the command before anything is queued (bad input is answered 400
- * and never stored), submits, waits up to {@code writeTimeout}, and turns results into responses.
+ * and never stored), submits with the request's trace context, waits up to {@code writeTimeout}, and
+ * turns results into responses. Every accepted write answers the ledger sequence it committed at in the
+ * {@code Ledger-Seq} header, for read-your-writes queries of the read models ({@code minSeq}).
  */
 public final class CommandGateway {
 
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    public static final String SEQ_HEADER = "Ledger-Seq";
 
     private final PostgresPostingEngine engine;
     private final RequestHasher hasher;
@@ -59,7 +63,7 @@ public final class CommandGateway {
     /** Submits one command and waits for its result. */
     public PostedResult submit(UUID ledgerId, IdempotencyKey key, Command command) {
         requireValid(command);
-        return await(new Submission(List.of(new Request(ledgerId, key, command)), false)).getFirst();
+        return await(new Submission(List.of(new Request(ledgerId, key, command)), false, TraceContextFilter.current())).getFirst();
     }
 
     /** Submits several commands as one submission (answered together, in one transaction). */
@@ -71,7 +75,7 @@ public final class CommandGateway {
                     + " commands per request, got " + requests.size());
         }
         requests.forEach(r -> requireValid(r.command()));
-        return await(new Submission(requests, atomic));
+        return await(new Submission(requests, atomic, TraceContextFilter.current()));
     }
 
     public static void requireValid(Command command) {
@@ -105,7 +109,10 @@ public final class CommandGateway {
             headers.set(REPLAYED_HEADER, "true");
         }
         return switch (posted.result()) {
-            case CommandResult.Accepted a -> new ResponseEntity<>(body.apply(posted), headers, HttpStatus.CREATED);
+            case CommandResult.Accepted a -> {
+                headers.set(SEQ_HEADER, String.valueOf(a.seq()));
+                yield new ResponseEntity<>(body.apply(posted), headers, HttpStatus.CREATED);
+            }
             case CommandResult.Rejected r -> {
                 var problem = Problems.response(ApiException.of(r.reason(), r.detail()));
                 headers.putAll(problem.getHeaders());

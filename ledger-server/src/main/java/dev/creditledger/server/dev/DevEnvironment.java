@@ -1,5 +1,6 @@
 package dev.creditledger.server.dev;
 
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +13,16 @@ import java.util.Optional;
 
 /**
  * The on-disk state of {@code ledger dev}, under {@code .ledger/dev} of the working tree (git-ignored):
- * the PostgreSQL cluster ({@code pg/}), the operator key, the demo ledger's key, and the JDBC URL of
- * the running database (so {@code ledger verify} can reach it). Keys are kept in plain files because
+ * the PostgreSQL cluster ({@code pg/}) with the journal and read-model databases, the Kafka log
+ * ({@code kafka/}), the operator key, the demo ledger's key, and the addresses of the running database
+ * and broker (so {@code ledger verify}, {@code ledger projections} and {@code ledger events tail} can
+ * reach them). Keys are kept in plain files because
  * this is a developer's machine; production keys come from the environment.
  */
 public final class DevEnvironment {
     public static final String DATABASE = "ledger";
+    public static final String PROJECTIONS_DATABASE = "ledger_projections";
+    public static final int KAFKA_PORT_DEFAULT = 9092;
 
     private final Path directory;
 
@@ -53,11 +58,31 @@ public final class DevEnvironment {
         }
     }
 
+    public Path kafkaData() {
+        return directory.resolve("kafka");
+    }
+
     public EmbeddedPostgresServer startPostgres(int port) {
         var server = EmbeddedPostgresServer.start(postgresData(), port, true);
         server.createDatabase(DATABASE);
+        server.createDatabase(PROJECTIONS_DATABASE);
         write("db-url", server.jdbcUrl(DATABASE));
+        write("projections-db-url", server.jdbcUrl(PROJECTIONS_DATABASE));
         return server;
+    }
+
+    public EmbeddedKafkaBroker startKafka(int port) {
+        var broker = EmbeddedKafkaBroker.start(kafkaData(), port);
+        write("kafka-bootstrap", broker.bootstrapServers());
+        return broker;
+    }
+
+    public Optional<String> runningProjectionsUrl() {
+        return read("projections-db-url");
+    }
+
+    public Optional<String> runningKafkaBootstrap() {
+        return read("kafka-bootstrap");
     }
 
     /** The operator key, created on first start and kept across restarts. */
@@ -83,11 +108,13 @@ public final class DevEnvironment {
         return read("db-url");
     }
 
-    public void forgetRunningDatabase() {
+    public void forgetRunningServices() {
         try {
             Files.deleteIfExists(directory.resolve("db-url"));
+            Files.deleteIfExists(directory.resolve("projections-db-url"));
+            Files.deleteIfExists(directory.resolve("kafka-bootstrap"));
         } catch (IOException ignored) {
-            // Best effort: a stale URL only makes `ledger verify` fall back to starting PostgreSQL itself.
+            // Best effort: a stale address only makes the CLI commands fail to connect, with a message.
         }
     }
 

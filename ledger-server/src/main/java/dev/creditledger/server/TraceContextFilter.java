@@ -1,0 +1,53 @@
+package dev.creditledger.server;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Carries the W3C trace context of each API request to the events it causes. A valid incoming
+ * {@code traceparent} header is kept as it is; a missing or malformed one is replaced by a new trace
+ * (random trace id and span id, sampled). The value is echoed in the response's {@code traceparent}
+ * header and stored with the request's events, so a consumer can continue the trace from HTTP to
+ * projection.
+ */
+public final class TraceContextFilter extends OncePerRequestFilter {
+
+    public static final String HEADER = "traceparent";
+    private static final String ATTRIBUTE = TraceContextFilter.class.getName() + ".traceparent";
+    /** Version 00: 32 hex trace id and 16 hex parent id, neither all zeros, and 2 hex flags. */
+    private static final Pattern VALID = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        var incoming = request.getHeader(HEADER);
+        var traceparent = incoming != null && VALID.matcher(incoming).matches() ? incoming : newTraceparent();
+        request.setAttribute(ATTRIBUTE, traceparent);
+        response.setHeader(HEADER, traceparent);
+        chain.doFilter(request, response);
+    }
+
+    /** The trace context of the request being served on this thread, or null outside a request. */
+    public static String current() {
+        var attributes = RequestContextHolder.getRequestAttributes();
+        return attributes == null ? null : (String) attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+    }
+
+    static String newTraceparent() {
+        var traceId = new byte[16];
+        var spanId = new byte[8];
+        RANDOM.nextBytes(traceId);
+        RANDOM.nextBytes(spanId);
+        return "00-" + HexFormat.of().formatHex(traceId) + "-" + HexFormat.of().formatHex(spanId) + "-01";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.creditledger.server.events;
+
+import dev.creditledger.kafka.OutboxRelay;
+import dev.creditledger.kafka.TopicProvisioner;
+import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.projections.Projector;
+import dev.creditledger.server.LedgerProperties;
+import dev.creditledger.server.Role;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the relay and the projector when this process has those roles, after the context is ready,
+ * and stops them before the connection pools close. A role that lacks its configuration (Kafka, or the
+ * read-model database) fails the start with a message that names the missing setting.
+ */
+public final class EventPipeline implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
+
+    private final LedgerProperties properties;
+    private final DataSource journal;
+    private final ProjectionsAccess projections;
+    private final EventMetrics metrics;
+    private final Clock clock;
+    private OutboxRelay relay;
+    private Projector projector;
+    private volatile boolean running;
+
+    public EventPipeline(LedgerProperties properties, DataSource journal, ProjectionsAccess projections, EventMetrics metrics,
+                         Clock clock) {
+        this.properties = properties;
+        this.journal = journal;
+        this.projections = projections;
+        this.metrics = metrics;
+        this.clock = clock;
+        if ((properties.runs(Role.RELAY) || properties.runs(Role.PROJECTOR)) && !properties.kafka().configured()) {
+            throw new IllegalStateException("the relay and projector roles need Kafka: set ledger.kafka.bootstrap-servers "
+                    + "(LEDGER_KAFKA_BOOTSTRAP), or run only --roles api,worker");
+        }
+        if (properties.runs(Role.PROJECTOR) && projections.dataSource().isEmpty()) {
+            throw new IllegalStateException("the projector role needs the read-model database: set ledger.projections.url "
+                    + "(LEDGER_PROJECTIONS_DB_URL)");
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (properties.runs(Role.RELAY) || properties.runs(Role.PROJECTOR)) {
+            try {
+                TopicProvisioner.ensureTopics(properties.kafka().settings());
+            } catch (RuntimeException e) {
+                // The relay creates them itself once the broker answers; the projector waits for them.
+                log.warn("could not create the event topics yet ({}); the relay retries", e.getMessage());
+            }
+        }
+        if (properties.runs(Role.RELAY)) {
+            relay = new OutboxRelay(new PostgresOutbox(journal), properties.kafka().settings(), properties.relay().settings(),
+                    metrics.relayListener(), clock);
+            relay.start();
+        }
+        if (properties.runs(Role.PROJECTOR)) {
+            projector = new Projector(projections.dataSource().orElseThrow(), properties.kafka().settings(),
+                    properties.projections().settings(), metrics.projectorListener());
+            projector.start();
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (projector != null) {
+            projector.close();
+            projector = null;
+        }
+        if (relay != null) {
+            relay.close();
+            relay = null;
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Consumer lag per partition of this process's projector; empty when it runs no projector. */
+    public synchronized Map<TopicPartition, Long> projectorLag() {
+        return Optional.ofNullable(projector).map(Projector::lag).orElse(Map.of());
+    }
+}
