@@ -46,7 +46,7 @@ public final class EventCodec {
         if (root == null || !root.isObject()) {
             throw new UndecodableEventException("the payload is not a JSON object");
         }
-        int version = (int) integer(root, "schemaVersion");
+        long version = integer(root, "schemaVersion");
         if (version != EventType.SCHEMA_VERSION) {
             throw new UndecodableEventException("schemaVersion " + version + " is not " + EventType.SCHEMA_VERSION);
         }
@@ -61,7 +61,13 @@ public final class EventCodec {
         return switch (type) {
             case ACCOUNT_OPENED -> new LedgerEvent.AccountOpened(header, account(object(root, "account"), header));
             case ACCOUNT_CLOSED -> new LedgerEvent.AccountClosed(header, header.accountId());
-            default -> new LedgerEvent.EntryPosted(header, entry(object(root, "entry"), header));
+            default -> {
+                var entry = entry(object(root, "entry"), header);
+                if (EventType.of(entry.kind()) != type) {
+                    throw new UndecodableEventException("type " + type.typeName() + " does not match entry.kind " + entry.kind());
+                }
+                yield new LedgerEvent.EntryPosted(header, entry);
+            }
         };
     }
 

@@ -73,6 +73,13 @@ class EventCodecTest {
                 .hasMessageContaining("unknown event type");
         assertThatThrownBy(() -> EventCodec.decode(valid.replace("\"ledgerSeq\":9", "\"ledgerSeq\":\"9\"")))
                 .hasMessageContaining("ledgerSeq is not a 64-bit integer");
+        assertThatThrownBy(() -> EventCodec.decode(valid.replace("\"schemaVersion\":1", "\"schemaVersion\":4294967297")))
+                .hasMessageContaining("schemaVersion 4294967297");
+        var transfer = EventCodec.encode(LedgerEvents.of(new Entry(UUID.randomUUID(), LEDGER, 3, EntryKind.TRANSFER, ALICE, BOB, 5,
+                "USD", null, null, Map.of(), AT, List.of(new Posting(ALICE, "USD", Side.DEBIT, 5, 0, new Balance(5, 0, 0, 0), 1),
+                new Posting(BOB, "USD", Side.CREDIT, 5, 0, new Balance(0, 5, 0, 0), 1)))).getFirst());
+        assertThatThrownBy(() -> EventCodec.decode(transfer.replace("ledger.transfer.posted", "ledger.hold.placed")))
+                .hasMessageContaining("does not match entry.kind TRANSFER");
     }
 
     private static void assertRoundTrip(LedgerEvent event) {

@@ -7,6 +7,7 @@ import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.server.api.CommandGateway;
+import dev.creditledger.server.api.ReadYourWrites;
 import dev.creditledger.server.api.RequestHasher;
 import dev.creditledger.postgres.PostgresOutbox;
 import dev.creditledger.server.api.ApiError;
@@ -139,6 +140,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean(destroyMethod = "close")
     static ProjectionsAccess projectionsAccess(LedgerProperties properties) {
         return ProjectionsAccess.open(properties);
+    }
+
+    @Bean
+    static ReadYourWrites readYourWrites(ProjectionsAccess projections, LedgerAdmin admin, LedgerProperties properties) {
+        return new ReadYourWrites(projections, admin, Duration.ofMillis(properties.projections().readWaitMsMax()));
     }
 
     @Bean
