@@ -38,13 +38,17 @@ import org.slf4j.LoggerFactory;
  * one process or many) may run against one database: a claim holds its ledger exclusively, so each
  * ledger's events still leave in order.
  *
+ * Every step reports to the {@link RelayListener} (published or failed) whether the loop or a caller
+ * ran it.
+ *
  * What can go wrong: an unreachable broker, a refused record or a missing acknowledgement fails the step
  * with {@link KafkaUnavailableException}, after at most {@link #SEND_BLOCK_MAX} blocked in send plus
- * {@code deliveryTimeout} waiting; the claim is then released unmarked and the producer replaced (an
- * idempotent producer whose batch expired must not be reused blindly: a later batch of the same
- * partition could be written while an earlier one was not). A database failure surfaces as the outbox's
- * own exception. A record Kafka refuses for good (too large, not authorised) stops its ledger until an
- * operator intervenes; the relay keeps retrying and reporting it.
+ * {@code deliveryTimeout} waiting; the claim is then released unmarked and the producer replaced (after
+ * an expired batch an idempotent producer may bump its epoch and carry on, and we do not want to reason
+ * about what it then writes). A database failure surfaces as the outbox's own exception. A record Kafka
+ * refuses for good (too large, not authorised) stops its ledger until an operator intervenes; the relay
+ * keeps retrying and reporting it. A claim without records (the ledger's sequence is past its mark but
+ * the outbox has no rows for it) is reported as a failure too: the outbox lost rows.
  */
 public final class OutboxRelay implements AutoCloseable {
 
