@@ -1,0 +1,379 @@
+package dev.creditledger.kafka;
+
+import dev.creditledger.core.events.Outbox;
+import dev.creditledger.core.events.OutboxRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the transactional outbox to Kafka (ADR 0005). One step ({@link #publishOnce()}) claims the
+ * oldest unpublished events of one ledger, sends them in ledger-sequence order with an idempotent
+ * producer, waits until Kafka acknowledged every one, and only then moves the ledger's published mark.
+ * {@link #start()} runs such steps on one thread until {@link #close()}, with a pause when there is
+ * nothing to do, an exponential backoff after failures, and a periodic cleanup of old published rows.
+ *
+ * Delivery is at-least-once: a crash or a failure after Kafka acknowledged and before the mark moved sends
+ * the same events again, with the same event ids, and consumers deduplicate by id. Several relays (in
+ * one process or many) may run against one database: a claim holds its ledger exclusively, so each
+ * ledger's events still leave in order.
+ *
+ * Every step reports to the {@link RelayListener} (published or failed) whether the loop or a caller
+ * ran it.
+ *
+ * What can go wrong: an unreachable broker, a refused record or a missing acknowledgement fails the step
+ * with {@link KafkaUnavailableException}, after at most {@link #SEND_BLOCK_MAX} blocked in send plus
+ * {@code deliveryTimeout} waiting; the claim is then released unmarked and the producer replaced (after
+ * an expired batch an idempotent producer may bump its epoch and carry on, and we do not want to reason
+ * about what it then writes). A database failure surfaces as the outbox's own exception. A record Kafka
+ * refuses for good (too large, not authorised) stops its ledger until an operator intervenes; the relay
+ * keeps retrying and reporting it. A claim without records (the ledger's sequence is past its mark but
+ * the outbox has no rows for it) is reported as a failure too: the outbox lost rows.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    /** First pause after a failed attempt; it doubles with each further failure, up to backoffMax. */
+    public static final Duration BACKOFF_INITIAL = Duration.ofMillis(100);
+    /** Longest a send may block waiting for topic metadata or buffer space (never longer than deliveryTimeout). */
+    public static final Duration SEND_BLOCK_MAX = Duration.ofSeconds(5);
+    /** Batching delay of the producer: small, because every claim waits for its own acknowledgements. */
+    static final int LINGER_MS = 5;
+    /** Beyond deliveryTimeout, how long to wait for the producer to complete its futures before giving up on it. */
+    static final Duration ACK_WAIT_GRACE = Duration.ofSeconds(2);
+    /** How long a database step of a claim (claim, mark) is expected to take at most, for close's wait. */
+    private static final Duration DATABASE_STEP_WAIT = Duration.ofSeconds(10);
+    private static final Duration PRODUCER_CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final int BACKOFF_DOUBLINGS_MAX = 20;
+    private static final AtomicInteger instances = new AtomicInteger();
+
+    private final Outbox outbox;
+    private final KafkaSettings kafka;
+    private final RelaySettings settings;
+    private final RelayListener listener;
+    private final Clock clock;
+    private final String clientId;
+    /** Held for a whole publication step: the producer and the topic check belong to it. */
+    private final ReentrantLock publishing = new ReentrantLock();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile KafkaProducer<String, String> producer;
+    private boolean topicsReady;
+    private Thread loop;
+    private volatile boolean closed;
+
+    public OutboxRelay(Outbox outbox, KafkaSettings kafka, RelaySettings settings, RelayListener listener, Clock clock) {
+        this.outbox = outbox;
+        this.kafka = kafka;
+        this.settings = settings;
+        this.listener = listener;
+        this.clock = clock;
+        this.clientId = kafka.topicPrefix() + "-relay-" + instances.incrementAndGet();
+    }
+
+    /**
+     * Starts one platform thread, {@code ledger-relay}, that publishes until {@link #close()}. It is a
+     * daemon: stopping in the middle of a claim is always safe (the claim is released unmarked and sent
+     * again), so the relay never needs to keep a JVM alive.
+     */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the relay is closed");
+        }
+        if (loop != null) {
+            throw new IllegalStateException("the relay is already running");
+        }
+        loop = Thread.ofPlatform().name("ledger-relay").daemon(true).unstarted(this::run);
+        loop.start();
+        log.info("outbox relay started: topics {}.*, at most {} events per claim", kafka.topicPrefix(), settings.eventsPerClaimMax());
+    }
+
+    /**
+     * Claims at most one ledger's batch, publishes it and marks it.
+     *
+     * @return events published, 0 when no ledger had unpublished events that another relay did not hold
+     * @throws KafkaUnavailableException when Kafka did not acknowledge every event; the claim was released unmarked
+     * @throws RuntimeException          whatever the outbox throws when the database fails; nothing was marked
+     */
+    public int publishOnce() {
+        publishing.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the relay is closed");
+            }
+            Optional<Outbox.Claim> next;
+            try {
+                next = outbox.claimNext(settings.eventsPerClaimMax());
+            } catch (RuntimeException e) {
+                listener.publishFailed(e);
+                throw e;
+            }
+            if (next.isEmpty()) {
+                return 0;
+            }
+            // Closing the claim after markPublished does nothing; on any failure it releases the claim unmarked.
+            try (var claim = next.get()) {
+                var records = claim.records();
+                try {
+                    if (records.isEmpty()) {
+                        // Claimed because its last_seq is past the mark, yet no row follows the mark: the
+                        // outbox lost rows. Failing (reported, backed off) beats an idle loop that hides it.
+                        throw new IllegalStateException("ledger " + claim.ledgerId() + " has sequences after its "
+                                + "published mark but no outbox rows for them; run ledger verify");
+                    }
+                    ensureTopics();
+                    send(claim.ledgerId(), records);
+                    claim.markPublished();
+                } catch (RuntimeException e) {
+                    listener.publishFailed(e);
+                    throw e;
+                }
+                listener.published(records.size());
+                return records.size();
+            }
+        } finally {
+            publishing.unlock();
+        }
+    }
+
+    /**
+     * Deletes published outbox rows that occurred more than {@code retention} ago, {@code cleanupRowsMax}
+     * per statement, until a statement deletes fewer. Unpublished rows are never deleted, however old.
+     *
+     * @return rows deleted
+     */
+    public int cleanupOnce() {
+        var cutoff = clock.instant().minus(settings.retention());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = outbox.deletePublishedBefore(cutoff, settings.cleanupRowsMax());
+            total += deleted;
+            // A large backlog of old rows is deleted in bounded statements; stop between two when closing.
+        } while (deleted == settings.cleanupRowsMax() && !closed);
+        listener.cleaned(total);
+        return total;
+    }
+
+    /** Stops the loop (waiting for a claim in progress to finish or fail), then closes the producer. */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = loop;
+        }
+        closing.countDown();
+        var stepWaitMax = TopicProvisioner.CREATE_WAIT.plus(SEND_BLOCK_MAX).plus(settings.deliveryTimeout()).plus(ACK_WAIT_GRACE)
+                .plus(DATABASE_STEP_WAIT);
+        boolean locked = false;
+        try {
+            if (running != null && running != Thread.currentThread()) {
+                running.join(stepWaitMax);
+                if (running.isAlive()) {
+                    log.warn("the relay thread did not stop within {}; closing its producer under it", stepWaitMax);
+                }
+            }
+            // publishOnce may also be running on a caller's thread.
+            locked = publishing.tryLock(stepWaitMax.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            closeProducer(PRODUCER_CLOSE_WAIT);
+        } finally {
+            if (locked) {
+                publishing.unlock();
+            }
+        }
+        log.info("outbox relay stopped");
+    }
+
+    private void run() {
+        long nextCleanupNanos = System.nanoTime();
+        int failures = 0;
+        long failingSinceNanos = 0;
+        while (!closed) {
+            Duration pause;
+            try {
+                pause = publishOnce() > 0 ? Duration.ZERO : settings.idlePoll();
+                if (failures > 0) {
+                    log.info("outbox relay publishing again after {} failed attempts in {} ms", failures,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos));
+                    failures = 0;
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                failures++;
+                if (failures == 1) {
+                    // One warning per streak: a broker that is down for an hour must not flood the log.
+                    failingSinceNanos = System.nanoTime();
+                    log.warn("outbox relay cannot publish; retrying with backoff up to {} (logged again only after it recovers)",
+                            settings.backoffMax(), e);
+                }
+                pause = backoff(failures);
+            }
+            // Intervals are measured on the monotonic clock; the injected clock only dates the retention cutoff.
+            if (System.nanoTime() - nextCleanupNanos >= 0) {
+                nextCleanupNanos = System.nanoTime() + settings.cleanupInterval().toNanos();
+                try {
+                    cleanupOnce();
+                } catch (RuntimeException e) {
+                    log.warn("outbox cleanup failed; next attempt in {}: {}", settings.cleanupInterval(), e.toString());
+                }
+            }
+            if (!pause.isZero() && sleepUnlessClosed(pause)) {
+                break;
+            }
+        }
+    }
+
+    /** 100 ms, 200 ms, 400 ms ... up to backoffMax. */
+    Duration backoff(int failures) {
+        var pause = BACKOFF_INITIAL.multipliedBy(1L << Math.min(failures - 1, BACKOFF_DOUBLINGS_MAX));
+        return pause.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : pause;
+    }
+
+    /** @return true when the relay was closed while sleeping */
+    private boolean sleepUnlessClosed(Duration pause) {
+        try {
+            return closing.await(pause.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Topics are created at the first publication, not at start, so a relay can start while Kafka is down. */
+    private void ensureTopics() {
+        if (!topicsReady) {
+            var wait = settings.deliveryTimeout().compareTo(TopicProvisioner.CREATE_WAIT) < 0
+                    ? settings.deliveryTimeout() : TopicProvisioner.CREATE_WAIT;
+            TopicProvisioner.ensureTopics(kafka, wait);
+            topicsReady = true;
+        }
+    }
+
+    /**
+     * Sends every record in order, then waits until each is acknowledged; any failure replaces the producer.
+     *
+     * A send that cannot get the topic's metadata blocks for max.block.ms and then returns an already
+     * failed future instead of throwing. The callback notices the first failure (in send or later, in
+     * the background) and no further record is sent: with the broker down, a claim of a thousand events
+     * would otherwise block a thousand times max.block.ms.
+     */
+    private void send(UUID ledgerId, List<OutboxRecord> records) {
+        var from = records.getFirst().ledgerSeq();
+        var to = records.getLast().ledgerSeq();
+        var producer = producer();
+        var firstFailure = new AtomicReference<Exception>();
+        Callback onCompletion = (metadata, exception) -> {
+            if (exception != null) {
+                firstFailure.compareAndSet(null, exception);
+            }
+        };
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        try {
+            for (var record : records) {
+                if (firstFailure.get() != null) {
+                    break;
+                }
+                acks.add(producer.send(EventRecords.toRecord(record, kafka), onCompletion));
+            }
+            if (firstFailure.get() != null) {
+                throw new ExecutionException(firstFailure.get());
+            }
+            // The producer completes every future within deliveryTimeout; the grace covers a request in flight.
+            long deadline = System.nanoTime() + settings.deliveryTimeout().plus(ACK_WAIT_GRACE).toNanos();
+            for (var ack : acks) {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException e) {
+            discardProducer();
+            throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            discardProducer();
+            throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + " within "
+                    + settings.deliveryTimeout().plus(ACK_WAIT_GRACE), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discardProducer();
+            throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": interrupted", e);
+        } catch (RuntimeException e) {
+            // send itself threw: a serialisation error, a closed producer.
+            discardProducer();
+            throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": " + e, e);
+        }
+    }
+
+    private static String failure(UUID ledgerId, long from, long to, int events) {
+        return "Kafka did not acknowledge the " + events + " events of ledger " + ledgerId + ", sequences " + from + " to " + to;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
+    Map<String, Object> producerConfig() {
+        long deliveryTimeoutMs = settings.deliveryTimeout().toMillis();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // Idempotence with at most 5 requests in flight keeps each partition in send order across retries.
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeoutMs);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms; half leaves room for one retry.
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeoutMs / 2));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(SEND_BLOCK_MAX.toMillis(), deliveryTimeoutMs));
+        config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        return config;
+    }
+
+    private void discardProducer() {
+        // Zero wait: the claim is abandoned, so its unsent records are failed rather than sent late.
+        closeProducer(Duration.ZERO);
+    }
+
+    private void closeProducer(Duration wait) {
+        var current = producer;
+        producer = null;
+        if (current != null) {
+            try {
+                current.close(wait);
+            } catch (RuntimeException e) {
+                log.warn("the Kafka producer did not close cleanly: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.creditledger.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.Request;
+import dev.creditledger.core.Side;
+import dev.creditledger.core.Submission;
+import dev.creditledger.core.events.EventType;
+import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.core.events.Outbox;
+import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.postgres.EngineListener;
+import dev.creditledger.postgres.EngineSettings;
+import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.PostedResult;
+import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.PostgresPostingEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The relay against real PostgreSQL (the posting engine writes the outbox) and a real broker (the shared
+ * embedded one). Each test has its own database, so its relay sees only its own ledgers, and its own
+ * topic prefix, so its topics hold only its own records.
+ */
+class RelayIT {
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    HikariDataSource dataSource;
+    PostgresPostingEngine engine;
+    LedgerAdmin admin;
+    KafkaSettings kafka;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        dataSource = TestDatabase.create("relay_" + test.getTestMethod().orElseThrow().getName().substring(0, Math.min(12, test.getTestMethod().orElseThrow().getName().length())));
+        engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE);
+        admin = new LedgerAdmin(dataSource, Clock.systemUTC());
+        kafka = freshTopics(EmbeddedKafkaBroker.shared().bootstrapServers());
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+        dataSource.close();
+    }
+
+    static KafkaSettings freshTopics(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1), 4, (short) 1);
+    }
+
+    static RelaySettings settings(int eventsPerClaimMax) {
+        return new RelaySettings(eventsPerClaimMax, Duration.ofMillis(20), RelaySettings.RETENTION_DEFAULT,
+                RelaySettings.CLEANUP_INTERVAL_DEFAULT, RelaySettings.CLEANUP_ROWS_MAX_DEFAULT, Duration.ofMillis(500),
+                Duration.ofSeconds(10));
+    }
+
+    @Test
+    void publishesEveryOutboxEventWithCloudEventsHeadersInPerAccountOrder() {
+        var main = new LedgerScript(engine, admin.createLedger("main").id());
+        var funding = main.openAccount(null);
+        var alice = main.openAccount(0L);
+        var bob = main.openAccount(0L);
+        var carol = main.openAccount(0L);
+        main.post(new Command.PostTransfer(LedgerScript.nextId(), funding, alice, 10_000, "USD", false, null,
+                Map.of("why", "funding")), TRACEPARENT);
+        var paid = main.transfer(alice, bob, 1_000);
+        var captured = main.hold(alice, carol, 500);
+        main.post(new Command.CaptureHold(LedgerScript.nextId(), captured, 300L, Map.of()));
+        var voided = main.hold(alice, bob, 200);
+        main.post(new Command.VoidHold(LedgerScript.nextId(), voided, Map.of()));
+        main.post(new Command.PostEntry(LedgerScript.nextId(), List.of(
+                new Command.PostingLine(alice, Side.DEBIT, 100, "USD"),
+                new Command.PostingLine(bob, Side.CREDIT, 60, "USD"),
+                new Command.PostingLine(carol, Side.CREDIT, 40, "USD")), Map.of("kind", "split")));
+        main.post(new Command.ReverseTransfer(LedgerScript.nextId(), paid, 400L, Map.of()));
+        var idle = main.openAccount(0L);
+        main.post(new Command.CloseAccount(idle));
+        var other = new LedgerScript(engine, admin.createLedger("other").id());
+        other.transfer(other.openAccount(null), other.openAccount(null), 5);
+
+        var outbox = OutboxTables.rows(dataSource);
+        Map<UUID, LedgerEvent> expected = new HashMap<>(main.expected);
+        expected.putAll(other.expected);
+        // The engine's answers and the outbox agree on which events exist before anything is published.
+        var answered = new HashSet<>(expected.keySet());
+        answered.addAll(main.closed.keySet());
+        assertThat(outbox).extracting(OutboxRecord::eventId).containsExactlyInAnyOrderElementsOf(answered);
+
+        var listener = new RecordingListener();
+        int claims = 0;
+        int published = 0;
+        // Four events per claim: the relay has to work through many claims, one ledger at a time.
+        try (var relay = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(4), listener, Clock.systemUTC())) {
+            for (int events; (events = relay.publishOnce()) > 0; ) {
+                published += events;
+                claims++;
+            }
+        }
+        assertThat(published).isEqualTo(outbox.size());
+        assertThat(claims).isGreaterThan(outbox.size() / 4 - 1);
+        assertThat(listener.published.get()).isEqualTo(outbox.size());
+        assertThat(listener.failures).isEmpty();
+        for (var ledger : List.of(main.ledgerId, other.ledgerId)) {
+            assertThat(OutboxTables.publishedSeq(dataSource, ledger)).isEqualTo(OutboxTables.lastSeq(dataSource, ledger)).isPositive();
+        }
+
+        var log = PublishedLog.read(kafka);
+        assertThat(log.records).as("each event exactly once").hasSize(outbox.size());
+        log.assertHoldsExactly(outbox, kafka);
+        Map<UUID, OutboxRecord> rows = outbox.stream().collect(Collectors.toMap(OutboxRecord::eventId, Function.identity()));
+        var traced = 0;
+        for (var record : log.records) {
+            var row = rows.get(PublishedLog.eventId(record));
+            var h = record.headers();
+            assertThat(record.key()).isEqualTo(row.accountId().toString());
+            assertThat(record.value()).isEqualTo(row.payload());
+            assertThat(EventRecords.header(h, EventRecords.SPEC_VERSION)).isEqualTo("1.0");
+            assertThat(EventRecords.header(h, EventRecords.SOURCE)).isEqualTo("/ledgers/" + row.ledgerId());
+            assertThat(EventRecords.header(h, EventRecords.TYPE)).isEqualTo(row.type().typeName());
+            assertThat(Instant.parse(EventRecords.header(h, EventRecords.TIME))).isEqualTo(row.occurredAt());
+            assertThat(EventRecords.header(h, EventRecords.SUBJECT)).isEqualTo(row.accountId().toString());
+            assertThat(EventRecords.header(h, EventRecords.LEDGER_SEQ)).isEqualTo(Long.toString(row.ledgerSeq()));
+            assertThat(EventRecords.header(h, EventRecords.CONTENT_TYPE)).isEqualTo("application/json");
+            assertThat(EventRecords.header(h, EventRecords.TRACEPARENT)).isEqualTo(row.traceparent());
+            if (row.traceparent() != null) {
+                traced++;
+            }
+
+            var event = EventCodec.decode(record.value());
+            assertThat(event.header().eventId()).isEqualTo(row.eventId());
+            assertThat(event.header().ledgerSeq()).isEqualTo(row.ledgerSeq());
+            if (event instanceof LedgerEvent.AccountClosed closed) {
+                assertThat(closed.accountId()).isEqualTo(main.closed.get(row.eventId())).isEqualTo(idle);
+            } else {
+                assertThat(event).isEqualTo(expected.get(row.eventId()));
+            }
+        }
+        // The traced transfer touched two accounts: two events carry the submission's trace context.
+        assertThat(traced).isEqualTo(2);
+        assertThat(log.records).extracting(r -> EventRecords.header(r.headers(), EventRecords.TYPE)).containsAll(
+                List.of(EventType.values()).stream().filter(t -> t != EventType.HOLD_EXPIRED).map(EventType::typeName).toList());
+    }
+
+    @Test
+    void aCrashBetweenPublishAndMarkRepublishesTheSameEventsWithTheSameIds() {
+        var script = new LedgerScript(engine, admin.createLedger("crash").id());
+        var funding = script.openAccount(null);
+        var alice = script.openAccount(0L);
+        var bob = script.openAccount(0L);
+        script.transfer(funding, alice, 1_000);
+        for (int i = 0; i < 10; i++) {
+            script.transfer(alice, bob, 10 + i);
+            script.transfer(bob, alice, 5);
+        }
+        var outbox = OutboxTables.rows(dataSource);
+        long lastSeq = OutboxTables.lastSeq(dataSource, script.ledgerId);
+        long markBefore = OutboxTables.publishedSeq(dataSource, script.ledgerId);
+
+        var listener = new RecordingListener();
+        var crashing = new CrashAfterPublishOutbox(new PostgresOutbox(dataSource));
+        try (var relay = new OutboxRelay(crashing, kafka, settings(1_000), listener, Clock.systemUTC())) {
+            assertThatThrownBy(relay::publishOnce).hasMessageContaining("simulated crash");
+        }
+        assertThat(crashing.crashes.get()).isEqualTo(1);
+        assertThat(listener.failures).hasSize(1);
+        assertThat(listener.published.get()).isZero();
+        // Kafka acknowledged every event, but the mark did not move.
+        assertThat(OutboxTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(markBefore).isLessThan(lastSeq);
+        var afterCrash = PublishedLog.read(kafka);
+        assertThat(afterCrash.records).hasSize(outbox.size());
+        afterCrash.assertHoldsExactly(outbox, kafka);
+
+        // A new relay (as after a restart) starts from the mark and sends everything again.
+        try (var relay = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(1_000), RelayListener.NONE, Clock.systemUTC())) {
+            assertThat(relay.publishOnce()).isEqualTo(outbox.size());
+            assertThat(relay.publishOnce()).isZero();
+        }
+        assertThat(OutboxTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(lastSeq);
+
+        var log = PublishedLog.read(kafka);
+        assertThat(log.records).hasSize(2 * outbox.size());
+        assertThat(log.occurrences().values()).containsOnly(2L);
+        // The copies are identical: same key, payload and headers, so a consumer cannot tell them apart but by position.
+        Map<UUID, List<String>> copies = new HashMap<>();
+        for (var record : log.records) {
+            copies.computeIfAbsent(PublishedLog.eventId(record), id -> new ArrayList<>())
+                    .add(record.topic() + "|" + record.partition() + "|" + record.key() + "|" + record.value() + "|" + record.headers());
+        }
+        copies.values().forEach(both -> assertThat(both.get(1)).isEqualTo(both.get(0)));
+        log.assertHoldsExactly(outbox, kafka);
+    }
+
+    @Test
+    void twoRelaysOnOneDatabasePublishEveryEventOnceInPerAccountOrder() {
+        List<UUID> ledgers = new ArrayList<>();
+        Map<UUID, List<UUID>> accounts = new HashMap<>();
+        for (var name : List.of("busy_a", "busy_b")) {
+            var script = new LedgerScript(engine, admin.createLedger(name).id());
+            ledgers.add(script.ledgerId);
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(script.openAccount(null));
+            }
+            accounts.put(script.ledgerId, ids);
+        }
+        var listenerA = new RecordingListener();
+        var listenerB = new RecordingListener();
+        var random = new Random(11);
+        // Small claims make the two relays take turns on each ledger while the engine keeps writing.
+        try (var relayA = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(50), listenerA, Clock.systemUTC());
+             var relayB = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(50), listenerB, Clock.systemUTC())) {
+            relayA.start();
+            relayB.start();
+            for (int round = 0; round < 60; round++) {
+                List<CompletableFuture<List<PostedResult>>> futures = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    var ledger = ledgers.get(random.nextInt(ledgers.size()));
+                    var ids = accounts.get(ledger);
+                    var from = ids.get(random.nextInt(ids.size()));
+                    var to = ids.get((ids.indexOf(from) + 1 + random.nextInt(ids.size() - 1)) % ids.size());
+                    futures.add(engine.submit(Submission.single(new Request(ledger, null, new Command.PostTransfer(
+                            LedgerScript.nextId(), from, to, 1 + random.nextInt(100), "USD", false, null, Map.of())))));
+                }
+                futures.forEach(f -> assertThat(f.join().getFirst().result()).isInstanceOf(CommandResult.Accepted.class));
+            }
+            Await.until(Duration.ofSeconds(60), "both ledgers published", () -> OutboxTables.allPublished(dataSource, ledgers));
+        }
+        var outbox = OutboxTables.rows(dataSource);
+        assertThat(outbox).hasSizeGreaterThan(2 * 60 * 20);
+        assertThat(listenerA.failures).isEmpty();
+        assertThat(listenerB.failures).isEmpty();
+        assertThat(listenerA.published.get()).as("relay A took part").isPositive();
+        assertThat(listenerB.published.get()).as("relay B took part").isPositive();
+        // A ledger is held by one relay at a time: nothing was published twice.
+        assertThat(listenerA.published.get() + listenerB.published.get()).isEqualTo(outbox.size());
+        var log = PublishedLog.read(kafka);
+        assertThat(log.records).hasSize(outbox.size());
+        log.assertHoldsExactly(outbox, kafka);
+    }
+
+    /**
+     * The real outbox, except that the first claim's mark fails after the relay sent everything, as a
+     * relay that crashes once Kafka acknowledged and before PostgreSQL recorded it: the claim's
+     * transaction is rolled back, so the mark stays where it was.
+     */
+    static final class CrashAfterPublishOutbox implements Outbox {
+        final AtomicInteger crashes = new AtomicInteger();
+        private final Outbox delegate;
+
+        CrashAfterPublishOutbox(Outbox delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<Claim> claimNext(int eventsMax) {
+            return delegate.claimNext(eventsMax).map(CrashingClaim::new);
+        }
+
+        @Override
+        public int deletePublishedBefore(Instant cutoff, int rowsMax) {
+            return delegate.deletePublishedBefore(cutoff, rowsMax);
+        }
+
+        @Override
+        public Backlog backlog() {
+            return delegate.backlog();
+        }
+
+        private final class CrashingClaim implements Claim {
+            private final Claim claim;
+
+            CrashingClaim(Claim claim) {
+                this.claim = claim;
+            }
+
+            @Override
+            public UUID ledgerId() {
+                return claim.ledgerId();
+            }
+
+            @Override
+            public List<OutboxRecord> records() {
+                return claim.records();
+            }
+
+            @Override
+            public void markPublished() {
+                if (crashes.getAndIncrement() == 0) {
+                    claim.close();
+                    throw new IllegalStateException("simulated crash between publish and mark");
+                }
+                claim.markPublished();
+            }
+
+            @Override
+            public void close() {
+                claim.close();
+            }
+        }
+    }
+}
