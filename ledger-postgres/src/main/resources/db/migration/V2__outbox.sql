@@ -26,6 +26,9 @@ CREATE TABLE outbox_cursors (
     ledger_id        uuid        PRIMARY KEY REFERENCES ledgers (id),
     published_seq    bigint      NOT NULL CHECK (published_seq >= 0),
     published_at     timestamptz,
+    -- When a relay last claimed the ledger, published or not: claims go to the least recently tried
+    -- ledger first, so a ledger whose publication keeps failing cannot starve the others.
+    attempted_at     timestamptz,
     events_published bigint      NOT NULL DEFAULT 0
 );
 

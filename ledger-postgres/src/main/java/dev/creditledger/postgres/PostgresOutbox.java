@@ -42,11 +42,12 @@ public final class PostgresOutbox implements Outbox {
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             UUID ledgerId;
             long publishedSeq;
-            // The least recently published ledger with a backlog goes first, so no ledger starves.
+            // The least recently tried ledger with a backlog goes first, so no ledger starves another,
+            // not even one whose publication keeps failing.
             try (var ps = connection.prepareStatement("""
                     SELECT c.ledger_id, c.published_seq FROM outbox_cursors c JOIN ledgers l ON l.id = c.ledger_id
                     WHERE l.last_seq > c.published_seq
-                    ORDER BY c.published_at NULLS FIRST, c.ledger_id
+                    ORDER BY c.attempted_at NULLS FIRST, c.ledger_id
                     LIMIT 1 FOR UPDATE OF c SKIP LOCKED""");
                  var rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -187,8 +188,9 @@ public final class PostgresOutbox implements Outbox {
             try {
                 if (!records.isEmpty()) {
                     try (var ps = connection.prepareStatement("""
-                            UPDATE outbox_cursors SET published_seq = ?, published_at = now(),
-                                   events_published = events_published + ? WHERE ledger_id = ?""")) {
+                            UPDATE outbox_cursors SET published_seq = ?, published_at = clock_timestamp(),
+                                   attempted_at = clock_timestamp(), events_published = events_published + ?
+                            WHERE ledger_id = ?""")) {
                         ps.setLong(1, records.getLast().ledgerSeq());
                         ps.setLong(2, records.size());
                         ps.setObject(3, ledgerId);
@@ -196,17 +198,32 @@ public final class PostgresOutbox implements Outbox {
                     }
                 }
                 connection.commit();
+                open = false;
             } catch (SQLException e) {
                 throw new StorageUnavailableException("could not mark outbox events as published: " + e.getMessage(), e);
             } finally {
                 close();
+                closeQuietly(connection);
             }
         }
 
+        /** Releases the claim; when it was not marked, records the attempt so other ledgers go first next time. */
         @Override
         public void close() {
-            if (open) {
-                open = false;
+            if (!open) {
+                return;
+            }
+            open = false;
+            try {
+                connection.rollback();
+                try (var ps = connection.prepareStatement("UPDATE outbox_cursors SET attempted_at = clock_timestamp() WHERE ledger_id = ?")) {
+                    ps.setObject(1, ledgerId);
+                    ps.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException ignored) {
+                // Only the claim order suffers; the events stay unpublished and are claimed again.
+            } finally {
                 closeQuietly(connection);
             }
         }
