@@ -1,0 +1,295 @@
+package dev.creditledger.projections;
+
+import dev.creditledger.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live projector: one consumer thread ({@value #THREAD_NAME}) that reads the three event topics in
+ * a consumer group and applies every poll's records to all read models in one transaction
+ * ({@link BatchApplier}).
+ *
+ * Order of commits: the database transaction first (events applied, their ids recorded, dead letters
+ * stored and produced), then the consumer offsets. A crash between the two redelivers the batch, and
+ * the recorded ids make the redelivery change nothing; a crash before the first commits nothing. So no
+ * event is skipped and none is applied twice.
+ *
+ * When the database or the broker fails, the batch is rolled back, every partition of the batch is
+ * sought back to the batch's first offset (which is the last committed one), the listener hears
+ * {@link ProjectorListener#failed}, and the batch is retried after a pause that starts at
+ * {@link ProjectorSettings#BACKOFF_FIRST} and doubles up to {@link ProjectorSettings#backoffMax()}, for
+ * as long as the failure lasts. A record that cannot be applied is dead-lettered and never blocks its
+ * partition. An {@link Error} ends the thread without committing anything further; the consumer leaves
+ * the group, so another instance takes over its partitions.
+ *
+ * The thread is a daemon: stopping the JVM at any point is as safe as a crash. {@link #close()} lets the
+ * current batch finish and returns within the poll timeout after that.
+ */
+public final class Projector implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Projector.class);
+
+    public static final String THREAD_NAME = "ledger-projector";
+    /** How long {@link #close()} waits for the thread to finish its batch. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /** Partitions whose lag the consumer does not know yet are asked for their end offsets at most this often. */
+    static final Duration LAG_REFRESH_INTERVAL = Duration.ofSeconds(1);
+    /** Ledgers whose watermark waits for its start are looked at again at most this often. */
+    static final Duration UNSTARTED_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    private static final AtomicInteger instances = new AtomicInteger();
+
+    private final DataSource projections;
+    private final KafkaSettings kafka;
+    private final ProjectorSettings settings;
+    private final ProjectorListener listener;
+    private final ProjectorHooks hooks;
+    private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final String clientId = THREAD_NAME + "-" + instances.incrementAndGet();
+    private volatile boolean running = true;
+    private Thread thread;
+    private long lastLagRefreshNanos;
+    private long lastSweepNanos;
+    private boolean unstartedLedgers = true;
+
+    public Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener) {
+        this(projections, kafka, settings, listener, ProjectorHooks.NONE);
+    }
+
+    Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener,
+              ProjectorHooks hooks) {
+        this.projections = projections;
+        this.kafka = kafka;
+        this.settings = settings;
+        this.listener = listener;
+        this.hooks = hooks;
+    }
+
+    /** Starts the consumer thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("the projector was started already");
+        }
+        thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).start(this::run);
+    }
+
+    /** The latest known lag (records not yet consumed) per assigned partition; a snapshot. */
+    public Map<TopicPartition, Long> lag() {
+        return Map.copyOf(lag);
+    }
+
+    /** Whether the consumer thread is alive (false before start, after close, or after an Error ended it). */
+    public synchronized boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        stopping.countDown();
+        Thread toJoin;
+        synchronized (this) {
+            toJoin = thread;
+        }
+        if (toJoin == null) {
+            return;
+        }
+        try {
+            toJoin.join(CLOSE_WAIT.toMillis());
+            if (toJoin.isAlive()) {
+                log.warn("the projector did not stop within {} s", CLOSE_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             var deadLetters = new DeadLetterPublisher(kafka)) {
+            var applier = new BatchApplier(projections, deadLetters, hooks);
+            consumer.subscribe(kafka.eventTopics(), new LagCleaner());
+            Duration backoff = Duration.ZERO;
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(settings.pollTimeout());
+                } catch (KafkaException e) {
+                    backoff = next(backoff);
+                    log.warn("polling failed; retrying in {} ms: {}", backoff.toMillis(), e.toString());
+                    listener.failed(e);
+                    pause(backoff);
+                    continue;
+                }
+                refreshLag(consumer);
+                if (records.isEmpty()) {
+                    sweepUnstartedLedgers();
+                    continue;
+                }
+                long started = System.nanoTime();
+                List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
+                records.forEach(batch::add);
+                try {
+                    var result = applier.apply(batch);
+                    hooks.afterDatabaseCommit();
+                    consumer.commitSync(nextOffsets(records));
+                    backoff = Duration.ZERO;
+                    unstartedLedgers |= result.unstartedLedgers();
+                    listener.applied(batch.size(), System.nanoTime() - started);
+                    result.deadLetters().forEach(letter -> {
+                        log.warn("dead-lettered {}-{}@{}: {}", letter.topic(), letter.partition(), letter.offset(), letter.reason());
+                        listener.deadLettered(letter.reason());
+                    });
+                } catch (Exception e) {
+                    backoff = next(backoff);
+                    log.warn("a batch of {} records failed; retrying in {} ms: {}", batch.size(), backoff.toMillis(), e.toString());
+                    listener.failed(e);
+                    seekToBatchStart(consumer, records);
+                    pause(backoff);
+                }
+            }
+        } catch (Error fatal) {
+            log.error("the projector stopped on an error; nothing after the last committed batch was kept", fatal);
+        } catch (RuntimeException fatal) {
+            log.error("the projector stopped", fatal);
+            listener.failed(fatal);
+        } finally {
+            lag.clear();
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.pollRecordsMax());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return config;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (var partition : records.partitions()) {
+            var partitionRecords = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(partitionRecords.getLast().offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** The batch's first offsets are where the consumer was after the last commit: nothing of the batch is lost. */
+    private static void seekToBatchStart(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+        var assigned = consumer.assignment();
+        for (var partition : records.partitions()) {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, records.records(partition).getFirst().offset());
+            }
+        }
+    }
+
+    private void pause(Duration backoff) {
+        try {
+            stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void refreshLag(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> unknown = new ArrayList<>();
+        for (var partition : consumer.assignment()) {
+            var current = consumer.currentLag(partition);
+            if (current.isPresent()) {
+                lag.put(partition, current.getAsLong());
+            } else {
+                unknown.add(partition);
+            }
+        }
+        long now = System.nanoTime();
+        if (unknown.isEmpty() || now - lastLagRefreshNanos < LAG_REFRESH_INTERVAL.toNanos()) {
+            return;
+        }
+        lastLagRefreshNanos = now;
+        try {
+            var ends = consumer.endOffsets(unknown, LAG_REFRESH_INTERVAL);
+            for (var partition : unknown) {
+                lag.put(partition, Math.max(0, ends.get(partition) - consumer.position(partition, LAG_REFRESH_INTERVAL)));
+            }
+        } catch (KafkaException e) {
+            // Lag is a metric: an unanswered look-up leaves the last known values.
+            log.debug("could not refresh the lag: {}", e.toString());
+        }
+    }
+
+    /**
+     * A ledger whose first sequence is not known yet (see {@link Watermarks}) starts after a grace period,
+     * which may end while no new event of it arrives: look at such ledgers again while idle.
+     */
+    private void sweepUnstartedLedgers() {
+        long now = System.nanoTime();
+        if (!unstartedLedgers || now - lastSweepNanos < UNSTARTED_SWEEP_INTERVAL.toNanos()) {
+            return;
+        }
+        lastSweepNanos = now;
+        try (var connection = projections.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                var ledgers = Watermarks.unstarted(connection);
+                unstartedLedgers = !ledgers.isEmpty() && Watermarks.advance(connection, ledgers, hooks.historyStartGrace());
+                connection.commit();
+            } catch (java.sql.SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (java.sql.SQLException e) {
+            log.debug("could not look at unstarted watermarks: {}", e.toString());
+        }
+    }
+
+    /** The next pause: {@link ProjectorSettings#BACKOFF_FIRST}, then doubling, never above backoffMax. */
+    private Duration next(Duration backoff) {
+        var doubled = backoff.isZero() ? ProjectorSettings.BACKOFF_FIRST : backoff.multipliedBy(2);
+        return doubled.compareTo(settings.backoffMax()) <= 0 ? doubled : settings.backoffMax();
+    }
+
+    /** Forgets the lag of partitions this instance no longer owns. */
+    private final class LagCleaner implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(lag::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(lag::remove);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.creditledger.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.creditledger.core.events.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read-your-writes watermark counts the copies of every sequence: it never passes a sequence
+ * with a copy still in flight, whatever the order in which partitions deliver, and it finds the
+ * start of a ledger whose history predates the outbox.
+ */
+class WatermarkIT {
+
+    record Copy(long seq, int part, UUID accountId, EventType type, String payload) {}
+
+    @Test
+    void aSequenceWithACopyInFlightHoldsTheWatermark() throws Exception {
+        try (var stack = TestStack.create("watermark_order")) {
+            var ledger = stack.ledger("order");
+            var a = stack.account(ledger, "USD", null);
+            var b = stack.account(ledger, "USD", 0L);
+            var c = stack.account(ledger, "USD", 0L);
+            long transfer = stack.post(ledger, stack.transfer(a, b, 10)).entry().seq();
+            stack.post(ledger, stack.transfer(b, c, 4));
+            stack.post(ledger, stack.transfer(a, c, 7));
+            long lastSeq = stack.lastSeq(ledger);
+            assertThat(transfer).isEqualTo(4);
+            var copies = outbox(stack, ledger);
+
+            stack.projector(stack.settings(), ProjectorListener.NONE, ProjectorHooks.NONE);
+            // Everything but sequence 1 and the second copy of sequence 4 (b's side of the first transfer).
+            Predicate<Copy> withheld = copy -> copy.seq() == 1 || (copy.seq() == 4 && copy.part() == 1);
+            produce(stack, copies.stream().filter(withheld.negate()).toList());
+            DeadLettersIT.awaitTrue(() -> stack.queries.balance(ledger, c).map(v -> v.version() == 2).orElse(false)
+                    && stack.queries.lastAppliedSeq().get(ReadModel.BALANCES) == lastSeq);
+            Thread.sleep(300);
+            assertThat(stack.queries.projectedSeq(ledger)).as("sequence 1 not applied yet").isZero();
+
+            produce(stack, copies.stream().filter(copy -> copy.seq() == 1).toList());
+            assertThat(stack.queries.awaitSeq(ledger, 3, Duration.ofSeconds(20))).isTrue();
+            Thread.sleep(300);
+            assertThat(stack.queries.projectedSeq(ledger)).as("one copy of sequence 4 is still out").isEqualTo(3);
+
+            produce(stack, copies.stream().filter(copy -> copy.seq() == 4 && copy.part() == 1).toList());
+            assertThat(stack.queries.awaitSeq(ledger, lastSeq, Duration.ofSeconds(20))).isTrue();
+            assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(lastSeq);
+            assertThat(stack.count("SELECT count(*) FROM seq_copies")).isZero();
+            assertThat(stack.check().differences()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLedgerWhoseEventsStartAboveOneStartsAfterTheGracePeriod() throws Exception {
+        var grace = Duration.ofSeconds(3);
+        try (var stack = TestStack.create("watermark_history")) {
+            var ledger = stack.ledger("history");
+            var a = stack.account(ledger, "USD", null);
+            var b = stack.account(ledger, "USD", 0L);
+            stack.post(ledger, stack.transfer(a, b, 10));
+            stack.post(ledger, stack.transfer(a, b, 5));
+            stack.post(ledger, stack.transfer(b, a, 1));
+            long lastSeq = stack.lastSeq(ledger);
+            // As if the outbox had been introduced after sequence 3: only 4 and later are ever published.
+            var published = outbox(stack, ledger).stream().filter(copy -> copy.seq() >= 4).toList();
+
+            stack.projector(stack.settings(), ProjectorListener.NONE, new ProjectorHooks() {
+                @Override
+                public Duration historyStartGrace() {
+                    return grace;
+                }
+            });
+            long producedAt = System.nanoTime();
+            produce(stack, published);
+            DeadLettersIT.awaitTrue(() -> stack.queries.lastAppliedSeq().get(ReadModel.BALANCES) == lastSeq);
+            if (System.nanoTime() - producedAt < grace.toNanos() / 2) {
+                assertThat(stack.queries.projectedSeq(ledger)).as("the start is unknown during the grace period").isZero();
+            }
+            // No new event arrives: the idle projector starts the watermark once the grace period is over.
+            assertThat(stack.queries.awaitSeq(ledger, lastSeq, Duration.ofSeconds(30))).isTrue();
+            assertThat(System.nanoTime() - producedAt).isGreaterThanOrEqualTo(grace.toNanos());
+            assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(lastSeq);
+            assertThat(stack.queries.balance(ledger, b).orElseThrow().version()).isEqualTo(3);
+        }
+    }
+
+    static List<Copy> outbox(TestStack stack, UUID ledger) throws Exception {
+        List<Copy> copies = new ArrayList<>();
+        try (var c = stack.journal.getConnection();
+             var ps = c.prepareStatement("SELECT seq, part, account_id, event_type, payload FROM outbox WHERE ledger_id = ? ORDER BY seq, part")) {
+            ps.setObject(1, ledger);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    copies.add(new Copy(rs.getLong("seq"), rs.getInt("part"), rs.getObject("account_id", UUID.class),
+                            EventType.ofTypeName(rs.getString("event_type")), rs.getString("payload")));
+                }
+            }
+        }
+        return copies;
+    }
+
+    static void produce(TestStack stack, List<Copy> copies) throws Exception {
+        try (var producer = new KafkaProducer<>(java.util.Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (var copy : copies) {
+                producer.send(new ProducerRecord<>(stack.kafka.topic(copy.type().topic()), copy.accountId().toString(), copy.payload()))
+                        .get();
+            }
+        }
+    }
+}
