@@ -34,19 +34,38 @@ public abstract class ApiTestBase {
     @LocalServerPort
     protected int port;
 
+    /** Set by a subclass's own {@code @DynamicPropertySource} method when it needs a service of its own. */
+    protected static final java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<DynamicPropertyRegistry>>
+            OWN_SERVICE = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Spring calls a subclass's {@code @DynamicPropertySource} methods before this one, and the last
+     * registration of a property wins; so a subclass that wants its own service (own databases, own
+     * broker) leaves its registrations in {@link #OWN_SERVICE}, and this method applies them instead of
+     * the shared service's.
+     */
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
+        var own = OWN_SERVICE.getAndSet(null);
+        if (own != null) {
+            own.accept(registry);
+        } else {
+            service(registry, "api_tests", EmbeddedKafkaBroker.shared());
+        }
+    }
+
+    /** Every property of the service under test, on the given database (and its read-model twin) and broker. */
+    protected static void service(DynamicPropertyRegistry registry, String database, EmbeddedKafkaBroker kafka) {
         var postgres = EmbeddedPostgresServer.shared();
-        registry.add("spring.datasource.url", () -> postgres.createDatabase("api_tests"));
+        registry.add("spring.datasource.url", () -> postgres.createDatabase(database));
         registry.add("spring.datasource.username", postgres::user);
         registry.add("ledger.admin-key", () -> OPERATOR_KEY);
         registry.add("ledger.expiry.interval-ms", () -> "200");
-        var kafka = EmbeddedKafkaBroker.shared();
         registry.add("ledger.roles", () -> "api,relay,projector,worker");
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.kafka.partitions", () -> "4");
         registry.add("ledger.kafka.replication-factor", () -> "1");
-        registry.add("ledger.projections.url", () -> postgres.createDatabase("api_tests_projections"));
+        registry.add("ledger.projections.url", () -> postgres.createDatabase(database + "_projections"));
         registry.add("ledger.projections.username", postgres::user);
     }
 

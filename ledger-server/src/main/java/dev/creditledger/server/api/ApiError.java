@@ -20,7 +20,7 @@ public enum ApiError {
     SEQ_NOT_COMMITTED(HttpStatus.BAD_REQUEST, "minSeq is beyond the ledger's last committed sequence."),
     PROJECTION_BEHIND(HttpStatus.SERVICE_UNAVAILABLE,
             "The read models did not reach minSeq within PROJECTION_READ_WAIT_MS_MAX; retry after the indicated delay."),
-    PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "This instance has no read-model database or Kafka configured."),
+    PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The read-model database is not configured on this instance, or unavailable."),
     DEAD_LETTER_NOT_FOUND(HttpStatus.NOT_FOUND, "No dead letter has this id."),
     QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),
     STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The database did not accept the write; retry with the same idempotency key."),

@@ -4,6 +4,7 @@ import dev.creditledger.postgres.LedgerRejection;
 import dev.creditledger.server.BodySizeLimitFilter;
 import dev.creditledger.postgres.QueueFullException;
 import dev.creditledger.postgres.StorageUnavailableException;
+import dev.creditledger.projections.ProjectionUnavailableException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> storage(StorageUnavailableException e) {
         log.warn("storage unavailable: {}", e.getMessage());
         return Problems.response(ApiException.of(ApiError.STORAGE_UNAVAILABLE, "the database is unavailable; retry with the same idempotency key"));
+    }
+
+    @ExceptionHandler(ProjectionUnavailableException.class)
+    ResponseEntity<Object> projections(ProjectionUnavailableException e) {
+        log.warn("read-model database unavailable: {}", e.getMessage());
+        return Problems.response(ApiException.of(ApiError.PROJECTIONS_UNAVAILABLE, "the read-model database is unavailable; retry"));
     }
 
     @ExceptionHandler(CompletionException.class)

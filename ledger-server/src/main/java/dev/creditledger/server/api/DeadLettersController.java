@@ -42,8 +42,8 @@ public class DeadLettersController {
                                 @RequestParam(required = false) Integer limit) {
         requireOperator(caller);
         int size = limit == null ? dev.creditledger.core.Limits.PAGE_SIZE_DEFAULT : limit;
-        if (size < 1 || size > DeadLetters.LIST_LIMIT_MAX) {
-            throw ApiException.validation("limit must be between 1 and " + DeadLetters.LIST_LIMIT_MAX);
+        if (size < 1 || size > DeadLetters.LIST_LETTERS_MAX) {
+            throw ApiException.validation("limit must be between 1 and " + DeadLetters.LIST_LETTERS_MAX);
         }
         return new DeadLettersJson(deadLetters().list(size));
     }
