@@ -15,6 +15,12 @@ final class CliConnections {
 
     private final DevEnvironment dev = new DevEnvironment(LedgerMain.workingTree());
 
+    CliConnections() {
+        // Outside Spring no logging configuration applies: keep the Kafka clients' INFO chatter off the tool's output.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
     DataSource journal() {
         return dataSource("LEDGER_DB_URL", "LEDGER_DB_USER", "LEDGER_DB_PASSWORD",
                 dev.runningDatabaseUrl().orElse(null), "the journal database");
