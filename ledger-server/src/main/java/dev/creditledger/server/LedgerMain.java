@@ -114,11 +114,18 @@ public final class LedgerMain implements Runnable {
             }
             var broker = kafka;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                // The service first (relay and projector stop), then the broker, then the database under them.
-                context.close();
-                broker.close();
-                postgres.close();
-                environment.forgetRunningServices();
+                // The service first (relay and projector stop), then the broker, then the database under them;
+                // a failure of one stop must not leave the others running.
+                try {
+                    context.close();
+                } finally {
+                    try {
+                        broker.close();
+                    } finally {
+                        postgres.close();
+                        environment.forgetRunningServices();
+                    }
+                }
             }, "ledger-dev-stop"));
             var admin = context.getBean(LedgerAdmin.class);
             var demo = admin.ledgerByName("demo").orElseGet(() -> admin.createLedger("demo"));
