@@ -19,7 +19,7 @@ public enum ApiError {
     ROLE_NOT_SERVED(HttpStatus.NOT_FOUND, "This instance does not run the api role; send API requests to one that does."),
     SEQ_NOT_COMMITTED(HttpStatus.BAD_REQUEST, "minSeq is beyond the ledger's last committed sequence."),
     PROJECTION_BEHIND(HttpStatus.SERVICE_UNAVAILABLE,
-            "The read models did not reach minSeq within PROJECTION_READ_WAIT_MS_MAX; retry after the indicated delay."),
+            "The read models did not reach minSeq within ledger.projections.read-wait-ms-max; retry after the indicated delay."),
     PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The read-model database is not configured on this instance, or unavailable."),
     DEAD_LETTER_NOT_FOUND(HttpStatus.NOT_FOUND, "No dead letter has this id."),
     QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),

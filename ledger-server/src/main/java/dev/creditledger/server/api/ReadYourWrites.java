@@ -11,7 +11,7 @@ import org.springframework.http.ResponseEntity;
 /**
  * Read-your-writes for the read models. A query may name the {@code minSeq} a write answered in its
  * {@code Ledger-Seq} header; it then waits until the read models reflect every change of the ledger up
- * to that sequence, for at most {@code readWaitMax} (PROJECTION_READ_WAIT_MS_MAX, configured as
+ * to that sequence, for at most {@code readWaitMax} (configured as
  * {@code ledger.projections.read-wait-ms-max}).
  * <ul>
  *   <li>a {@code minSeq} below 1 is 400 VALIDATION_FAILED; beyond the ledger's last committed sequence

@@ -96,7 +96,7 @@ public class ViewsController {
     }
 
     @GetMapping("/accounts/{accountId}/daily-balances")
-    @Operation(summary = "Closing balance per UTC day (days with postings) from the read model; at most DAILY_BALANCE_DAYS_MAX days")
+    @Operation(summary = "Closing balance per UTC day (days with postings) from the read model; at most DAILY_RANGE_DAYS_MAX days")
     public ResponseEntity<DailyBalancesJson> dailyBalances(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                                            @PathVariable UUID accountId, @RequestParam String from,
                                                            @RequestParam String to, @RequestParam(required = false) Long minSeq) {
@@ -106,7 +106,7 @@ public class ViewsController {
             throw ApiException.validation("from " + first + " is after to " + last);
         }
         if (java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1 > ProjectionQueries.DAILY_RANGE_DAYS_MAX) {
-            throw ApiException.validation("a daily-balances range covers at most DAILY_BALANCE_DAYS_MAX "
+            throw ApiException.validation("a daily-balances range covers at most DAILY_RANGE_DAYS_MAX "
                     + ProjectionQueries.DAILY_RANGE_DAYS_MAX + " days, both ends included");
         }
         return readYourWrites.read(caller.ledgerId(), minSeq, queries -> {
