@@ -1,6 +1,6 @@
 package dev.creditledger.kafka;
 
-import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.core.events.EncodedEvent;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -38,7 +38,7 @@ public final class EventRecords {
     private EventRecords() {}
 
     /** key = accountId string, value = payload; the headers named by this class's constants. */
-    public static ProducerRecord<String, String> toRecord(OutboxRecord record, KafkaSettings settings) {
+    public static ProducerRecord<String, String> toRecord(EncodedEvent record, KafkaSettings settings) {
         var headers = new RecordHeaders();
         add(headers, SPEC_VERSION, SPEC_VERSION_VALUE);
         add(headers, ID, record.eventId().toString());
@@ -56,7 +56,7 @@ public final class EventRecords {
     }
 
     /** The CloudEvents source of a record: the ledger it belongs to. */
-    public static String source(OutboxRecord record) {
+    public static String source(EncodedEvent record) {
         return SOURCE_PREFIX + record.ledgerId();
     }
 

@@ -12,17 +12,11 @@ public interface RelayListener {
     /** An attempt to publish failed; nothing was marked, and the events will be sent again. */
     void publishFailed(Exception cause);
 
-    /** A cleanup deleted {@code rows} published outbox rows (0 when there was nothing old enough). */
-    void cleaned(int rows);
-
     RelayListener NONE = new RelayListener() {
         @Override
         public void published(int events) {}
 
         @Override
         public void publishFailed(Exception cause) {}
-
-        @Override
-        public void cleaned(int rows) {}
     };
 }

@@ -3,42 +3,33 @@ package dev.creditledger.kafka;
 import java.time.Duration;
 
 /**
- * Limits and timings of the {@link OutboxRelay}.
+ * Limits and timings of the {@link EventRelay}.
  *
  * @param eventsPerClaimMax events claimed, sent and acknowledged as one unit; a ledger sequence is never
- *                          split, so one claim can exceed this by the copies of its last sequence
+ *                          split, so one claim can exceed this by the copies of its only sequence
  * @param idlePoll          pause after finding nothing to publish
- * @param retention         published outbox rows older than this are deleted (Kafka holds them from then on)
- * @param cleanupInterval   time between two cleanups
- * @param cleanupRowsMax    rows deleted by one statement; a cleanup repeats it until fewer are deleted
  * @param backoffMax        longest pause between two failed attempts to publish
  * @param deliveryTimeout   how long Kafka may take to acknowledge a record, retries included; also bounds
  *                          how long a claim (one PostgreSQL transaction holding one ledger) stays open
  */
-public record RelaySettings(int eventsPerClaimMax, Duration idlePoll, Duration retention, Duration cleanupInterval,
-                            int cleanupRowsMax, Duration backoffMax, Duration deliveryTimeout) {
+public record RelaySettings(int eventsPerClaimMax, Duration idlePoll, Duration backoffMax, Duration deliveryTimeout) {
 
     public static final int EVENTS_PER_CLAIM_MAX_DEFAULT = 1_000;
     public static final Duration IDLE_POLL_DEFAULT = Duration.ofMillis(50);
-    public static final Duration RETENTION_DEFAULT = Duration.ofDays(7);
-    public static final Duration CLEANUP_INTERVAL_DEFAULT = Duration.ofMinutes(1);
-    public static final int CLEANUP_ROWS_MAX_DEFAULT = 10_000;
     public static final Duration BACKOFF_MAX_DEFAULT = Duration.ofSeconds(5);
     public static final Duration DELIVERY_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     /** Below this the producer's request timeout (half of it) would be too short to reach any broker. */
     public static final Duration DELIVERY_TIMEOUT_MIN = Duration.ofSeconds(1);
 
     public static RelaySettings defaults() {
-        return new RelaySettings(EVENTS_PER_CLAIM_MAX_DEFAULT, IDLE_POLL_DEFAULT, RETENTION_DEFAULT, CLEANUP_INTERVAL_DEFAULT,
-                CLEANUP_ROWS_MAX_DEFAULT, BACKOFF_MAX_DEFAULT, DELIVERY_TIMEOUT_DEFAULT);
+        return new RelaySettings(EVENTS_PER_CLAIM_MAX_DEFAULT, IDLE_POLL_DEFAULT, BACKOFF_MAX_DEFAULT, DELIVERY_TIMEOUT_DEFAULT);
     }
 
     public RelaySettings {
-        if (eventsPerClaimMax < 1 || cleanupRowsMax < 1) {
-            throw new IllegalArgumentException("eventsPerClaimMax and cleanupRowsMax must be positive: " + eventsPerClaimMax
-                    + ", " + cleanupRowsMax);
+        if (eventsPerClaimMax < 1) {
+            throw new IllegalArgumentException("eventsPerClaimMax must be positive: " + eventsPerClaimMax);
         }
-        for (var duration : new Duration[] {idlePoll, retention, cleanupInterval, backoffMax}) {
+        for (var duration : new Duration[] {idlePoll, backoffMax}) {
             if (duration == null || duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("relay durations must be positive: " + duration);
             }

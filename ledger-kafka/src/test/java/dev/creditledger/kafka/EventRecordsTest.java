@@ -3,7 +3,7 @@ package dev.creditledger.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.events.EventType;
-import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.core.events.EncodedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -11,7 +11,7 @@ import java.util.UUID;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
-/** An outbox row becomes a CloudEvents binary-mode record on its type's topic, keyed by its account. */
+/** An encoded event becomes a CloudEvents binary-mode record on its type's topic, keyed by its account. */
 class EventRecordsTest {
 
     static final KafkaSettings KAFKA = KafkaSettings.local("127.0.0.1:9092");
@@ -21,8 +21,8 @@ class EventRecordsTest {
     static final Instant AT = Instant.parse("2026-11-21T10:15:30.123456Z");
     static final String PAYLOAD = "{\"eventId\":\"" + EVENT + "\",\"note\":\"Grüße\"}";
 
-    static OutboxRecord row(EventType type, String traceparent) {
-        return new OutboxRecord(LEDGER, 42, 1, EVENT, type, ACCOUNT, AT, PAYLOAD, traceparent);
+    static EncodedEvent row(EventType type, String traceparent) {
+        return new EncodedEvent(LEDGER, 42, 1, EVENT, type, ACCOUNT, AT, PAYLOAD, traceparent);
     }
 
     @Test

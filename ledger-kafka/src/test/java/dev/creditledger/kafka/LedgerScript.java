@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * Posts commands to one ledger through the real engine, insists that each is accepted, and derives from
- * the engine's answers the events the relay should publish (independently of the outbox table).
+ * the engine's answers the events the relay should publish (independently of the journal's tables).
  */
 final class LedgerScript {
     private static final IdGenerator ids = new IdGenerator(Clock.systemUTC());

@@ -3,7 +3,7 @@ package dev.creditledger.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.events.EventType;
-import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.core.events.EncodedEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,14 +52,14 @@ final class PublishedLog {
     }
 
     /**
-     * Deduplicated by event id, the log holds exactly the outbox's events; each is in its type's topic,
+     * Deduplicated by event id, the log holds exactly the journal's events; each is in its type's topic,
      * and each account's events of a topic sit in one partition in strictly increasing ledger sequence.
      */
-    void assertHoldsExactly(List<OutboxRecord> outbox, KafkaSettings settings) {
+    void assertHoldsExactly(List<EncodedEvent> journal, KafkaSettings settings) {
         var first = firstOccurrences();
         assertThat(first).extracting(PublishedLog::eventId)
                 .as("event ids in Kafka, deduplicated")
-                .containsExactlyInAnyOrderElementsOf(outbox.stream().map(OutboxRecord::eventId).toList());
+                .containsExactlyInAnyOrderElementsOf(journal.stream().map(EncodedEvent::eventId).toList());
         Map<String, List<ConsumerRecord<String, String>>> byTopicAndAccount = new LinkedHashMap<>();
         for (var record : first) {
             var type = EventType.ofTypeName(EventRecords.header(record.headers(), EventRecords.TYPE));

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RecordingListener implements RelayListener {
     final AtomicLong published = new AtomicLong();
     final AtomicLong claimsPublished = new AtomicLong();
-    final AtomicLong cleaned = new AtomicLong();
     final List<Exception> failures = new CopyOnWriteArrayList<>();
 
     @Override
@@ -20,10 +19,5 @@ final class RecordingListener implements RelayListener {
     @Override
     public void publishFailed(Exception cause) {
         failures.add(cause);
-    }
-
-    @Override
-    public void cleaned(int rows) {
-        cleaned.addAndGet(rows);
     }
 }

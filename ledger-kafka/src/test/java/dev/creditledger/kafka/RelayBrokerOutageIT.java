@@ -6,7 +6,7 @@ import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.postgres.EngineListener;
 import dev.creditledger.postgres.EngineSettings;
 import dev.creditledger.postgres.LedgerAdmin;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 class RelayBrokerOutageIT {
 
     /** Short timeouts so an outage is noticed in about two seconds. */
-    static final RelaySettings SETTINGS = new RelaySettings(100, Duration.ofMillis(20), RelaySettings.RETENTION_DEFAULT,
-            RelaySettings.CLEANUP_INTERVAL_DEFAULT, RelaySettings.CLEANUP_ROWS_MAX_DEFAULT, Duration.ofMillis(300),
+    static final RelaySettings SETTINGS = new RelaySettings(100, Duration.ofMillis(20), Duration.ofMillis(300),
             Duration.ofSeconds(2));
 
     @Test
@@ -38,11 +37,11 @@ class RelayBrokerOutageIT {
                 script.transfer(alice, bob, 1 + i);
             }
             var ledgers = List.of(script.ledgerId);
-            var outbox = new PostgresOutbox(dataSource);
+            var events = new JournalEventLog(dataSource);
             var listener = new RecordingListener();
-            try (var relay = new OutboxRelay(outbox, kafka, SETTINGS, listener, Clock.systemUTC())) {
+            try (var relay = new EventRelay(events, kafka, SETTINGS, listener)) {
                 relay.start();
-                Await.until(Duration.ofSeconds(30), "events before the outage published", () -> OutboxTables.allPublished(dataSource, ledgers));
+                Await.until(Duration.ofSeconds(30), "events before the outage published", () -> JournalTables.allPublished(dataSource, ledgers));
                 assertThat(listener.failures).isEmpty();
 
                 broker.stop();
@@ -52,16 +51,17 @@ class RelayBrokerOutageIT {
                 }
                 Await.until(Duration.ofSeconds(30), "the relay reports the outage", () -> listener.failures.size() >= 2);
                 assertThat(listener.failures).allMatch(e -> e instanceof KafkaUnavailableException);
-                assertThat(OutboxTables.publishedSeq(dataSource, script.ledgerId)).isLessThan(OutboxTables.lastSeq(dataSource, script.ledgerId));
-                assertThat(outbox.backlog().events()).isEqualTo(60);
+                assertThat(JournalTables.publishedSeq(dataSource, script.ledgerId)).isLessThan(JournalTables.lastSeq(dataSource, script.ledgerId));
+                // Thirty transfers, two events each.
+                assertThat(events.backlog().changes()).isEqualTo(30);
 
                 broker.start();
-                Await.until(Duration.ofSeconds(60), "events of the outage published", () -> OutboxTables.allPublished(dataSource, ledgers));
+                Await.until(Duration.ofSeconds(60), "events of the outage published", () -> JournalTables.allPublished(dataSource, ledgers));
             }
-            assertThat(outbox.backlog().events()).isZero();
-            assertThat(outbox.backlog().oldestOccurredAt()).isNull();
+            assertThat(events.backlog().changes()).isZero();
+            assertThat(events.backlog().oldestOccurredAt()).isNull();
             // An attempt that failed after some records reached the broker leaves duplicates, never a gap or a reordering.
-            PublishedLog.read(kafka).assertHoldsExactly(OutboxTables.rows(dataSource), kafka);
+            PublishedLog.read(kafka).assertHoldsExactly(JournalTables.events(dataSource), kafka);
         }
     }
 
@@ -74,7 +74,7 @@ class RelayBrokerOutageIT {
             var kafka = RelayIT.freshTopics(broker.bootstrapServers());
             var script = new LedgerScript(engine, new LedgerAdmin(dataSource, Clock.systemUTC()).createLedger("down").id());
             var listener = new RecordingListener();
-            try (var relay = new OutboxRelay(new PostgresOutbox(dataSource), kafka, SETTINGS, listener, Clock.systemUTC())) {
+            try (var relay = new EventRelay(new JournalEventLog(dataSource), kafka, SETTINGS, listener)) {
                 relay.start();
                 script.transfer(script.openAccount(null), script.openAccount(null), 5);
                 Await.until(Duration.ofSeconds(30), "the relay reports that it cannot create the topics", () -> !listener.failures.isEmpty());
@@ -82,9 +82,9 @@ class RelayBrokerOutageIT {
 
                 broker.start();
                 Await.until(Duration.ofSeconds(60), "published once the broker is up",
-                        () -> OutboxTables.allPublished(dataSource, List.of(script.ledgerId)));
+                        () -> JournalTables.allPublished(dataSource, List.of(script.ledgerId)));
             }
-            PublishedLog.read(kafka).assertHoldsExactly(OutboxTables.rows(dataSource), kafka);
+            PublishedLog.read(kafka).assertHoldsExactly(JournalTables.events(dataSource), kafka);
         }
     }
 }

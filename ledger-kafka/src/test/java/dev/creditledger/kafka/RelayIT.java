@@ -11,14 +11,14 @@ import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.events.EventType;
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.core.events.Outbox;
-import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.core.events.EventLog;
+import dev.creditledger.core.events.EncodedEvent;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.postgres.EngineListener;
 import dev.creditledger.postgres.EngineSettings;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.PostedResult;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The relay against real PostgreSQL (the posting engine writes the outbox) and a real broker (the shared
+ * The relay against real PostgreSQL (the posting engine writes the journal, the relay reads it) and a real broker (the shared
  * embedded one). Each test has its own database, so its relay sees only its own ledgers, and its own
  * topic prefix, so its topics hold only its own records.
  */
@@ -74,13 +74,11 @@ class RelayIT {
     }
 
     static RelaySettings settings(int eventsPerClaimMax) {
-        return new RelaySettings(eventsPerClaimMax, Duration.ofMillis(20), RelaySettings.RETENTION_DEFAULT,
-                RelaySettings.CLEANUP_INTERVAL_DEFAULT, RelaySettings.CLEANUP_ROWS_MAX_DEFAULT, Duration.ofMillis(500),
-                Duration.ofSeconds(10));
+        return new RelaySettings(eventsPerClaimMax, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(10));
     }
 
     @Test
-    void publishesEveryOutboxEventWithCloudEventsHeadersInPerAccountOrder() {
+    void publishesEveryJournalEventWithCloudEventsHeadersInPerAccountOrder() {
         var main = new LedgerScript(engine, admin.createLedger("main").id());
         var funding = main.openAccount(null);
         var alice = main.openAccount(0L);
@@ -103,36 +101,36 @@ class RelayIT {
         var other = new LedgerScript(engine, admin.createLedger("other").id());
         other.transfer(other.openAccount(null), other.openAccount(null), 5);
 
-        var outbox = OutboxTables.rows(dataSource);
+        var journal = JournalTables.events(dataSource);
         Map<UUID, LedgerEvent> expected = new HashMap<>(main.expected);
         expected.putAll(other.expected);
-        // The engine's answers and the outbox agree on which events exist before anything is published.
+        // The engine's answers and the journal agree on which events exist before anything is published.
         var answered = new HashSet<>(expected.keySet());
         answered.addAll(main.closed.keySet());
-        assertThat(outbox).extracting(OutboxRecord::eventId).containsExactlyInAnyOrderElementsOf(answered);
+        assertThat(journal).extracting(EncodedEvent::eventId).containsExactlyInAnyOrderElementsOf(answered);
 
         var listener = new RecordingListener();
         int claims = 0;
         int published = 0;
         // Four events per claim: the relay has to work through many claims, one ledger at a time.
-        try (var relay = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(4), listener, Clock.systemUTC())) {
+        try (var relay = new EventRelay(new JournalEventLog(dataSource), kafka, settings(4), listener)) {
             for (int events; (events = relay.publishOnce()) > 0; ) {
                 published += events;
                 claims++;
             }
         }
-        assertThat(published).isEqualTo(outbox.size());
-        assertThat(claims).isGreaterThan(outbox.size() / 4 - 1);
-        assertThat(listener.published.get()).isEqualTo(outbox.size());
+        assertThat(published).isEqualTo(journal.size());
+        assertThat(claims).isGreaterThan(journal.size() / 4 - 1);
+        assertThat(listener.published.get()).isEqualTo(journal.size());
         assertThat(listener.failures).isEmpty();
         for (var ledger : List.of(main.ledgerId, other.ledgerId)) {
-            assertThat(OutboxTables.publishedSeq(dataSource, ledger)).isEqualTo(OutboxTables.lastSeq(dataSource, ledger)).isPositive();
+            assertThat(JournalTables.publishedSeq(dataSource, ledger)).isEqualTo(JournalTables.lastSeq(dataSource, ledger)).isPositive();
         }
 
         var log = PublishedLog.read(kafka);
-        assertThat(log.records).as("each event exactly once").hasSize(outbox.size());
-        log.assertHoldsExactly(outbox, kafka);
-        Map<UUID, OutboxRecord> rows = outbox.stream().collect(Collectors.toMap(OutboxRecord::eventId, Function.identity()));
+        assertThat(log.records).as("each event exactly once").hasSize(journal.size());
+        log.assertHoldsExactly(journal, kafka);
+        Map<UUID, EncodedEvent> rows = journal.stream().collect(Collectors.toMap(EncodedEvent::eventId, Function.identity()));
         var traced = 0;
         for (var record : log.records) {
             var row = rows.get(PublishedLog.eventId(record));
@@ -177,33 +175,33 @@ class RelayIT {
             script.transfer(alice, bob, 10 + i);
             script.transfer(bob, alice, 5);
         }
-        var outbox = OutboxTables.rows(dataSource);
-        long lastSeq = OutboxTables.lastSeq(dataSource, script.ledgerId);
-        long markBefore = OutboxTables.publishedSeq(dataSource, script.ledgerId);
+        var journal = JournalTables.events(dataSource);
+        long lastSeq = JournalTables.lastSeq(dataSource, script.ledgerId);
+        long markBefore = JournalTables.publishedSeq(dataSource, script.ledgerId);
 
         var listener = new RecordingListener();
-        var crashing = new CrashAfterPublishOutbox(new PostgresOutbox(dataSource));
-        try (var relay = new OutboxRelay(crashing, kafka, settings(1_000), listener, Clock.systemUTC())) {
+        var crashing = new CrashAfterPublishLog(new JournalEventLog(dataSource));
+        try (var relay = new EventRelay(crashing, kafka, settings(1_000), listener)) {
             assertThatThrownBy(relay::publishOnce).hasMessageContaining("simulated crash");
         }
         assertThat(crashing.crashes.get()).isEqualTo(1);
         assertThat(listener.failures).hasSize(1);
         assertThat(listener.published.get()).isZero();
         // Kafka acknowledged every event, but the mark did not move.
-        assertThat(OutboxTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(markBefore).isLessThan(lastSeq);
+        assertThat(JournalTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(markBefore).isLessThan(lastSeq);
         var afterCrash = PublishedLog.read(kafka);
-        assertThat(afterCrash.records).hasSize(outbox.size());
-        afterCrash.assertHoldsExactly(outbox, kafka);
+        assertThat(afterCrash.records).hasSize(journal.size());
+        afterCrash.assertHoldsExactly(journal, kafka);
 
         // A new relay (as after a restart) starts from the mark and sends everything again.
-        try (var relay = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(1_000), RelayListener.NONE, Clock.systemUTC())) {
-            assertThat(relay.publishOnce()).isEqualTo(outbox.size());
+        try (var relay = new EventRelay(new JournalEventLog(dataSource), kafka, settings(1_000), RelayListener.NONE)) {
+            assertThat(relay.publishOnce()).isEqualTo(journal.size());
             assertThat(relay.publishOnce()).isZero();
         }
-        assertThat(OutboxTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(lastSeq);
+        assertThat(JournalTables.publishedSeq(dataSource, script.ledgerId)).isEqualTo(lastSeq);
 
         var log = PublishedLog.read(kafka);
-        assertThat(log.records).hasSize(2 * outbox.size());
+        assertThat(log.records).hasSize(2 * journal.size());
         assertThat(log.occurrences().values()).containsOnly(2L);
         // The copies are identical: same key, payload and headers, so a consumer cannot tell them apart but by position.
         Map<UUID, List<String>> copies = new HashMap<>();
@@ -212,7 +210,7 @@ class RelayIT {
                     .add(record.topic() + "|" + record.partition() + "|" + record.key() + "|" + record.value() + "|" + record.headers());
         }
         copies.values().forEach(both -> assertThat(both.get(1)).isEqualTo(both.get(0)));
-        log.assertHoldsExactly(outbox, kafka);
+        log.assertHoldsExactly(journal, kafka);
     }
 
     @Test
@@ -232,8 +230,8 @@ class RelayIT {
         var listenerB = new RecordingListener();
         var random = new Random(11);
         // Small claims make the two relays take turns on each ledger while the engine keeps writing.
-        try (var relayA = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(50), listenerA, Clock.systemUTC());
-             var relayB = new OutboxRelay(new PostgresOutbox(dataSource), kafka, settings(50), listenerB, Clock.systemUTC())) {
+        try (var relayA = new EventRelay(new JournalEventLog(dataSource), kafka, settings(50), listenerA);
+             var relayB = new EventRelay(new JournalEventLog(dataSource), kafka, settings(50), listenerB)) {
             relayA.start();
             relayB.start();
             for (int round = 0; round < 60; round++) {
@@ -248,42 +246,37 @@ class RelayIT {
                 }
                 futures.forEach(f -> assertThat(f.join().getFirst().result()).isInstanceOf(CommandResult.Accepted.class));
             }
-            Await.until(Duration.ofSeconds(60), "both ledgers published", () -> OutboxTables.allPublished(dataSource, ledgers));
+            Await.until(Duration.ofSeconds(60), "both ledgers published", () -> JournalTables.allPublished(dataSource, ledgers));
         }
-        var outbox = OutboxTables.rows(dataSource);
-        assertThat(outbox).hasSizeGreaterThan(2 * 60 * 20);
+        var journal = JournalTables.events(dataSource);
+        assertThat(journal).hasSizeGreaterThan(2 * 60 * 20);
         assertThat(listenerA.failures).isEmpty();
         assertThat(listenerB.failures).isEmpty();
         assertThat(listenerA.published.get()).as("relay A took part").isPositive();
         assertThat(listenerB.published.get()).as("relay B took part").isPositive();
         // A ledger is held by one relay at a time: nothing was published twice.
-        assertThat(listenerA.published.get() + listenerB.published.get()).isEqualTo(outbox.size());
+        assertThat(listenerA.published.get() + listenerB.published.get()).isEqualTo(journal.size());
         var log = PublishedLog.read(kafka);
-        assertThat(log.records).hasSize(outbox.size());
-        log.assertHoldsExactly(outbox, kafka);
+        assertThat(log.records).hasSize(journal.size());
+        log.assertHoldsExactly(journal, kafka);
     }
 
     /**
-     * The real outbox, except that the first claim's mark fails after the relay sent everything, as a
+     * The real event log, except that the first claim's mark fails after the relay sent everything, as a
      * relay that crashes once Kafka acknowledged and before PostgreSQL recorded it: the claim's
      * transaction is rolled back, so the mark stays where it was.
      */
-    static final class CrashAfterPublishOutbox implements Outbox {
+    static final class CrashAfterPublishLog implements EventLog {
         final AtomicInteger crashes = new AtomicInteger();
-        private final Outbox delegate;
+        private final EventLog delegate;
 
-        CrashAfterPublishOutbox(Outbox delegate) {
+        CrashAfterPublishLog(EventLog delegate) {
             this.delegate = delegate;
         }
 
         @Override
         public Optional<Claim> claimNext(int eventsMax) {
             return delegate.claimNext(eventsMax).map(CrashingClaim::new);
-        }
-
-        @Override
-        public int deletePublishedBefore(Instant cutoff, int rowsMax) {
-            return delegate.deletePublishedBefore(cutoff, rowsMax);
         }
 
         @Override
@@ -304,8 +297,8 @@ class RelayIT {
             }
 
             @Override
-            public List<OutboxRecord> records() {
-                return claim.records();
+            public List<EncodedEvent> events() {
+                return claim.events();
             }
 
             @Override

@@ -3,7 +3,6 @@ package dev.creditledger.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,24 +30,25 @@ class RelaySettingsTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        assertThat(RelaySettings.defaults()).isEqualTo(new RelaySettings(1_000, Duration.ofMillis(50), Duration.ofDays(7),
-                Duration.ofMinutes(1), 10_000, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        assertThat(RelaySettings.defaults()).isEqualTo(new RelaySettings(1_000, Duration.ofMillis(50), Duration.ofSeconds(5),
+                Duration.ofSeconds(30)));
     }
 
     @Test
     void limitsAreCheckedAtTheirEdges() {
         var d = RelaySettings.defaults();
-        assertThat(with(1, 1, RelaySettings.DELIVERY_TIMEOUT_MIN)).isNotNull();
-        assertThatThrownBy(() -> with(0, 1, d.deliveryTimeout())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> with(1, 0, d.deliveryTimeout())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> with(1, 1, RelaySettings.DELIVERY_TIMEOUT_MIN.minusMillis(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RelaySettings(1, Duration.ZERO, d.retention(), d.cleanupInterval(), 1, d.backoffMax(),
-                d.deliveryTimeout())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(with(1, RelaySettings.DELIVERY_TIMEOUT_MIN)).isNotNull();
+        assertThatThrownBy(() -> with(0, d.deliveryTimeout())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> with(1, RelaySettings.DELIVERY_TIMEOUT_MIN.minusMillis(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RelaySettings(1, Duration.ZERO, d.backoffMax(), d.deliveryTimeout()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RelaySettings(1, d.idlePoll(), Duration.ZERO, d.deliveryTimeout()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void backoffDoublesFrom100MsUpToTheMaximum() {
-        var relay = new OutboxRelay(null, KafkaSettings.local("127.0.0.1:9"), RelaySettings.defaults(), RelayListener.NONE, Clock.systemUTC());
+        var relay = new EventRelay(null, KafkaSettings.local("127.0.0.1:9"), RelaySettings.defaults(), RelayListener.NONE);
         assertThat(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(relay::backoff).map(Duration::toMillis))
                 .containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 5_000L, 5_000L);
         assertThat(relay.backoff(1_000)).isEqualTo(Duration.ofSeconds(5));
@@ -57,9 +57,9 @@ class RelaySettingsTest {
     @Test
     void theProducerIsIdempotentAndKafkaAcceptsItsTimeoutsEvenAtTheShortestDeliveryTimeout() {
         var d = RelaySettings.defaults();
-        var shortest = with(d.eventsPerClaimMax(), d.cleanupRowsMax(), RelaySettings.DELIVERY_TIMEOUT_MIN);
+        var shortest = with(d.eventsPerClaimMax(), RelaySettings.DELIVERY_TIMEOUT_MIN);
         for (var settings : new RelaySettings[] {d, shortest}) {
-            var relay = new OutboxRelay(null, KafkaSettings.local("127.0.0.1:9"), settings, RelayListener.NONE, Clock.systemUTC());
+            var relay = new EventRelay(null, KafkaSettings.local("127.0.0.1:9"), settings, RelayListener.NONE);
             Map<String, Object> config = relay.producerConfig();
             assertThat(config).containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                     .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
@@ -72,9 +72,8 @@ class RelaySettingsTest {
         }
     }
 
-    private static RelaySettings with(int eventsPerClaimMax, int cleanupRowsMax, Duration deliveryTimeout) {
+    private static RelaySettings with(int eventsPerClaimMax, Duration deliveryTimeout) {
         var d = RelaySettings.defaults();
-        return new RelaySettings(eventsPerClaimMax, d.idlePoll(), d.retention(), d.cleanupInterval(), cleanupRowsMax, d.backoffMax(),
-                deliveryTimeout);
+        return new RelaySettings(eventsPerClaimMax, d.idlePoll(), d.backoffMax(), deliveryTimeout);
     }
 }

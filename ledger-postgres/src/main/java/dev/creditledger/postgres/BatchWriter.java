@@ -3,288 +3,390 @@ package dev.creditledger.postgres;
 import dev.creditledger.core.BatchOutcome;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Submission;
-import dev.creditledger.core.events.EventJson;
-import dev.creditledger.core.events.LedgerEvents;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Writes what one ledger's part of a batch produced, with one batched statement per table (the driver
- * rewrites them into multi-row INSERTs). Journal rows are inserted, never updated; materialised state
- * (balances, transfer states, the ledger's last sequence) is upserted with its final value only. The
- * events of the batch go to the outbox in the same transaction, so an event exists exactly when its
- * change committed.
+ * Writes what one ledger's part of a batch produced in ONE statement: every table's rows travel as
+ * column arrays and are inserted with {@code unnest}, each table in its own data-modifying CTE. Journal
+ * rows are inserted, never updated; materialised state (balances, transfer states, the ledger's last
+ * sequence) is upserted with its final value only. Nothing else is written for the events: the relay
+ * reads them from these rows (ADR 0006).
+ *
+ * What each row carries that the state machine does not produce: the trace context of the request
+ * behind each new sequence number, and the idempotency key of the request behind each new entry.
  */
 final class BatchWriter {
     private BatchWriter() {}
 
+    private static final String WRITE = """
+            WITH params AS (SELECT ?::uuid AS ledger_id, ?::timestamptz AS at),
+            opened AS (
+                INSERT INTO accounts (ledger_id, id, code, asset, normal_side, overdraft_limit, metadata, created_at, seq, traceparent)
+                SELECT p.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, a.metadata, p.at, a.seq, a.traceparent
+                FROM params p, unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::jsonb[], ?::bigint[], ?::bytea[])
+                    AS a(id, code, asset, normal_side, overdraft_limit, metadata, seq, traceparent)),
+            closed AS (
+                INSERT INTO account_closures (ledger_id, account_id, seq, closed_at, traceparent)
+                SELECT p.ledger_id, c.account_id, c.seq, p.at, c.traceparent
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bytea[]) AS c(account_id, seq, traceparent)),
+            balanced AS (
+                INSERT INTO balances AS b (ledger_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending,
+                                           version, status, updated_at)
+                SELECT p.ledger_id, n.account_id, n.debits_posted, n.credits_posted, n.debits_pending, n.credits_pending,
+                       n.version, n.status, p.at
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                    AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status)
+                ON CONFLICT (ledger_id, account_id) DO UPDATE SET debits_posted = EXCLUDED.debits_posted,
+                    credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending,
+                    credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version, status = EXCLUDED.status,
+                    updated_at = EXCLUDED.updated_at),
+            journaled AS (
+                INSERT INTO entries (ledger_id, seq, id, amount, created_at, reference_id, expires_at, kind, metadata,
+                                     idempotency_key, traceparent)
+                SELECT p.ledger_id, e.seq, e.id, e.amount, p.at, e.reference_id, e.expires_at, e.kind, e.metadata,
+                       e.idempotency_key, e.traceparent
+                FROM params p, unnest(?::bigint[], ?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[], ?::text[], ?::jsonb[],
+                                      ?::text[], ?::bytea[])
+                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent)),
+            posted AS (
+                INSERT INTO postings (ledger_id, account_id, account_version, entry_seq, posted_amount, pending_delta,
+                                      debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after,
+                                      created_at, line_no, side, asset)
+                SELECT p.ledger_id, x.account_id, x.account_version, x.entry_seq, x.posted_amount, x.pending_delta,
+                       x.debits_posted_after, x.credits_posted_after, x.debits_pending_after, x.credits_pending_after,
+                       p.at, x.line_no, x.side, x.asset
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                      ?::bigint[], ?::bigint[], ?::smallint[], ?::text[], ?::text[])
+                    AS x(account_id, account_version, entry_seq, posted_amount, pending_delta, debits_posted_after,
+                         credits_posted_after, debits_pending_after, credits_pending_after, line_no, side, asset)),
+            tracked AS (
+                INSERT INTO transfer_states AS t (ledger_id, transfer_id, from_account_id, to_account_id, asset, amount, is_hold,
+                                                  status, posted_amount, reversed_amount, expires_at, updated_at)
+                SELECT p.ledger_id, s.transfer_id, s.from_account_id, s.to_account_id, s.asset, s.amount, s.is_hold, s.status,
+                       s.posted_amount, s.reversed_amount, s.expires_at, p.at
+                FROM params p, unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::boolean[], ?::text[], ?::bigint[],
+                                      ?::bigint[], ?::timestamptz[])
+                    AS s(transfer_id, from_account_id, to_account_id, asset, amount, is_hold, status, posted_amount,
+                         reversed_amount, expires_at)
+                ON CONFLICT (ledger_id, transfer_id) DO UPDATE SET status = EXCLUDED.status,
+                    posted_amount = EXCLUDED.posted_amount, reversed_amount = EXCLUDED.reversed_amount,
+                    updated_at = EXCLUDED.updated_at),
+            remembered AS (
+                INSERT INTO idempotency (ledger_id, key_digest, request_digest, seq, created_at, rejection, detail)
+                SELECT p.ledger_id, i.key_digest, i.request_digest, i.seq, p.at, i.rejection, i.detail
+                FROM params p, unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[])
+                    AS i(key_digest, request_digest, seq, rejection, detail)),
+            advanced AS (
+                UPDATE ledgers l SET last_seq = n.last_seq, last_at = p.at
+                FROM params p, (SELECT ?::bigint AS last_seq) n
+                WHERE l.id = p.ledger_id AND n.last_seq IS NOT NULL)
+            SELECT 1""";
+
     static void write(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome, Instant now)
             throws SQLException {
-        insertAccounts(connection, outcome);
-        insertClosures(connection, ledgerId, submissions, outcome, now);
-        upsertBalances(connection, outcome, now);
-        insertEntries(connection, outcome);
-        insertPostings(connection, outcome);
-        upsertTransferStates(connection, outcome, now);
-        insertIdempotencyRecords(connection, outcome);
-        insertOutbox(connection, submissions, outcome, now);
-        advanceLedger(connection, ledgerId, outcome, now);
-    }
-
-    private static void insertAccounts(Connection connection, BatchOutcome outcome) throws SQLException {
-        if (outcome.createdAccounts().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO accounts (ledger_id, id, code, asset, normal_side, overdraft_limit, "
-                + "metadata, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, " + Sql.METADATA_PARAM + ", ?, ?)")) {
-            for (var a : outcome.createdAccounts()) {
-                ps.setObject(1, a.ledgerId());
-                ps.setObject(2, a.id());
-                ps.setString(3, a.code());
-                ps.setString(4, a.asset());
-                ps.setString(5, a.normalSide().name());
-                Sql.setNullableLong(ps, 6, a.overdraftLimitMinor());
-                int next = Sql.setMetadata(ps, 7, a.metadata());
-                Sql.setInstant(ps, next, a.createdAt());
-                ps.setLong(next + 1, a.seq());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertClosures(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome,
-                                       Instant now) throws SQLException {
-        try (var ps = connection.prepareStatement(
-                "INSERT INTO account_closures (ledger_id, account_id, seq, closed_at) VALUES (?, ?, ?, ?)")) {
-            boolean any = false;
-            for (int s = 0; s < submissions.size(); s++) {
-                var requests = submissions.get(s).requests();
-                for (int r = 0; r < requests.size(); r++) {
-                    if (requests.get(r).command() instanceof Command.CloseAccount close
-                            && outcome.results().get(s).get(r) instanceof CommandResult.Accepted accepted && !accepted.replayed()) {
-                        ps.setObject(1, ledgerId);
-                        ps.setObject(2, close.accountId());
-                        ps.setLong(3, accepted.seq());
-                        Sql.setInstant(ps, 4, now);
-                        ps.addBatch();
-                        any = true;
-                    }
-                }
-            }
-            if (any) {
-                ps.executeBatch();
-            }
-        }
-    }
-
-    private static void upsertBalances(Connection connection, BatchOutcome outcome, Instant now) throws SQLException {
-        if (outcome.changedAccounts().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO balances (ledger_id, account_id, debits_posted, credits_posted, "
-                + "debits_pending, credits_pending, version, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (ledger_id, account_id) DO UPDATE SET debits_posted = EXCLUDED.debits_posted, "
-                + "credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending, "
-                + "credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version, status = EXCLUDED.status, "
-                + "updated_at = EXCLUDED.updated_at")) {
-            for (var state : outcome.changedAccounts()) {
-                var b = state.balance();
-                ps.setObject(1, state.account().ledgerId());
-                ps.setObject(2, state.account().id());
-                ps.setLong(3, b.debitsPosted());
-                ps.setLong(4, b.creditsPosted());
-                ps.setLong(5, b.debitsPending());
-                ps.setLong(6, b.creditsPending());
-                ps.setLong(7, state.version());
-                ps.setString(8, state.status().name());
-                Sql.setInstant(ps, 9, now);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertEntries(Connection connection, BatchOutcome outcome) throws SQLException {
-        if (outcome.entries().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO entries (ledger_id, id, seq, kind, from_account_id, to_account_id, "
-                + "amount, asset, reference_id, expires_at, metadata, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + Sql.METADATA_PARAM + ", ?)")) {
-            for (var e : outcome.entries()) {
-                ps.setObject(1, e.ledgerId());
-                ps.setObject(2, e.id());
-                ps.setLong(3, e.seq());
-                ps.setString(4, e.kind().name());
-                ps.setObject(5, e.fromAccountId());
-                ps.setObject(6, e.toAccountId());
-                ps.setLong(7, e.amountMinor());
-                ps.setString(8, e.asset());
-                ps.setObject(9, e.referenceId());
-                Sql.setInstant(ps, 10, e.expiresAt());
-                int next = Sql.setMetadata(ps, 11, e.metadata());
-                Sql.setInstant(ps, next, e.createdAt());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertPostings(Connection connection, BatchOutcome outcome) throws SQLException {
-        if (outcome.entries().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO postings (ledger_id, account_id, account_version, entry_id, line_no, "
-                + "entry_seq, side, asset, posted_amount, pending_delta, debits_posted_after, credits_posted_after, "
-                + "debits_pending_after, credits_pending_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (var e : outcome.entries()) {
-                for (int line = 0; line < e.postings().size(); line++) {
-                    var p = e.postings().get(line);
-                    ps.setObject(1, e.ledgerId());
-                    ps.setObject(2, p.accountId());
-                    ps.setLong(3, p.accountVersion());
-                    ps.setObject(4, e.id());
-                    ps.setInt(5, line);
-                    ps.setLong(6, e.seq());
-                    ps.setString(7, p.side().name());
-                    ps.setString(8, p.asset());
-                    ps.setLong(9, p.postedMinor());
-                    ps.setLong(10, p.pendingDeltaMinor());
-                    ps.setLong(11, p.balanceAfter().debitsPosted());
-                    ps.setLong(12, p.balanceAfter().creditsPosted());
-                    ps.setLong(13, p.balanceAfter().debitsPending());
-                    ps.setLong(14, p.balanceAfter().creditsPending());
-                    Sql.setInstant(ps, 15, e.createdAt());
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void upsertTransferStates(Connection connection, BatchOutcome outcome, Instant now) throws SQLException {
-        if (outcome.changedTransfers().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO transfer_states (ledger_id, transfer_id, from_account_id, to_account_id, "
-                + "asset, amount, is_hold, status, posted_amount, reversed_amount, expires_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ledger_id, transfer_id) DO UPDATE SET "
-                + "status = EXCLUDED.status, posted_amount = EXCLUDED.posted_amount, "
-                + "reversed_amount = EXCLUDED.reversed_amount, updated_at = EXCLUDED.updated_at")) {
-            for (var t : outcome.changedTransfers()) {
-                ps.setObject(1, t.ledgerId());
-                ps.setObject(2, t.transferId());
-                ps.setObject(3, t.fromAccountId());
-                ps.setObject(4, t.toAccountId());
-                ps.setString(5, t.asset());
-                ps.setLong(6, t.amountMinor());
-                ps.setBoolean(7, t.hold());
-                ps.setString(8, t.status().name());
-                ps.setLong(9, t.postedMinor());
-                ps.setLong(10, t.reversedMinor());
-                Sql.setInstant(ps, 11, t.expiresAt());
-                Sql.setInstant(ps, 12, now);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertIdempotencyRecords(Connection connection, BatchOutcome outcome) throws SQLException {
-        if (outcome.newIdempotencyRecords().isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("INSERT INTO idempotency_keys (ledger_id, key, request_hash, result_code, "
-                + "subject_id, seq, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (var r : outcome.newIdempotencyRecords()) {
-                ps.setObject(1, r.ledgerId());
-                ps.setString(2, r.key());
-                ps.setString(3, r.requestHash());
-                switch (r.result()) {
-                    case CommandResult.Accepted a -> {
-                        ps.setString(4, Rows.ACCEPTED);
-                        ps.setObject(5, a.subjectId());
-                        ps.setLong(6, a.seq());
-                        ps.setString(7, null);
-                    }
-                    case CommandResult.Rejected rejected -> {
-                        ps.setString(4, rejected.reason().name());
-                        ps.setObject(5, null);
-                        ps.setNull(6, java.sql.Types.BIGINT);
-                        ps.setString(7, rejected.detail());
-                    }
-                }
-                Sql.setInstant(ps, 8, r.createdAt());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void insertOutbox(Connection connection, List<Submission> submissions, BatchOutcome outcome, Instant now)
-            throws SQLException {
-        var events = LedgerEvents.of(submissions, outcome, now);
-        if (events.isEmpty()) {
-            return;
-        }
-        var traceparents = traceparentsBySeq(submissions, outcome);
-        try (var ps = connection.prepareStatement("INSERT INTO outbox (ledger_id, seq, part, event_id, event_type, account_id, "
-                + "occurred_at, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            long previousSeq = -1;
-            int part = 0;
-            for (var event : events) {
-                var h = event.header();
-                part = h.ledgerSeq() == previousSeq ? part + 1 : 0;
-                previousSeq = h.ledgerSeq();
-                ps.setObject(1, h.ledgerId());
-                ps.setLong(2, h.ledgerSeq());
-                ps.setInt(3, part);
-                ps.setObject(4, h.eventId());
-                ps.setString(5, h.type().typeName());
-                ps.setObject(6, h.accountId());
-                Sql.setInstant(ps, 7, h.occurredAt());
-                ps.setString(8, EventJson.encode(event));
-                ps.setString(9, traceparents.get(h.ledgerSeq()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** The trace context of the submission behind each new sequence number. */
-    private static Map<Long, String> traceparentsBySeq(List<Submission> submissions, BatchOutcome outcome) {
-        Map<Long, String> traceparents = new HashMap<>();
-        for (int s = 0; s < submissions.size(); s++) {
-            var traceparent = submissions.get(s).traceparent();
-            if (traceparent == null) {
-                continue;
-            }
-            for (var result : outcome.results().get(s)) {
-                if (result instanceof CommandResult.Accepted a && !a.replayed()) {
-                    traceparents.put(a.seq(), traceparent);
-                }
-            }
-        }
-        return traceparents;
-    }
-
-    private static void advanceLedger(Connection connection, UUID ledgerId, BatchOutcome outcome, Instant now) throws SQLException {
         Long lastSeq = outcome.lastSeqByLedger().get(ledgerId);
-        if (lastSeq == null) {
+        if (outcome.writesNothing() && lastSeq == null) {
             return;
         }
-        try (var ps = connection.prepareStatement("UPDATE ledgers SET last_seq = ?, last_at = ? WHERE id = ?")) {
-            ps.setLong(1, lastSeq);
-            Sql.setInstant(ps, 2, now);
-            ps.setObject(3, ledgerId);
-            ps.executeUpdate();
+        var origins = Origins.of(submissions, outcome);
+        try (var ps = connection.prepareStatement(WRITE)) {
+            var columns = new Binder(connection, ps);
+            columns.scalar(ledgerId);
+            columns.scalar(Sql.offsetDateTime(now));
+            bindAccounts(columns, outcome, origins);
+            bindClosures(columns, submissions, outcome, origins);
+            bindBalances(columns, outcome);
+            bindEntries(columns, outcome, origins);
+            bindPostings(columns, outcome);
+            bindTransferStates(columns, outcome);
+            bindIdempotency(columns, outcome);
+            columns.scalar(lastSeq);
+            ps.execute();
+        }
+    }
+
+    private static void bindAccounts(Binder columns, BatchOutcome outcome, Origins origins) throws SQLException {
+        var accounts = outcome.createdAccounts();
+        int n = accounts.size();
+        var id = new UUID[n];
+        var code = new String[n];
+        var asset = new String[n];
+        var normalSide = new String[n];
+        var overdraftLimit = new Long[n];
+        var metadata = new String[n];
+        var seq = new Long[n];
+        var traceparent = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            var a = accounts.get(i);
+            id[i] = a.id();
+            code[i] = a.code();
+            asset[i] = a.asset();
+            normalSide[i] = a.normalSide().name();
+            overdraftLimit[i] = a.overdraftLimitMinor();
+            metadata[i] = JsonText.object(a.metadata());
+            seq[i] = a.seq();
+            traceparent[i] = origins.traceparent(a.seq());
+        }
+        columns.uuids(id).texts(code).texts(asset).texts(normalSide).longs(overdraftLimit).texts(metadata).longs(seq).bytes(traceparent);
+    }
+
+    private static void bindClosures(Binder columns, List<Submission> submissions, BatchOutcome outcome, Origins origins)
+            throws SQLException {
+        List<UUID> accountIds = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        for (int s = 0; s < submissions.size(); s++) {
+            var requests = submissions.get(s).requests();
+            for (int r = 0; r < requests.size(); r++) {
+                if (requests.get(r).command() instanceof Command.CloseAccount close
+                        && outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
+                    accountIds.add(close.accountId());
+                    seqs.add(a.seq());
+                }
+            }
+        }
+        var traceparent = new byte[seqs.size()][];
+        for (int i = 0; i < seqs.size(); i++) {
+            traceparent[i] = origins.traceparent(seqs.get(i));
+        }
+        columns.uuids(accountIds.toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
+    }
+
+    private static void bindBalances(Binder columns, BatchOutcome outcome) throws SQLException {
+        var changed = outcome.changedAccounts();
+        int n = changed.size();
+        var id = new UUID[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var version = new long[n];
+        var status = new String[n];
+        for (int i = 0; i < n; i++) {
+            var a = changed.get(i);
+            id[i] = a.account().id();
+            debitsPosted[i] = a.balance().debitsPosted();
+            creditsPosted[i] = a.balance().creditsPosted();
+            debitsPending[i] = a.balance().debitsPending();
+            creditsPending[i] = a.balance().creditsPending();
+            version[i] = a.version();
+            status[i] = a.status().name();
+        }
+        columns.uuids(id).longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(version)
+                .texts(status);
+    }
+
+    private static void bindEntries(Binder columns, BatchOutcome outcome, Origins origins) throws SQLException {
+        var entries = outcome.entries();
+        int n = entries.size();
+        var seq = new long[n];
+        var id = new UUID[n];
+        var amount = new long[n];
+        var referenceId = new UUID[n];
+        var expiresAt = new String[n];
+        var kind = new String[n];
+        var metadata = new String[n];
+        var idempotencyKey = new String[n];
+        var traceparent = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            var e = entries.get(i);
+            seq[i] = e.seq();
+            id[i] = e.id();
+            amount[i] = e.amountMinor();
+            referenceId[i] = e.referenceId();
+            expiresAt[i] = e.expiresAt() == null ? null : e.expiresAt().toString();
+            kind[i] = e.kind().name();
+            metadata[i] = e.metadata().isEmpty() ? null : JsonText.object(e.metadata());
+            idempotencyKey[i] = origins.idempotencyKey(e.seq());
+            traceparent[i] = origins.traceparent(e.seq());
+        }
+        columns.longs(seq).uuids(id).longs(amount).uuids(referenceId).texts(expiresAt).texts(kind).texts(metadata)
+                .texts(idempotencyKey).bytes(traceparent);
+    }
+
+    private static void bindPostings(Binder columns, BatchOutcome outcome) throws SQLException {
+        int n = outcome.entries().stream().mapToInt(e -> e.postings().size()).sum();
+        var accountId = new UUID[n];
+        var version = new long[n];
+        var entrySeq = new long[n];
+        var posted = new long[n];
+        var pendingDelta = new long[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var lineNo = new Short[n];
+        var side = new String[n];
+        var asset = new String[n];
+        int i = 0;
+        for (var e : outcome.entries()) {
+            for (int line = 0; line < e.postings().size(); line++, i++) {
+                var p = e.postings().get(line);
+                accountId[i] = p.accountId();
+                version[i] = p.accountVersion();
+                entrySeq[i] = e.seq();
+                posted[i] = p.postedMinor();
+                pendingDelta[i] = p.pendingDeltaMinor();
+                debitsPosted[i] = p.balanceAfter().debitsPosted();
+                creditsPosted[i] = p.balanceAfter().creditsPosted();
+                debitsPending[i] = p.balanceAfter().debitsPending();
+                creditsPending[i] = p.balanceAfter().creditsPending();
+                lineNo[i] = (short) line;
+                side[i] = p.side().name();
+                asset[i] = p.asset();
+            }
+        }
+        columns.uuids(accountId).longs(version).longs(entrySeq).longs(posted).longs(pendingDelta).longs(debitsPosted)
+                .longs(creditsPosted).longs(debitsPending).longs(creditsPending).shorts(lineNo).texts(side).texts(asset);
+    }
+
+    private static void bindTransferStates(Binder columns, BatchOutcome outcome) throws SQLException {
+        var stored = outcome.changedTransfers().stream().filter(Rows::stored).toList();
+        int n = stored.size();
+        var id = new UUID[n];
+        var from = new UUID[n];
+        var to = new UUID[n];
+        var asset = new String[n];
+        var amount = new long[n];
+        var hold = new Boolean[n];
+        var status = new String[n];
+        var posted = new long[n];
+        var reversed = new long[n];
+        var expiresAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            var t = stored.get(i);
+            id[i] = t.transferId();
+            from[i] = t.fromAccountId();
+            to[i] = t.toAccountId();
+            asset[i] = t.asset();
+            amount[i] = t.amountMinor();
+            hold[i] = t.hold();
+            status[i] = t.status().name();
+            posted[i] = t.postedMinor();
+            reversed[i] = t.reversedMinor();
+            expiresAt[i] = t.expiresAt() == null ? null : t.expiresAt().toString();
+        }
+        columns.uuids(id).uuids(from).uuids(to).texts(asset).longs(amount).booleans(hold).texts(status).longs(posted)
+                .longs(reversed).texts(expiresAt);
+    }
+
+    private static void bindIdempotency(Binder columns, BatchOutcome outcome) throws SQLException {
+        var records = outcome.newIdempotencyRecords();
+        int n = records.size();
+        var keyDigest = new UUID[n];
+        var requestDigest = new UUID[n];
+        var seq = new Long[n];
+        var rejection = new String[n];
+        var detail = new String[n];
+        for (int i = 0; i < n; i++) {
+            var r = records.get(i);
+            keyDigest[i] = Digests.digest128(r.key());
+            requestDigest[i] = Digests.digest128(r.requestHash());
+            switch (r.result()) {
+                case CommandResult.Accepted a -> seq[i] = a.seq();
+                case CommandResult.Rejected rejected -> {
+                    rejection[i] = rejected.reason().name();
+                    detail[i] = rejected.detail();
+                }
+            }
+        }
+        columns.uuids(keyDigest).uuids(requestDigest).longs(seq).texts(rejection).texts(detail);
+    }
+
+    /** The trace context and idempotency key of the request behind each new sequence number. */
+    private record Origins(Map<Long, byte[]> traceparents, Map<Long, String> idempotencyKeys) {
+
+        static Origins of(List<Submission> submissions, BatchOutcome outcome) {
+            Map<Long, byte[]> traceparents = new HashMap<>();
+            Map<Long, String> keys = new HashMap<>();
+            for (int s = 0; s < submissions.size(); s++) {
+                var submission = submissions.get(s);
+                var packed = Traceparents.pack(submission.traceparent());
+                for (int r = 0; r < submission.requests().size(); r++) {
+                    if (outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
+                        if (packed != null) {
+                            traceparents.put(a.seq(), packed);
+                        }
+                        var key = submission.requests().get(r).idempotency();
+                        if (key != null) {
+                            keys.put(a.seq(), key.key());
+                        }
+                    }
+                }
+            }
+            return new Origins(traceparents, keys);
+        }
+
+        byte[] traceparent(long seq) {
+            return traceparents.get(seq);
+        }
+
+        String idempotencyKey(long seq) {
+            return idempotencyKeys.get(seq);
+        }
+    }
+
+    /** Binds parameters in order: scalars and column arrays. */
+    private static final class Binder {
+        private final Connection connection;
+        private final PreparedStatement ps;
+        private int index = 1;
+
+        Binder(Connection connection, PreparedStatement ps) {
+            this.connection = connection;
+            this.ps = ps;
+        }
+
+        void scalar(Object value) throws SQLException {
+            if (value == null) {
+                ps.setNull(index++, java.sql.Types.BIGINT);
+            } else {
+                ps.setObject(index++, value);
+            }
+        }
+
+        Binder uuids(UUID[] values) throws SQLException {
+            return array("uuid", values);
+        }
+
+        Binder texts(String[] values) throws SQLException {
+            return array("text", values);
+        }
+
+        Binder longs(Long[] values) throws SQLException {
+            return array("int8", values);
+        }
+
+        Binder longs(long[] values) throws SQLException {
+            ps.setObject(index++, values);
+            return this;
+        }
+
+        Binder shorts(Short[] values) throws SQLException {
+            return array("int2", values);
+        }
+
+        Binder booleans(Boolean[] values) throws SQLException {
+            return array("bool", values);
+        }
+
+        Binder bytes(byte[][] values) throws SQLException {
+            ps.setArray(index++, connection.createArrayOf("bytea", values));
+            return this;
+        }
+
+        private Binder array(String type, Object[] values) throws SQLException {
+            ps.setArray(index++, connection.createArrayOf(type, values));
+            return this;
         }
     }
 }

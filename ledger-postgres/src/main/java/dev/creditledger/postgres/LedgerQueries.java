@@ -15,7 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * Read queries of the API, each scoped to one ledger. Statements and point-in-time balances are index
- * look-ups on the postings' stored balances, not scans. Cursors are opaque strings to clients: the
+ * look-ups on the postings' stored balances, not scans: an account's versions are dense and their
+ * times never decrease, so a time becomes a version by binary search and a page is a version range. Cursors are opaque strings to clients: the
  * last account id of a page, or the last account version of a statement page.
  */
 public final class LedgerQueries {
@@ -98,53 +99,91 @@ public final class LedgerQueries {
     /** The balances right after the last posting at or before {@code asOf} (zero before the first). */
     public Optional<Balance> balanceAsOf(UUID ledgerId, UUID accountId, Instant asOf) {
         return read(connection -> {
+            long version = versionAt(connection, ledgerId, accountId, asOf);
+            if (version == 0) {
+                return Optional.of(Balance.ZERO);
+            }
             try (var ps = connection.prepareStatement("SELECT debits_posted_after, credits_posted_after, debits_pending_after, "
-                    + "credits_pending_after FROM postings WHERE ledger_id = ? AND account_id = ? AND created_at <= ? "
-                    + "ORDER BY created_at DESC, account_version DESC LIMIT 1")) {
+                    + "credits_pending_after FROM postings WHERE ledger_id = ? AND account_id = ? AND account_version / 32 = ? "
+                    + "AND account_version = ?")) {
                 ps.setObject(1, ledgerId);
                 ps.setObject(2, accountId);
-                Sql.setInstant(ps, 3, asOf);
+                ps.setLong(3, version / 32);
+                ps.setLong(4, version);
                 try (var rs = ps.executeQuery()) {
-                    return Optional.of(rs.next()
-                            ? new Balance(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))
-                            : Balance.ZERO);
+                    if (!rs.next()) {
+                        throw new IllegalStateException("account " + accountId + " has no posting of version " + version);
+                    }
+                    return Optional.of(new Balance(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
                 }
             }
         });
     }
 
-    /** Postings of the account in order, from (inclusive) and to (exclusive) optional, after the cursor version. */
+    /**
+     * Postings of the account in version order, from (inclusive) and to (exclusive) optional, after the
+     * cursor version. Versions are dense and their times never decrease, so a time range is a version
+     * range, found by binary search ({@code posting_version_at}), and a page is a version range too.
+     */
     public Page<StatementLine> statement(UUID ledgerId, UUID accountId, Instant from, Instant to, long afterVersion, int limit) {
         return read(connection -> {
-            var sql = new StringBuilder("SELECT p.account_version, p.entry_id, p.entry_seq, e.kind, p.side, p.posted_amount, "
-                    + "p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after, "
-                    + "p.credits_pending_after, p.created_at FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id "
-                    + "AND e.id = p.entry_id WHERE p.ledger_id = ? AND p.account_id = ? AND p.account_version > ?");
-            if (from != null) sql.append(" AND p.created_at >= ?");
-            if (to != null) sql.append(" AND p.created_at < ?");
-            sql.append(" ORDER BY p.account_version LIMIT ?");
-            try (var ps = connection.prepareStatement(sql.toString())) {
-                int index = 1;
-                ps.setObject(index++, ledgerId);
-                ps.setObject(index++, accountId);
-                ps.setLong(index++, afterVersion);
-                if (from != null) Sql.setInstant(ps, index++, from);
-                if (to != null) Sql.setInstant(ps, index++, to);
-                ps.setInt(index, limit + 1);
-                List<StatementLine> lines = new ArrayList<>();
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        lines.add(new StatementLine(rs.getLong("account_version"), Sql.uuid(rs, "entry_id"), rs.getLong("entry_seq"),
-                                EntryKind.valueOf(rs.getString("kind")), Side.valueOf(rs.getString("side")),
-                                rs.getLong("posted_amount"), rs.getLong("pending_delta"),
-                                new Balance(rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"),
-                                        rs.getLong("debits_pending_after"), rs.getLong("credits_pending_after")),
-                                Sql.instant(rs, "created_at")));
+            long low = afterVersion;
+            if (from != null) {
+                low = Math.max(low, versionAt(connection, ledgerId, accountId, from.minusNanos(1_000)));
+            }
+            long high = to != null ? versionAt(connection, ledgerId, accountId, to.minusNanos(1_000)) : lastVersion(connection, ledgerId, accountId);
+            // One more than a page, to know whether another page follows.
+            high = Math.min(high, low + limit + 1);
+            List<StatementLine> lines = new ArrayList<>();
+            if (high > low) {
+                try (var ps = connection.prepareStatement("SELECT p.account_version, e.id AS entry_id, p.entry_seq, e.kind, p.side, "
+                        + "p.posted_amount, p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after, "
+                        + "p.credits_pending_after, p.created_at FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id "
+                        + "AND e.seq = p.entry_seq WHERE p.ledger_id = ? AND p.account_id = ? AND p.account_version / 32 BETWEEN ? AND ? "
+                        + "AND p.account_version > ? AND p.account_version <= ? ORDER BY p.account_version")) {
+                    ps.setObject(1, ledgerId);
+                    ps.setObject(2, accountId);
+                    ps.setLong(3, (low + 1) / 32);
+                    ps.setLong(4, high / 32);
+                    ps.setLong(5, low);
+                    ps.setLong(6, high);
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            lines.add(new StatementLine(rs.getLong("account_version"), Sql.uuid(rs, "entry_id"), rs.getLong("entry_seq"),
+                                    EntryKind.valueOf(rs.getString("kind")), Side.valueOf(rs.getString("side")),
+                                    rs.getLong("posted_amount"), rs.getLong("pending_delta"),
+                                    new Balance(rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"),
+                                            rs.getLong("debits_pending_after"), rs.getLong("credits_pending_after")),
+                                    Sql.instant(rs, "created_at")));
+                        }
                     }
                 }
-                return page(lines, limit, l -> Long.toString(l.accountVersion()));
             }
+            return page(lines, limit, l -> Long.toString(l.accountVersion()));
         });
+    }
+
+    /** The account's last version whose posting was made at or before {@code at}; 0 when none. */
+    private static long versionAt(Connection connection, UUID ledgerId, UUID accountId, Instant at) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT posting_version_at(b.ledger_id, b.account_id, b.version, ?) "
+                + "FROM balances b WHERE b.ledger_id = ? AND b.account_id = ?")) {
+            Sql.setInstant(ps, 1, at);
+            ps.setObject(2, ledgerId);
+            ps.setObject(3, accountId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static long lastVersion(Connection connection, UUID ledgerId, UUID accountId) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT version FROM balances WHERE ledger_id = ? AND account_id = ?")) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, accountId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /** A journal entry of any kind, with the transfer state when it is a transfer or hold. */
@@ -160,25 +199,11 @@ public final class LedgerQueries {
     }
 
     private static List<TransferView> views(Connection connection, UUID ledgerId, List<UUID> ids) throws SQLException {
-        var entries = Rows.entries(connection, ledgerId, ids);
-        var states = new java.util.HashMap<UUID, dev.creditledger.core.TransferState>();
-        try (var ps = connection.prepareStatement("SELECT " + Rows.TRANSFER_STATE_COLUMNS
-                + " FROM transfer_states WHERE ledger_id = ? AND transfer_id = ANY(?)")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.uuidArray(connection, ids));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    var state = Rows.transferState(rs);
-                    states.put(state.transferId(), state);
-                }
-            }
-        }
+        var entries = JournalReader.entriesById(connection, ledgerId, ids);
+        var states = Rows.transferStates(connection, ledgerId, ids);
         List<TransferView> views = new ArrayList<>();
-        for (var id : ids) {
-            var entry = entries.get(id);
-            if (entry != null) {
-                views.add(new TransferView(entry, states.get(id)));
-            }
+        for (var entry : JournalReader.inOrder(ids, entries)) {
+            views.add(new TransferView(entry.entry(), states.get(entry.entry().id())));
         }
         return views;
     }

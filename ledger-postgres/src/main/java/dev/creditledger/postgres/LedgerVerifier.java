@@ -11,13 +11,16 @@ import javax.sql.DataSource;
  * Recomputes everything materialised from the journal and reports each difference:
  * <ul>
  *   <li>every balance row equals the sums of its account's postings, its version their count, and its
- *       last posting's stored balance;</li>
+ *       last posting's stored balance; the account's versions are exactly 1..n;</li>
+ *   <li>every posting names an account and an entry of its ledger, and every entry has at least two
+ *       postings numbered 0..n-1 (the journal's tables have no foreign keys, ADR 0006);</li>
  *   <li>every entry balances per asset (posted and pending);</li>
  *   <li>the trial balance per asset is zero: total debits equal total credits, posted and pending;</li>
- *   <li>every transfer state agrees with the entries that resolved or reversed it;</li>
- *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once;</li>
- *   <li>outbox continuity: every sequence after the relay's published mark has its events in the
- *       outbox, and every retained event names a sequence of the journal.</li>
+ *   <li>every hold and every reversed transfer has a transfer state that agrees with the entries that
+ *       resolved or reversed it, and no other entry has one that disagrees;</li>
+ *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once, so the journal, read by
+ *       sequence, is a complete event log;</li>
+ *   <li>the relay's published mark is not beyond the last sequence.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
  * writes continue.
@@ -56,11 +59,12 @@ public final class LedgerVerifier {
                 accounts += count(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId);
                 entries += count(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId);
                 checkBalances(connection, ledgerId, differences);
+                checkReferences(connection, ledgerId, differences);
                 checkEntriesBalance(connection, ledgerId, differences);
                 checkTrialBalance(connection, ledgerId, differences);
                 checkTransferStates(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
-                checkOutbox(connection, ledgerId, differences);
+                checkEventCursor(connection, ledgerId, differences);
                 connection.commit();
             } catch (SQLException e) {
                 throw new StorageUnavailableException("verification of ledger " + ledgerId + " failed: " + e.getMessage(), e);
@@ -77,7 +81,8 @@ public final class LedgerVerifier {
                            coalesce(sum(posted_amount) FILTER (WHERE side = 'CREDIT'), 0) AS credits_posted,
                            coalesce(sum(pending_delta) FILTER (WHERE side = 'DEBIT'), 0)  AS debits_pending,
                            coalesce(sum(pending_delta) FILTER (WHERE side = 'CREDIT'), 0) AS credits_pending,
-                           count(*) AS postings, max(account_version) AS last_version
+                           count(*) AS postings, count(DISTINCT account_version) AS versions,
+                           max(account_version) AS last_version
                     FROM postings WHERE ledger_id = ? GROUP BY account_id
                 ), last AS (
                     SELECT DISTINCT ON (account_id) account_id, debits_posted_after, credits_posted_after,
@@ -94,6 +99,7 @@ public final class LedgerVerifier {
                     b.debits_posted <> coalesce(s.debits_posted, 0) OR b.credits_posted <> coalesce(s.credits_posted, 0)
                     OR b.debits_pending <> coalesce(s.debits_pending, 0) OR b.credits_pending <> coalesce(s.credits_pending, 0)
                     OR b.version <> coalesce(s.postings, 0) OR b.version <> coalesce(s.last_version, 0)
+                    OR b.version <> coalesce(s.versions, 0)
                     OR (l.account_id IS NOT NULL AND (b.debits_posted, b.credits_posted, b.debits_pending, b.credits_pending)
                         <> (l.debits_posted_after, l.credits_posted_after, l.debits_pending_after, l.credits_pending_after)))
                 ORDER BY b.account_id
@@ -118,10 +124,10 @@ public final class LedgerVerifier {
 
     private static void checkEntriesBalance(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
         var sql = """
-                SELECT entry_id, asset,
+                SELECT entry_seq, asset,
                        sum(CASE side WHEN 'DEBIT' THEN posted_amount ELSE -posted_amount END) AS posted_difference,
                        sum(CASE side WHEN 'DEBIT' THEN pending_delta ELSE -pending_delta END) AS pending_difference
-                FROM postings WHERE ledger_id = ? GROUP BY entry_id, asset
+                FROM postings WHERE ledger_id = ? GROUP BY entry_seq, asset
                 HAVING sum(CASE side WHEN 'DEBIT' THEN posted_amount ELSE -posted_amount END) <> 0
                     OR sum(CASE side WHEN 'DEBIT' THEN pending_delta ELSE -pending_delta END) <> 0
                 """;
@@ -129,8 +135,8 @@ public final class LedgerVerifier {
             ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    differences.add(String.format("ledger %s entry %s does not balance in %s: debits minus credits %d posted, %d pending",
-                            ledgerId, rs.getObject("entry_id"), rs.getString("asset"), rs.getLong("posted_difference"),
+                    differences.add(String.format("ledger %s entry at sequence %d does not balance in %s: debits minus credits "
+                                    + "%d posted, %d pending", ledgerId, rs.getLong("entry_seq"), rs.getString("asset"), rs.getLong("posted_difference"),
                             rs.getLong("pending_difference")));
                 }
             }
@@ -157,6 +163,7 @@ public final class LedgerVerifier {
     }
 
     private static void checkTransferStates(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        // A transfer posted at once and never reversed needs no row (its state is implied); a row it has must agree.
         var sql = """
                 WITH resolution AS (
                     SELECT reference_id, kind, amount FROM entries
@@ -165,7 +172,7 @@ public final class LedgerVerifier {
                     SELECT reference_id, sum(amount) AS amount FROM entries
                     WHERE ledger_id = ? AND kind = 'REVERSAL' GROUP BY reference_id
                 ), expected AS (
-                    SELECT e.id, e.amount,
+                    SELECT e.id, e.kind, e.amount,
                            CASE WHEN e.kind = 'TRANSFER' THEN 'POSTED'
                                 WHEN r.kind = 'CAPTURE' THEN 'POSTED'
                                 WHEN r.kind = 'VOID' THEN 'VOIDED'
@@ -178,7 +185,8 @@ public final class LedgerVerifier {
                 )
                 SELECT x.id, x.status, x.posted, x.reversed, t.status AS t_status, t.posted_amount, t.reversed_amount
                 FROM expected x LEFT JOIN transfer_states t ON t.ledger_id = ? AND t.transfer_id = x.id
-                WHERE t.transfer_id IS NULL OR t.status <> x.status OR t.posted_amount <> x.posted OR t.reversed_amount <> x.reversed
+                WHERE (t.transfer_id IS NULL AND (x.kind = 'HOLD' OR x.reversed > 0))
+                   OR t.status <> x.status OR t.posted_amount <> x.posted OR t.reversed_amount <> x.reversed
                 """;
         try (var ps = connection.prepareStatement(sql)) {
             for (int i = 1; i <= 4; i++) {
@@ -189,6 +197,53 @@ public final class LedgerVerifier {
                     differences.add(String.format("ledger %s transfer %s: state says %s posted %d reversed %d, journal says %s posted %d reversed %d",
                             ledgerId, rs.getObject("id"), rs.getString("t_status"), rs.getLong("posted_amount"),
                             rs.getLong("reversed_amount"), rs.getString("status"), rs.getLong("posted"), rs.getLong("reversed")));
+                }
+            }
+        }
+        var orphans = """
+                SELECT t.transfer_id FROM transfer_states t
+                WHERE t.ledger_id = ? AND NOT EXISTS (
+                    SELECT 1 FROM entries e WHERE e.ledger_id = t.ledger_id AND e.id = t.transfer_id AND e.kind IN ('TRANSFER', 'HOLD'))
+                """;
+        try (var ps = connection.prepareStatement(orphans)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add("ledger " + ledgerId + " transfer state " + rs.getObject(1) + " names no transfer or hold of the journal");
+                }
+            }
+        }
+    }
+
+    /** What the foreign keys would say if the journal's tables had them. */
+    private static void checkReferences(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                SELECT 'a posting of account ' || p.account_id || ' at sequence ' || p.entry_seq
+                       || CASE WHEN a.id IS NULL THEN ' names an account the ledger does not have'
+                               ELSE ' names an entry the ledger does not have' END
+                FROM postings p
+                LEFT JOIN accounts a ON a.ledger_id = p.ledger_id AND a.id = p.account_id
+                LEFT JOIN entries e ON e.ledger_id = p.ledger_id AND e.seq = p.entry_seq
+                WHERE p.ledger_id = ? AND (a.id IS NULL OR e.seq IS NULL)
+                UNION ALL
+                SELECT 'the entry at sequence ' || e.seq || ' has ' || coalesce(p.postings, 0)
+                       || ' postings, numbered ' || coalesce(p.lowest, 0) || ' to ' || coalesce(p.highest, -1)
+                       || ' (' || coalesce(p.numbers, 0) || ' distinct)'
+                FROM entries e LEFT JOIN (
+                    SELECT entry_seq, count(*) AS postings, count(DISTINCT line_no) AS numbers, min(line_no) AS lowest,
+                           max(line_no) AS highest
+                    FROM postings WHERE ledger_id = ? GROUP BY entry_seq
+                ) p ON p.entry_seq = e.seq
+                WHERE e.ledger_id = ? AND (p.postings IS NULL OR p.postings < 2 OR p.numbers <> p.postings
+                                           OR p.lowest <> 0 OR p.highest <> p.postings - 1)
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add("ledger " + ledgerId + ": " + rs.getString(1));
                 }
             }
         }
@@ -222,39 +277,20 @@ public final class LedgerVerifier {
         }
     }
 
-    private static void checkOutbox(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
-        var sql = """
-                WITH used AS (
-                    SELECT seq FROM accounts WHERE ledger_id = ?
-                    UNION ALL SELECT seq FROM entries WHERE ledger_id = ?
-                    UNION ALL SELECT seq FROM account_closures WHERE ledger_id = ?
-                )
-                SELECT l.last_seq, c.published_seq,
-                       (SELECT count(DISTINCT seq) FROM outbox o WHERE o.ledger_id = l.id AND o.seq > c.published_seq) AS unpublished,
-                       (SELECT count(DISTINCT seq) FROM outbox o WHERE o.ledger_id = l.id
-                            AND o.seq NOT IN (SELECT seq FROM used)) AS orphans
-                FROM ledgers l JOIN outbox_cursors c ON c.ledger_id = l.id WHERE l.id = ?
-                """;
-        try (var ps = connection.prepareStatement(sql)) {
-            for (int i = 1; i <= 4; i++) {
-                ps.setObject(i, ledgerId);
-            }
+    private static void checkEventCursor(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                SELECT l.last_seq, c.published_seq FROM ledgers l LEFT JOIN event_cursors c ON c.ledger_id = l.id WHERE l.id = ?""")) {
+            ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    differences.add("ledger " + ledgerId + ": has no outbox cursor");
                     return;
                 }
-                long expected = rs.getLong("last_seq") - rs.getLong("published_seq");
-                if (expected < 0) {
-                    differences.add("ledger " + ledgerId + ": outbox published mark " + rs.getLong("published_seq")
-                            + " is beyond the last sequence " + rs.getLong("last_seq"));
-                } else if (rs.getLong("unpublished") != expected) {
-                    differences.add("ledger " + ledgerId + ": " + expected + " sequences after the published mark but "
-                            + rs.getLong("unpublished") + " of them have outbox events");
-                }
-                if (rs.getLong("orphans") > 0) {
-                    differences.add("ledger " + ledgerId + ": " + rs.getLong("orphans")
-                            + " outbox sequences name no account, closure or entry");
+                long published = rs.getLong("published_seq");
+                if (rs.wasNull()) {
+                    differences.add("ledger " + ledgerId + ": has no event cursor, so its events are never published");
+                } else if (published > rs.getLong("last_seq")) {
+                    differences.add("ledger " + ledgerId + ": published mark " + published + " is beyond the last sequence "
+                            + rs.getLong("last_seq"));
                 }
             }
         }

@@ -17,7 +17,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * transaction per batch: lock and load the touched rows per ledger in ascending order, apply the
  * commands with the pure {@link PostingStateMachine}, write the rows with batched statements, commit
  * once, then complete every caller's future. A hot account costs one row lock per batch, not one per
- * transfer.
+ * transfer, and a batch of one ledger costs three round trips to PostgreSQL: load and lock
+ * ({@link StateLoader}), write ({@link BatchWriter}), commit.
  *
  * What can go wrong: a full queue refuses the submission ({@link QueueFullException}); a failed
  * transaction fails every future of the batch ({@link StorageUnavailableException}) and nothing of it
@@ -49,6 +52,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
     private record Pending(Submission submission, CompletableFuture<List<PostedResult>> future) {}
 
     private final DataSource dataSource;
+    private final AccountCatalog catalog = new AccountCatalog(AccountCatalog.ACCOUNTS_MAX_DEFAULT);
     private final Clock clock;
     private final EngineSettings settings;
     private final EngineListener listener;
@@ -157,70 +161,84 @@ public final class PostgresPostingEngine implements AutoCloseable {
         answers.forEach((pending, results) -> pending.future().complete(results));
     }
 
-    /** One transaction for the whole batch, one ledger at a time in ascending ledger id. */
+    /** What one ledger's part of a batch produced. */
+    private record LedgerPart(List<Pending> group, BatchOutcome outcome) {}
+
+    /**
+     * One transaction for the whole batch, one ledger at a time in ascending ledger id; three round
+     * trips for a batch of one ledger (load and lock, write, commit). The answers are put together after
+     * the commit, outside the ledger lock.
+     */
     private Map<Pending, List<PostedResult>> commit(List<Pending> batch) throws SQLException {
         Map<UUID, List<Pending>> byLedger = new TreeMap<>();
         for (var pending : batch) {
             byLedger.computeIfAbsent(pending.submission().ledgerId(), id -> new ArrayList<>()).add(pending);
         }
+        List<LedgerPart> parts = new ArrayList<>(byLedger.size());
         Map<Pending, List<PostedResult>> answers = new HashMap<>();
+        // Row locks give the isolation the engine needs, at PostgreSQL's default READ COMMITTED.
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            // Row locks give the isolation the engine needs; stricter levels would only add retries.
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
                 for (var group : byLedger.entrySet()) {
-                    answers.putAll(applyLedger(connection, group.getKey(), group.getValue()));
+                    parts.add(applyLedger(connection, group.getKey(), group.getValue()));
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
+            connection.setAutoCommit(true);
+            for (var part : parts) {
+                catalog.addAll(part.outcome().createdAccounts());
+                answers.putAll(answers(connection, part.group(), part.outcome()));
+            }
         }
         return answers;
     }
 
-    private Map<Pending, List<PostedResult>> applyLedger(Connection connection, UUID ledgerId, List<Pending> group)
-            throws SQLException {
+    private LedgerPart applyLedger(Connection connection, UUID ledgerId, List<Pending> group) throws SQLException {
         var submissions = group.stream().map(Pending::submission).toList();
-        var loaded = StateLoader.load(connection, ledgerId, submissions);
+        var loaded = StateLoader.load(connection, ledgerId, submissions, catalog);
         // Batch times never go backwards within a ledger, even across instances with skewed clocks;
         // microseconds are what PostgreSQL stores, so replays read back exactly what was answered.
         var now = max(clock.instant(), loaded.lastAt()).truncatedTo(ChronoUnit.MICROS);
         var outcome = PostingStateMachine.apply(submissions, loaded.state(), now);
         BatchWriter.write(connection, ledgerId, submissions, outcome, now);
-        return answers(connection, ledgerId, group, outcome);
+        return new LedgerPart(group, outcome);
     }
 
     /** Pairs every result with the account or entry it names: fresh ones from the outcome, replays from the journal. */
-    private static Map<Pending, List<PostedResult>> answers(Connection connection, UUID ledgerId, List<Pending> group,
-                                                             BatchOutcome outcome) throws SQLException {
+    private Map<Pending, List<PostedResult>> answers(Connection connection, List<Pending> group, BatchOutcome outcome)
+            throws SQLException {
+        var ledgerId = group.getFirst().submission().ledgerId();
         Map<UUID, Account> accounts = new HashMap<>();
         outcome.createdAccounts().forEach(a -> accounts.put(a.id(), a));
-        outcome.changedAccounts().forEach(s -> accounts.putIfAbsent(s.account().id(), s.account()));
         Map<UUID, Entry> entries = new HashMap<>();
         outcome.entries().forEach(e -> entries.put(e.id(), e));
 
-        List<UUID> replayedAccounts = new ArrayList<>();
-        List<UUID> replayedEntries = new ArrayList<>();
+        Set<UUID> otherAccounts = new TreeSet<>();
+        Set<UUID> replayedEntries = new TreeSet<>();
         for (int s = 0; s < group.size(); s++) {
             var requests = group.get(s).submission().requests();
             for (int r = 0; r < requests.size(); r++) {
                 if (outcome.results().get(s).get(r) instanceof CommandResult.Accepted a) {
                     if (isAccountCommand(requests.get(r).command())) {
-                        if (!accounts.containsKey(a.subjectId())) replayedAccounts.add(a.subjectId());
+                        if (!accounts.containsKey(a.subjectId())) otherAccounts.add(a.subjectId());
                     } else if (!entries.containsKey(a.subjectId())) {
                         replayedEntries.add(a.subjectId());
                     }
                 }
             }
         }
-        if (!replayedAccounts.isEmpty()) {
-            accounts.putAll(Rows.accounts(connection, ledgerId, replayedAccounts));
+        if (!otherAccounts.isEmpty()) {
+            // Closed accounts and replayed openings: definitions are immutable, so the catalog may answer.
+            var known = catalog.find(otherAccounts);
+            accounts.putAll(known);
+            accounts.putAll(Rows.accounts(connection, ledgerId, AccountCatalog.missing(otherAccounts, known)));
         }
         if (!replayedEntries.isEmpty()) {
-            entries.putAll(Rows.entries(connection, ledgerId, replayedEntries));
+            JournalReader.entriesById(connection, ledgerId, replayedEntries).forEach((id, e) -> entries.put(id, e.entry()));
         }
 
         Map<Pending, List<PostedResult>> answers = new LinkedHashMap<>();

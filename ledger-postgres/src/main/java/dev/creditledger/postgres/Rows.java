@@ -1,31 +1,21 @@
 package dev.creditledger.postgres;
 
-import dev.creditledger.core.Account;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Balance;
-import dev.creditledger.core.CommandResult;
-import dev.creditledger.core.Entry;
-import dev.creditledger.core.EntryKind;
-import dev.creditledger.core.Posting;
-import dev.creditledger.core.Reason;
-import dev.creditledger.core.Side;
 import dev.creditledger.core.TransferState;
 import dev.creditledger.core.TransferStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Maps rows to domain records, with the select lists that go with them, so every query that reads an
- * account, an entry or a transfer state reads it the same way.
+ * account or a transfer state reads it the same way. Entries are read by {@link JournalReader}.
  */
 final class Rows {
     private Rows() {}
@@ -37,12 +27,14 @@ final class Rows {
     static final String ACCOUNT_STATE_FROM = "accounts a JOIN balances b ON b.ledger_id = a.ledger_id AND b.account_id = a.id";
 
     static AccountState accountState(ResultSet rs) throws SQLException {
-        var account = new Account(Sql.uuid(rs, "id"), Sql.uuid(rs, "ledger_id"), rs.getString("code"), rs.getString("asset"),
-                Side.valueOf(rs.getString("normal_side")), Sql.nullableLong(rs, "overdraft_limit"), Sql.metadata(rs),
-                Sql.instant(rs, "created_at"), rs.getLong("seq"));
-        var balance = new Balance(rs.getLong("debits_posted"), rs.getLong("credits_posted"),
+        return new AccountState(JournalReader.account(rs), balance(rs), AccountStatus.valueOf(rs.getString("status")),
+                rs.getLong("version"));
+    }
+
+    /** The four running totals of a {@code balances} row. */
+    static Balance balance(ResultSet rs) throws SQLException {
+        return new Balance(rs.getLong("debits_posted"), rs.getLong("credits_posted"),
                 rs.getLong("debits_pending"), rs.getLong("credits_pending"));
-        return new AccountState(account, balance, AccountStatus.valueOf(rs.getString("status")), rs.getLong("version"));
     }
 
     static final String TRANSFER_STATE_COLUMNS = "ledger_id, transfer_id, from_account_id, to_account_id, asset, amount, "
@@ -55,68 +47,83 @@ final class Rows {
                 Sql.instant(rs, "expires_at"));
     }
 
-    static final String ACCEPTED = "ACCEPTED";
-
-    static CommandResult storedResult(ResultSet rs) throws SQLException {
-        var code = rs.getString("result_code");
-        return ACCEPTED.equals(code)
-                ? new CommandResult.Accepted(Sql.uuid(rs, "subject_id"), rs.getLong("seq"), false)
-                : new CommandResult.Rejected(Reason.valueOf(code), rs.getString("detail"), false);
+    /**
+     * The states of the given transfers and holds of one ledger. Holds, and transfers reversed at least
+     * once, have a {@code transfer_states} row; a transfer posted at once and never reversed has none,
+     * and its state is implied by its entry: POSTED, its whole amount posted, nothing reversed. Ids of
+     * other entries (captures, multi-leg entries, ...) or of nothing are left out.
+     */
+    static Map<UUID, TransferState> transferStates(Connection connection, UUID ledgerId, Collection<UUID> ids) throws SQLException {
+        Map<UUID, TransferState> states = new HashMap<>();
+        if (!ids.isEmpty()) {
+            var pipeline = new Pipeline();
+            addTransferStates(pipeline, ledgerId, Sql.uuidArray(connection, ids), states);
+            pipeline.run(connection);
+        }
+        return states;
     }
 
-    private static final String ENTRY_COLUMNS = "e.ledger_id, e.id, e.seq, e.kind, e.from_account_id, e.to_account_id, "
-            + "e.amount, e.asset, e.reference_id, e.expires_at, e.created_at, " + Sql.metadataColumns("e");
-
-    /** Loads whole entries (with their postings) of one ledger by id, in the order of the ids given. */
-    static Map<UUID, Entry> entries(Connection connection, UUID ledgerId, Collection<UUID> ids) throws SQLException {
-        Map<UUID, List<Posting>> postings = new HashMap<>();
-        try (var ps = connection.prepareStatement("SELECT entry_id, account_id, asset, side, posted_amount, pending_delta, "
-                + "debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after, account_version "
-                + "FROM postings WHERE ledger_id = ? AND entry_id = ANY(?) ORDER BY entry_id, line_no")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.uuidArray(connection, ids));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    postings.computeIfAbsent(Sql.uuid(rs, "entry_id"), id -> new ArrayList<>()).add(new Posting(
-                            Sql.uuid(rs, "account_id"), rs.getString("asset"), Side.valueOf(rs.getString("side")),
-                            rs.getLong("posted_amount"), rs.getLong("pending_delta"),
-                            new Balance(rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"),
-                                    rs.getLong("debits_pending_after"), rs.getLong("credits_pending_after")),
-                            rs.getLong("account_version")));
-                }
-            }
-        }
-        Map<UUID, Entry> entries = new LinkedHashMap<>();
-        try (var ps = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM entries e WHERE e.ledger_id = ? AND e.id = ANY(?)")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.uuidArray(connection, ids));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    var id = Sql.uuid(rs, "id");
-                    entries.put(id, new Entry(id, Sql.uuid(rs, "ledger_id"), rs.getLong("seq"), EntryKind.valueOf(rs.getString("kind")),
-                            Sql.uuid(rs, "from_account_id"), Sql.uuid(rs, "to_account_id"), rs.getLong("amount"),
-                            rs.getString("asset"), Sql.uuid(rs, "reference_id"), Sql.instant(rs, "expires_at"),
-                            Sql.metadata(rs), Sql.instant(rs, "created_at"), postings.getOrDefault(id, List.of())));
-                }
-            }
-        }
-        return entries;
+    /** Adds the two statements of {@link #transferStates} to a pipeline; its run fills {@code into}. */
+    static void addTransferStates(Pipeline pipeline, UUID ledgerId, java.sql.Array ids, Map<UUID, TransferState> into) {
+        pipeline
+                .add("SELECT " + TRANSFER_STATE_COLUMNS + " FROM transfer_states WHERE ledger_id = ? AND transfer_id = ANY(?)",
+                        (ps, i) -> {
+                            ps.setObject(i, ledgerId);
+                            ps.setArray(i + 1, ids);
+                            return i + 2;
+                        }, rs -> {
+                            while (rs.next()) {
+                                var state = transferState(rs);
+                                into.put(state.transferId(), state);
+                            }
+                        })
+                .add("""
+                        SELECT e.id, e.amount, debit.account_id AS from_account_id, credit.account_id AS to_account_id, debit.asset
+                        FROM entries e
+                        JOIN postings debit ON debit.ledger_id = e.ledger_id AND debit.entry_seq / 32 = e.seq / 32
+                             AND debit.entry_seq = e.seq AND debit.line_no = 0
+                        JOIN postings credit ON credit.ledger_id = e.ledger_id AND credit.entry_seq / 32 = e.seq / 32
+                             AND credit.entry_seq = e.seq AND credit.line_no = 1
+                        WHERE e.ledger_id = ? AND e.id = ANY(?) AND e.kind = 'TRANSFER'""", (ps, i) -> {
+                    ps.setObject(i, ledgerId);
+                    ps.setArray(i + 1, ids);
+                    return i + 2;
+                }, rs -> {
+                    // Runs after the stored states were read: a stored state wins over the implied one.
+                    while (rs.next()) {
+                        var id = Sql.uuid(rs, "id");
+                        long amount = rs.getLong("amount");
+                        into.putIfAbsent(id, new TransferState(id, ledgerId, Sql.uuid(rs, "from_account_id"),
+                                Sql.uuid(rs, "to_account_id"), rs.getString("asset"), amount, false, TransferStatus.POSTED, amount, 0, null));
+                    }
+                });
     }
 
-    /** Loads account definitions (without balances) of one ledger by id. */
-    static Map<UUID, Account> accounts(Connection connection, UUID ledgerId, Collection<UUID> ids) throws SQLException {
-        Map<UUID, Account> accounts = new HashMap<>();
-        try (var ps = connection.prepareStatement("SELECT " + ACCOUNT_STATE_COLUMNS + " FROM " + ACCOUNT_STATE_FROM
-                + " WHERE a.ledger_id = ? AND a.id = ANY(?)")) {
+    static final String ACCOUNT_COLUMNS = "a.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, a.created_at, "
+            + "a.seq, " + Sql.metadataColumns("a");
+
+    /** Account definitions (without balances) of one ledger by id; unknown ids are left out. */
+    static Map<UUID, dev.creditledger.core.Account> accounts(Connection connection, UUID ledgerId, Collection<UUID> ids)
+            throws SQLException {
+        Map<UUID, dev.creditledger.core.Account> accounts = new HashMap<>();
+        if (ids.isEmpty()) {
+            return accounts;
+        }
+        try (var ps = connection.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.ledger_id = ? AND a.id = ANY(?)")) {
             ps.setObject(1, ledgerId);
             ps.setArray(2, Sql.uuidArray(connection, ids));
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    var state = accountState(rs);
-                    accounts.put(state.account().id(), state.account());
+                    var account = JournalReader.account(rs);
+                    accounts.put(account.id(), account);
                 }
             }
         }
         return accounts;
+    }
+
+    /** Whether a transfer's state must be stored, or is implied by its entry (see {@link #transferStates}). */
+    static boolean stored(TransferState state) {
+        return state.hold() || state.reversedMinor() > 0;
     }
 }

@@ -47,7 +47,11 @@ final class Sql {
     }
 
     static void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
-        ps.setObject(index, instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        ps.setObject(index, offsetDateTime(instant));
+    }
+
+    static OffsetDateTime offsetDateTime(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,25 +1,38 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.Account;
+import dev.creditledger.core.AccountState;
+import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Asset;
 import dev.creditledger.core.Command;
+import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.IdempotencyRecord;
 import dev.creditledger.core.LedgerState;
+import dev.creditledger.core.Reason;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.TransferState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Loads, and locks, what the submissions of one ledger can touch, in a fixed order that every
- * instance follows: the ledger row first (FOR NO KEY UPDATE: batches of one ledger serialise, while
- * inserts that only reference the ledger, such as new API keys, do not wait), then transfer states, then balance rows, each in ascending
- * id order. Because every batch takes its locks in the same order, two batchers (in this process or
- * another) never deadlock. Every statement names exactly one ledger.
+ * Loads what the submissions of one ledger can touch, in ONE round trip for a batch of transfers and
+ * entries (a second one only when captures, voids, expiries or reversals name accounts the batch did
+ * not). The first statement locks the ledger row (FOR NO KEY UPDATE): batches of one ledger serialise
+ * on it, across batchers and instances, and it is held until the commit. The reads that follow it in
+ * the same round trip each take a fresh snapshot (READ COMMITTED), so they see everything the previous
+ * holder of the lock committed. Balance and transfer rows need no lock of their own: every writer of
+ * them holds the ledger lock (ADR 0002).
+ *
+ * Account definitions come from the {@link AccountCatalog} when it has them, so the common batch reads
+ * only balance rows. Every statement names exactly one ledger.
  */
 final class StateLoader {
     private StateLoader() {}
@@ -27,148 +40,238 @@ final class StateLoader {
     /** The state of one ledger for one batch, and the time of the last batch in it. */
     record Loaded(LedgerState state, Instant lastAt) {}
 
-    static Loaded load(Connection connection, UUID ledgerId, List<Submission> submissions) throws SQLException {
+    /** What the submissions refer to. */
+    private static final class References {
+        final Map<UUID, String> keysByDigest = new HashMap<>();
+        final Map<String, List<String>> requestHashesByKey = new HashMap<>();
+        final Set<UUID> transferIds = new TreeSet<>();
+        final Set<UUID> accountIds = new TreeSet<>();
+        final Set<String> codes = new TreeSet<>();
+        boolean opensAccounts;
+
+        References(List<Submission> submissions) {
+            for (var submission : submissions) {
+                for (var request : submission.requests()) {
+                    if (request.idempotency() != null) {
+                        var key = request.idempotency().key();
+                        keysByDigest.putIfAbsent(Digests.digest128(key), key);
+                        requestHashesByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(request.idempotency().requestHash());
+                    }
+                    collect(request.command());
+                }
+            }
+        }
+
+        private void collect(Command command) {
+            switch (command) {
+                case Command.CreateAccount c -> {
+                    opensAccounts = true;
+                    accountIds.add(c.accountId());
+                    if (c.code() != null) {
+                        codes.add(c.code());
+                    }
+                }
+                case Command.CloseAccount c -> accountIds.add(c.accountId());
+                case Command.PostTransfer t -> {
+                    accountIds.add(t.from());
+                    accountIds.add(t.to());
+                }
+                case Command.PostEntry e -> e.postings().forEach(p -> accountIds.add(p.accountId()));
+                case Command.CaptureHold c -> transferIds.add(c.holdId());
+                case Command.VoidHold v -> transferIds.add(v.holdId());
+                case Command.ExpireHold x -> transferIds.add(x.holdId());
+                case Command.ReverseTransfer r -> transferIds.add(r.transferId());
+            }
+        }
+    }
+
+    static Loaded load(Connection connection, UUID ledgerId, List<Submission> submissions, AccountCatalog catalog) throws SQLException {
         var state = new LedgerState();
-        Instant lastAt = lockLedger(connection, ledgerId, state);
-        if (lastAt == null) {
-            return new Loaded(state, Instant.EPOCH); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
-        }
-        Set<String> keys = new TreeSet<>();
-        Set<UUID> transferIds = new TreeSet<>();
-        Set<UUID> accountIds = new TreeSet<>();
-        Set<String> codes = new TreeSet<>();
-        for (var submission : submissions) {
-            for (var request : submission.requests()) {
-                if (request.idempotency() != null) {
-                    keys.add(request.idempotency().key());
-                }
-                collectReferences(request.command(), transferIds, accountIds, codes);
-            }
-        }
-        // Only opening an account looks at assets; transfers check the asset against the accounts.
-        if (submissions.stream().flatMap(s -> s.requests().stream()).anyMatch(r -> r.command() instanceof Command.CreateAccount)) {
-            loadAssets(connection, ledgerId, state);
-        }
-        loadIdempotency(connection, ledgerId, keys, state);
-        var transfers = lockTransfers(connection, ledgerId, transferIds, state);
-        accountIds.addAll(transfers);
-        lockAccounts(connection, ledgerId, accountIds, state);
-        loadTakenCodes(connection, ledgerId, codes, state);
-        return new Loaded(state, lastAt);
-    }
-
-    private static void collectReferences(Command command, Set<UUID> transferIds, Set<UUID> accountIds, Set<String> codes) {
-        switch (command) {
-            case Command.CreateAccount c -> {
-                accountIds.add(c.accountId());
-                if (c.code() != null) {
-                    codes.add(c.code());
-                }
-            }
-            case Command.CloseAccount c -> accountIds.add(c.accountId());
-            case Command.PostTransfer t -> {
-                accountIds.add(t.from());
-                accountIds.add(t.to());
-            }
-            case Command.PostEntry e -> e.postings().forEach(p -> accountIds.add(p.accountId()));
-            case Command.CaptureHold c -> transferIds.add(c.holdId());
-            case Command.VoidHold v -> transferIds.add(v.holdId());
-            case Command.ExpireHold x -> transferIds.add(x.holdId());
-            case Command.ReverseTransfer r -> transferIds.add(r.transferId());
-        }
-    }
-
-    private static Instant lockLedger(Connection connection, UUID ledgerId, LedgerState state) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE")) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
+        var references = new References(submissions);
+        var pipeline = new Pipeline();
+        Instant[] lastAt = new Instant[1];
+        pipeline.add("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            return i + 1;
+        }, rs -> {
+            if (rs.next()) {
                 state.loadLedger(ledgerId, rs.getLong("last_seq"));
-                return Sql.instant(rs, "last_at");
+                lastAt[0] = Sql.instant(rs, "last_at");
             }
+        });
+        Map<UUID, TransferState> transfers = new HashMap<>();
+        if (!references.transferIds.isEmpty()) {
+            Rows.addTransferStates(pipeline, ledgerId, Sql.uuidArray(connection, references.transferIds), transfers);
         }
-    }
+        var accounts = new AccountsStep(connection, ledgerId, references.accountIds, catalog);
+        accounts.addTo(pipeline);
+        if (!references.keysByDigest.isEmpty()) {
+            addIdempotency(pipeline, connection, ledgerId, references, state);
+        }
+        if (references.opensAccounts) {
+            addAssetsAndCodes(pipeline, connection, ledgerId, references.codes, state);
+        }
+        pipeline.run(connection);
+        if (lastAt[0] == null) {
+            return new Loaded(new LedgerState(), Instant.EPOCH); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
+        }
 
-    private static void loadAssets(Connection connection, UUID ledgerId, LedgerState state) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT code, exponent FROM assets WHERE ledger_id = ?")) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    state.loadAsset(ledgerId, new Asset(rs.getString("code"), rs.getInt("exponent")));
+        transfers.values().forEach(state::loadTransfer);
+        accounts.loadInto(state);
+        // The accounts of the transfers that captures, voids, expiries and reversals name.
+        Set<UUID> more = new TreeSet<>();
+        for (var transfer : transfers.values()) {
+            for (var id : List.of(transfer.fromAccountId(), transfer.toAccountId())) {
+                if (!references.accountIds.contains(id)) {
+                    more.add(id);
                 }
             }
         }
+        if (!more.isEmpty()) {
+            var second = new Pipeline();
+            var moreAccounts = new AccountsStep(connection, ledgerId, more, catalog);
+            moreAccounts.addTo(second);
+            second.run(connection);
+            moreAccounts.loadInto(state);
+        }
+        return new Loaded(state, lastAt[0]);
     }
 
-    private static void loadIdempotency(Connection connection, UUID ledgerId, Set<String> keys, LedgerState state) throws SQLException {
-        if (keys.isEmpty()) {
-            return;
+    /** What a {@code balances} row holds besides its key. */
+    private record BalanceRow(dev.creditledger.core.Balance balance, AccountStatus status, long version) {}
+
+    /** Balance rows of some accounts, and the definitions the catalog does not have. */
+    private static final class AccountsStep {
+        private final Connection connection;
+        private final UUID ledgerId;
+        private final Set<UUID> ids;
+        private final AccountCatalog catalog;
+        private final Map<UUID, Account> definitions;
+        private final List<UUID> missing;
+        private final Map<UUID, BalanceRow> balances = new HashMap<>();
+        private final Map<UUID, Account> fetched = new HashMap<>();
+
+        AccountsStep(Connection connection, UUID ledgerId, Set<UUID> ids, AccountCatalog catalog) {
+            this.connection = connection;
+            this.ledgerId = ledgerId;
+            this.ids = ids;
+            this.catalog = catalog;
+            this.definitions = catalog.find(ids);
+            this.missing = AccountCatalog.missing(ids, definitions);
         }
-        try (var ps = connection.prepareStatement("SELECT key, request_hash, result_code, subject_id, seq, detail, created_at "
-                + "FROM idempotency_keys WHERE ledger_id = ? AND key = ANY(?)")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.textArray(connection, keys));
-            try (var rs = ps.executeQuery()) {
+
+        void addTo(Pipeline pipeline) throws SQLException {
+            if (ids.isEmpty()) {
+                return;
+            }
+            var idArray = Sql.uuidArray(connection, ids);
+            pipeline.add("SELECT account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status "
+                    + "FROM balances WHERE ledger_id = ? AND account_id = ANY(?)", (ps, i) -> {
+                ps.setObject(i, ledgerId);
+                ps.setArray(i + 1, idArray);
+                return i + 2;
+            }, rs -> {
                 while (rs.next()) {
-                    state.loadIdempotency(new IdempotencyRecord(ledgerId, rs.getString("key"), rs.getString("request_hash"),
-                            Rows.storedResult(rs), Sql.instant(rs, "created_at")));
+                    balances.put(Sql.uuid(rs, "account_id"), new BalanceRow(Rows.balance(rs),
+                            AccountStatus.valueOf(rs.getString("status")), rs.getLong("version")));
                 }
+            });
+            if (!missing.isEmpty()) {
+                var missingArray = Sql.uuidArray(connection, missing);
+                pipeline.add("SELECT " + Rows.ACCOUNT_COLUMNS + " FROM accounts a WHERE a.ledger_id = ? AND a.id = ANY(?)", (ps, i) -> {
+                    ps.setObject(i, ledgerId);
+                    ps.setArray(i + 1, missingArray);
+                    return i + 2;
+                }, rs -> {
+                    while (rs.next()) {
+                        var account = JournalReader.account(rs);
+                        fetched.put(account.id(), account);
+                    }
+                });
+            }
+        }
+
+        void loadInto(LedgerState state) {
+            catalog.addAll(fetched.values());
+            for (var e : balances.entrySet()) {
+                var definition = definitions.containsKey(e.getKey()) ? definitions.get(e.getKey()) : fetched.get(e.getKey());
+                if (definition == null || !definition.ledgerId().equals(ledgerId)) {
+                    throw new IllegalStateException("account " + e.getKey() + " has a balance row in ledger " + ledgerId
+                            + " but no definition there");
+                }
+                var b = e.getValue();
+                state.loadAccount(new AccountState(definition, b.balance(), b.status(), b.version()));
             }
         }
     }
 
-    /** Locks the transfer states and returns the accounts they move money between. */
-    private static List<UUID> lockTransfers(Connection connection, UUID ledgerId, Set<UUID> ids, LedgerState state) throws SQLException {
-        List<UUID> accounts = new ArrayList<>();
-        if (ids.isEmpty()) {
-            return accounts;
-        }
-        try (var ps = connection.prepareStatement("SELECT " + Rows.TRANSFER_STATE_COLUMNS
-                + " FROM transfer_states WHERE ledger_id = ? AND transfer_id = ANY(?) ORDER BY transfer_id FOR UPDATE")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.uuidArray(connection, ids));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    var transfer = Rows.transferState(rs);
-                    state.loadTransfer(transfer);
-                    accounts.add(transfer.fromAccountId());
-                    accounts.add(transfer.toAccountId());
+    /**
+     * Idempotency records of the batch's keys. Keys and request hashes are stored as digests; the
+     * subject of an accepted request is found from its sequence. A record's request hash is given back
+     * as the batch's own hash when their digests agree, so the state machine's comparison of hashes
+     * keeps its meaning without the original being stored.
+     */
+    private static void addIdempotency(Pipeline pipeline, Connection connection, UUID ledgerId, References references,
+                                       LedgerState state) throws SQLException {
+        var digests = Sql.uuidArray(connection, references.keysByDigest.keySet());
+        pipeline.add("""
+                SELECT i.key_digest, i.request_digest, i.rejection, i.seq, i.detail, i.created_at,
+                       coalesce(e.id, a.id, c.account_id) AS subject_id
+                FROM idempotency i
+                LEFT JOIN entries e ON e.ledger_id = i.ledger_id AND e.seq = i.seq
+                LEFT JOIN accounts a ON a.ledger_id = i.ledger_id AND a.seq = i.seq
+                LEFT JOIN account_closures c ON c.ledger_id = i.ledger_id AND c.seq = i.seq
+                WHERE i.ledger_id = ? AND i.key_digest = ANY(?)""", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            ps.setArray(i + 1, digests);
+            return i + 2;
+        }, rs -> {
+            while (rs.next()) {
+                var key = references.keysByDigest.get(Sql.uuid(rs, "key_digest"));
+                var requestDigest = Sql.uuid(rs, "request_digest");
+                var requestHash = references.requestHashesByKey.get(key).stream()
+                        .filter(hash -> Digests.digest128(hash).equals(requestDigest))
+                        .findFirst().orElse("stored request digest " + requestDigest);
+                var rejection = rs.getString("rejection");
+                CommandResult result;
+                if (rejection == null) {
+                    var subject = Sql.uuid(rs, "subject_id");
+                    if (subject == null) {
+                        throw new IllegalStateException("idempotency key of ledger " + ledgerId + " names sequence "
+                                + rs.getLong("seq") + ", which the journal does not hold");
+                    }
+                    result = new CommandResult.Accepted(subject, rs.getLong("seq"), false);
+                } else {
+                    result = new CommandResult.Rejected(Reason.valueOf(rejection), rs.getString("detail"), false);
                 }
+                state.loadIdempotency(new IdempotencyRecord(ledgerId, key, requestHash, result, Sql.instant(rs, "created_at")));
             }
-        }
-        return accounts;
+        });
     }
 
-    private static void lockAccounts(Connection connection, UUID ledgerId, Set<UUID> ids, LedgerState state) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (var ps = connection.prepareStatement("SELECT " + Rows.ACCOUNT_STATE_COLUMNS + " FROM " + Rows.ACCOUNT_STATE_FROM
-                + " WHERE b.ledger_id = ? AND b.account_id = ANY(?) ORDER BY b.account_id FOR UPDATE OF b")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.uuidArray(connection, ids));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    state.loadAccount(Rows.accountState(rs));
-                }
+    /** Only opening an account looks at assets and codes; transfers check the asset against the accounts. */
+    private static void addAssetsAndCodes(Pipeline pipeline, Connection connection, UUID ledgerId, Set<String> codes,
+                                          LedgerState state) throws SQLException {
+        pipeline.add("SELECT code, exponent FROM assets WHERE ledger_id = ?", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            return i + 1;
+        }, rs -> {
+            while (rs.next()) {
+                state.loadAsset(ledgerId, new Asset(rs.getString("code"), rs.getInt("exponent")));
             }
-        }
-    }
-
-    private static void loadTakenCodes(Connection connection, UUID ledgerId, Set<String> codes, LedgerState state) throws SQLException {
+        });
         if (codes.isEmpty()) {
             return;
         }
-        try (var ps = connection.prepareStatement("SELECT code, id FROM accounts WHERE ledger_id = ? AND code = ANY(?)")) {
-            ps.setObject(1, ledgerId);
-            ps.setArray(2, Sql.textArray(connection, codes));
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    state.loadTakenCode(ledgerId, rs.getString("code"), Sql.uuid(rs, "id"));
-                }
+        var codeArray = Sql.textArray(connection, codes);
+        pipeline.add("SELECT code, id FROM accounts WHERE ledger_id = ? AND code = ANY(?)", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            ps.setArray(i + 1, codeArray);
+            return i + 2;
+        }, rs -> {
+            while (rs.next()) {
+                state.loadTakenCode(ledgerId, rs.getString("code"), Sql.uuid(rs, "id"));
             }
-        }
+        });
     }
 }

@@ -46,10 +46,10 @@ public final class ProjectionChecker {
             FROM account_balances WHERE ledger_id = ? ORDER BY account_id""";
 
     private static final String JOURNAL_STATEMENTS = """
-            SELECT p.account_id, p.account_version, p.entry_id, p.entry_seq, p.line_no, e.kind, p.side, p.asset,
+            SELECT p.account_id, p.account_version, e.id AS entry_id, p.entry_seq, p.line_no, e.kind, p.side, p.asset,
                    p.posted_amount, p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after,
-                   p.credits_pending_after, p.created_at, e.metadata
-            FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id AND e.id = p.entry_id
+                   p.credits_pending_after, p.created_at, coalesce(e.metadata, '{}') AS metadata
+            FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id AND e.seq = p.entry_seq
             WHERE p.ledger_id = ? ORDER BY p.account_id, p.account_version""";
     private static final String PROJECTED_STATEMENTS = """
             SELECT account_id, account_version, entry_id, entry_seq, line_no, kind, side, asset, posted_amount, pending_delta,

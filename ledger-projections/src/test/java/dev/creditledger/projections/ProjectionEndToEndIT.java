@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The module end to end: the posting engine writes a small but complete history (accounts, transfers,
  * a hold captured and one voided, two multi-leg entries, one touching an account twice, a partial
- * reversal and a closure), the test publisher sends the outbox to Kafka, the projector applies it, and
+ * reversal and a closure), the test publisher sends the journal's events to Kafka, the projector applies it, and
  * every query answers the numbers worked out by hand below.
  *
  * <pre>

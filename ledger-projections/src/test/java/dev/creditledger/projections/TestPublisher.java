@@ -1,8 +1,8 @@
 package dev.creditledger.projections;
 
-import dev.creditledger.core.events.OutboxRecord;
+import dev.creditledger.core.events.EncodedEvent;
 import dev.creditledger.kafka.KafkaSettings;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * TEST ONLY: a minimal stand-in for the outbox relay that ledger-kafka is getting. It claims outbox
- * events, produces each to its topic (key = account id, value = payload, acks=all), waits for every
+ * TEST ONLY: a minimal stand-in for the event relay of ledger-kafka, which a test can drive step by
+ * step. It claims the journal's events, produces each to its topic (key = account id, value = payload, acks=all), waits for every
  * acknowledgement and marks the claim published. It remembers what it sent, so a test can produce
  * everything again (redelivery).
  */
@@ -25,35 +25,38 @@ final class TestPublisher implements AutoCloseable {
 
     static final int CLAIM_EVENTS_MAX = 5_000;
 
-    private final PostgresOutbox outbox;
+    private final JournalEventLog events;
     private final KafkaSettings kafka;
     private final KafkaProducer<String, String> producer;
-    private final List<OutboxRecord> sent = new ArrayList<>();
+    private final List<EncodedEvent> sent = new ArrayList<>();
 
     TestPublisher(DataSource journal, KafkaSettings kafka) {
-        this.outbox = new PostgresOutbox(journal);
+        this.events = new JournalEventLog(journal);
         this.kafka = kafka;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // One request in flight: a just-created partition that answers NOT_LEADER_OR_FOLLOWER to the
+                // first request cannot leave later ones out of sequence (seen as OUT_OF_ORDER_SEQUENCE_NUMBER).
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new StringSerializer());
     }
 
-    /** Publishes every unpublished outbox event; returns how many. */
+    /** Publishes every unpublished event; returns how many. */
     synchronized int publishAll() {
         int published = 0;
         while (true) {
-            var claim = outbox.claimNext(CLAIM_EVENTS_MAX);
+            var claim = events.claimNext(CLAIM_EVENTS_MAX);
             if (claim.isEmpty()) {
                 return published;
             }
             try (var c = claim.get()) {
-                produce(c.records());
+                produce(c.events());
                 c.markPublished();
-                sent.addAll(c.records());
-                published += c.records().size();
+                sent.addAll(c.events());
+                published += c.events().size();
             }
         }
     }
@@ -64,11 +67,11 @@ final class TestPublisher implements AutoCloseable {
         return sent.size();
     }
 
-    synchronized List<OutboxRecord> sent() {
+    synchronized List<EncodedEvent> sent() {
         return List.copyOf(sent);
     }
 
-    void produce(List<OutboxRecord> records) {
+    void produce(List<EncodedEvent> records) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         for (var r : records) {
             acks.add(producer.send(new ProducerRecord<>(kafka.topic(r.type().topic()), r.accountId().toString(), r.payload())));

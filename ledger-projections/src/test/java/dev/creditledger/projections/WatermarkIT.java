@@ -3,6 +3,7 @@ package dev.creditledger.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.events.EventType;
+import dev.creditledger.postgres.JournalEventLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The read-your-writes watermark counts the copies of every sequence: it never passes a sequence
  * with a copy still in flight, whatever the order in which partitions deliver, and it finds the
- * start of a ledger whose history predates the outbox.
+ * start of a ledger whose history predates its published events.
  */
 class WatermarkIT {
 
@@ -35,7 +36,7 @@ class WatermarkIT {
             stack.post(ledger, stack.transfer(a, c, 7));
             long lastSeq = stack.lastSeq(ledger);
             assertThat(transfer).isEqualTo(4);
-            var copies = outbox(stack, ledger);
+            var copies = journal(stack, ledger);
 
             stack.projector(stack.settings(), ProjectorListener.NONE, ProjectorHooks.NONE);
             // Everything but sequence 1 and the second copy of sequence 4 (b's side of the first transfer).
@@ -70,8 +71,8 @@ class WatermarkIT {
             stack.post(ledger, stack.transfer(a, b, 5));
             stack.post(ledger, stack.transfer(b, a, 1));
             long lastSeq = stack.lastSeq(ledger);
-            // As if the outbox had been introduced after sequence 3: only 4 and later are ever published.
-            var published = outbox(stack, ledger).stream().filter(copy -> copy.seq() >= 4).toList();
+            // As if publication had begun after sequence 3: only 4 and later are ever published.
+            var published = journal(stack, ledger).stream().filter(copy -> copy.seq() >= 4).toList();
 
             stack.projector(stack.settings(), ProjectorListener.NONE, new ProjectorHooks() {
                 @Override
@@ -93,17 +94,10 @@ class WatermarkIT {
         }
     }
 
-    static List<Copy> outbox(TestStack stack, UUID ledger) throws Exception {
+    static List<Copy> journal(TestStack stack, UUID ledger) {
         List<Copy> copies = new ArrayList<>();
-        try (var c = stack.journal.getConnection();
-             var ps = c.prepareStatement("SELECT seq, part, account_id, event_type, payload FROM outbox WHERE ledger_id = ? ORDER BY seq, part")) {
-            ps.setObject(1, ledger);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    copies.add(new Copy(rs.getLong("seq"), rs.getInt("part"), rs.getObject("account_id", UUID.class),
-                            EventType.ofTypeName(rs.getString("event_type")), rs.getString("payload")));
-                }
-            }
+        for (var e : new JournalEventLog(stack.journal).read(ledger, 0, stack.lastSeq(ledger))) {
+            copies.add(new Copy(e.ledgerSeq(), e.part(), e.accountId(), e.type(), e.payload()));
         }
         return copies;
     }

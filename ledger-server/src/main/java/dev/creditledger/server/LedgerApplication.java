@@ -9,9 +9,10 @@ import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.server.api.CommandGateway;
 import dev.creditledger.server.api.ReadYourWrites;
 import dev.creditledger.server.api.RequestHasher;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.server.api.ApiError;
 import dev.creditledger.server.api.ApiException;
+import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.AuthInterceptor;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
@@ -48,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The Spring Boot application: wires the posting engine, queries, admin and verifier from
  * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker, and the event pipeline
- * (outbox relay, projector, read-model queries). Which of them run is decided by the process's
+ * (event relay, projector, read-model queries). Which of them run is decided by the process's
  * {@link Role}s. Migrations run before the engine starts. How the databases and Kafka are reached
  * (embedded for {@code ledger dev}, external for {@code ledger serve}) is decided by {@link LedgerMain}
  * through ordinary Spring properties.
@@ -66,7 +67,7 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private static final Duration EVENT_METRICS_REFRESH = Duration.ofSeconds(5);
 
     private final LedgerProperties properties;
-    private final LedgerAdmin admin;
+    private final ApiKeyCache keys;
     private final HoldExpiryWorker expiryWorker;
     private final EventMetrics eventMetrics;
     private final EventPipeline eventPipeline;
@@ -74,11 +75,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private final DataSource dataSource;
     private final Clock clock;
 
-    public LedgerApplication(LedgerProperties properties, LedgerAdmin admin, HoldExpiryWorker expiryWorker,
+    public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, HoldExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
                              DataSource dataSource, Clock clock) {
         this.properties = properties;
-        this.admin = admin;
+        this.keys = keys;
         this.expiryWorker = expiryWorker;
         this.eventMetrics = eventMetrics;
         this.eventPipeline = eventPipeline;
@@ -109,6 +110,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean
     static LedgerAdmin ledgerAdmin(DataSource dataSource, Clock clock, PostgresPostingEngine migratedFirst) {
         return new LedgerAdmin(dataSource, clock);
+    }
+
+    @Bean
+    static ApiKeyCache apiKeyCache(LedgerAdmin admin, LedgerProperties properties) {
+        return new ApiKeyCache(admin, Duration.ofMillis(properties.auth().keyCacheMs()), ApiKeyCache.KEYS_MAX_DEFAULT);
     }
 
     @Bean
@@ -195,7 +201,7 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
             }).addPathPatterns("/v1/**");
             return;
         }
-        registry.addInterceptor(new AuthInterceptor(admin, properties.adminKey())).addPathPatterns("/v1/**");
+        registry.addInterceptor(new AuthInterceptor(keys, properties.adminKey())).addPathPatterns("/v1/**");
     }
 
     @Override
@@ -203,8 +209,8 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
             registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
         }
-        var outbox = properties.runs(Role.RELAY) ? new PostgresOutbox(dataSource) : null;
-        registrar.addFixedDelayTask(() -> eventMetrics.refresh(outbox, clock, eventPipeline::projectorLag,
+        var events = properties.runs(Role.RELAY) ? new JournalEventLog(dataSource) : null;
+        registrar.addFixedDelayTask(() -> eventMetrics.refresh(events, clock, eventPipeline::projectorLag,
                 projections.queries().<java.util.function.Supplier<java.util.Map<dev.creditledger.projections.ReadModel, Long>>>map(
                         q -> q::lastAppliedSeq).orElse(null)), EVENT_METRICS_REFRESH);
     }

@@ -19,12 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param engine         posting engine limits
  * @param expiry         hold expiry worker
  * @param kafka          where the event topics are; required by the relay and projector roles
- * @param relay          outbox relay tuning
+ * @param relay          event relay tuning
  * @param projections    the read-model database and the projector
+ * @param auth           API key authentication
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
-                               Kafka kafka, Relay relay, Projections projections) {
+                               Kafka kafka, Relay relay, Projections projections, Auth auth) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -34,8 +35,9 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         engine = engine == null ? new Engine(null, null, null) : engine;
         expiry = expiry == null ? new Expiry(null, null, null) : expiry;
         kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
-        relay = relay == null ? new Relay(null, null, null) : relay;
+        relay = relay == null ? new Relay(null, null) : relay;
         projections = projections == null ? new Projections(null, null, null, null, null) : projections;
+        auth = auth == null ? new Auth(null) : auth;
     }
 
     public boolean runs(Role role) {
@@ -91,17 +93,15 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
 
     /**
      * @param eventsPerClaimMax events published per claim (one ledger at a time)
-     * @param retentionHours    published outbox rows are deleted after this many hours
-     * @param idlePollMs        pause when the outbox is empty, in ms
+     * @param idlePollMs        pause when every ledger is published up to its last change, in ms
      */
-    public record Relay(Integer eventsPerClaimMax, Long retentionHours, Long idlePollMs) {
+    public record Relay(Integer eventsPerClaimMax, Long idlePollMs) {
         public RelaySettings settings() {
             var defaults = RelaySettings.defaults();
             return new RelaySettings(
                     eventsPerClaimMax == null ? defaults.eventsPerClaimMax() : eventsPerClaimMax,
                     idlePollMs == null ? defaults.idlePoll() : Duration.ofMillis(idlePollMs),
-                    retentionHours == null ? defaults.retention() : Duration.ofHours(retentionHours),
-                    defaults.cleanupInterval(), defaults.cleanupRowsMax(), defaults.backoffMax(), defaults.deliveryTimeout());
+                    defaults.backoffMax(), defaults.deliveryTimeout());
         }
     }
 
@@ -125,6 +125,19 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             var defaults = ProjectorSettings.defaults();
             return new ProjectorSettings(groupId == null || groupId.isBlank() ? defaults.groupId() : groupId,
                     defaults.pollRecordsMax(), defaults.pollTimeout(), defaults.backoffMax());
+        }
+    }
+
+    /**
+     * @param keyCacheMs how long a key read from the database is trusted without reading it again, in ms:
+     *                   a key revoked through another instance stops working here within this time
+     */
+    public record Auth(Long keyCacheMs) {
+        public Auth {
+            keyCacheMs = keyCacheMs == null ? dev.creditledger.server.auth.ApiKeyCache.TTL_DEFAULT.toMillis() : keyCacheMs;
+            if (keyCacheMs < 0) {
+                throw new IllegalArgumentException("ledger.auth.key-cache-ms must not be negative: " + keyCacheMs);
+            }
         }
     }
 }

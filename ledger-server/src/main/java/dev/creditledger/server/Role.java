@@ -8,7 +8,7 @@ package dev.creditledger.server;
 public enum Role {
     /** The HTTP API (/v1): writes through the posting engine, queries of the journal and of the read models. */
     API,
-    /** Publishes the transactional outbox to Kafka. */
+    /** Publishes the journal's changes to Kafka as events. */
     RELAY,
     /** Consumes the event topics and maintains the read models. */
     PROJECTOR,

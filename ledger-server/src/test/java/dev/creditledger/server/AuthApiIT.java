@@ -1,5 +1,7 @@
 package dev.creditledger.server;
 
+import dev.creditledger.server.auth.ApiKeyCache;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -10,6 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** Authentication and roles on every endpoint, and the isolation of ledgers from each other. */
 class AuthApiIT extends E2eTestBase {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private javax.sql.DataSource journal;
 
     private record Endpoint(String method, String path, String body) {
         @Override
@@ -155,6 +160,41 @@ class AuthApiIT extends E2eTestBase {
         assertProblem(get("/v1/accounts", secret), 401, "UNAUTHORIZED");
         assertThat(snapshot(ledger)).isEqualTo(before);
     }
+
+    /**
+     * A key revoked through another instance (here: straight in the database, so this instance's key
+     * cache is not told) stops working within ledger.auth.key-cache-ms, 1 s by default.
+     */
+    @Test
+    void aKeyRevokedThroughAnotherInstanceStopsWorkingWithinTheKeyCacheTime() throws Exception {
+        var created = post("/v1/admin/ledgers/" + ledger.id() + "/keys", ledger.adminKey(), "{\"role\":\"read\",\"name\":\"elsewhere\"}")
+                .expect(201).body();
+        var secret = created.get("key").asString();
+        get("/v1/accounts", secret).expect(200);
+        long revokedAt;
+        try (var connection = journal.getConnection();
+             var ps = connection.prepareStatement("UPDATE api_keys SET revoked_at = now() WHERE id = ?")) {
+            ps.setObject(1, java.util.UUID.fromString(created.get("id").asString()));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+            revokedAt = System.nanoTime();
+        }
+        long refusedAfterMs;
+        while (true) {
+            var answer = get("/v1/accounts", secret);
+            if (answer.status() == 401) {
+                refusedAfterMs = (System.nanoTime() - revokedAt) / 1_000_000;
+                break;
+            }
+            answer.expect(200);
+            assertThat((System.nanoTime() - revokedAt) / 1_000_000).as("still accepted after revocation, in ms")
+                    .isLessThan(ApiKeyCache.TTL_DEFAULT.toMillis() + REVOCATION_SLACK_MS);
+            Thread.sleep(20);
+        }
+        assertThat(refusedAfterMs).isLessThan(ApiKeyCache.TTL_DEFAULT.toMillis() + REVOCATION_SLACK_MS);
+    }
+
+    /** Time a request may take on a busy machine, on top of the key cache's time to live. */
+    private static final long REVOCATION_SLACK_MS = 1_000;
 
     @Test
     void anotherLedgersObjectsDoNotExist() {

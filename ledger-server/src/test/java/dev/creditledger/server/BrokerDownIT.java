@@ -3,7 +3,7 @@ package dev.creditledger.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,8 +17,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The broker goes away while transfers keep coming: every write still succeeds (the outbox is in
- * PostgreSQL and fills up), a read-your-writes query answers 503 PROJECTION_BEHIND once its wait limit passes, and
+ * The broker goes away while transfers keep coming: every write still succeeds (the journal is in
+ * PostgreSQL; the relay's backlog grows), a read-your-writes query answers 503 PROJECTION_BEHIND once its wait limit passes, and
  * after the broker is back every event is delivered and every read model equals the journal. This class
  * runs its own service (own databases, own private broker) so stopping the broker disturbs no other test.
  */
@@ -80,7 +80,7 @@ class BrokerDownIT extends E2eTestBase {
                 var behind = get("/v1/views/accounts/" + wallet + "/balance?minSeq=" + lastSeq.get(), ledger.readKey()).expect(503);
                 assertThat(behind.code()).isEqualTo("PROJECTION_BEHIND");
                 assertThat(behind.headers().firstValue("Retry-After")).isPresent();
-                assertThat(new PostgresOutbox(journal).backlog().events()).as("events waiting in the outbox").isPositive();
+                assertThat(new JournalEventLog(journal).backlog().changes()).as("changes waiting to be published").isPositive();
 
                 broker.start();
                 Thread.sleep(1_000);

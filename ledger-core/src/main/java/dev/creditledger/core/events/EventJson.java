@@ -3,10 +3,10 @@ package dev.creditledger.core.events;
 import dev.creditledger.core.Account;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
+import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Posting;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -92,16 +92,7 @@ public final class EventJson {
     }
 
     private static StringBuilder metadata(StringBuilder json, Map<String, String> metadata) {
-        name(json, "metadata").append('{');
-        boolean first = true;
-        for (var e : new TreeMap<>(metadata).entrySet()) {
-            if (!first) {
-                json.append(',');
-            }
-            first = false;
-            field(json, e.getKey(), e.getValue());
-        }
-        return json.append('}');
+        return JsonText.object(name(json, "metadata"), metadata);
     }
 
     private static StringBuilder field(StringBuilder json, String name, Object value) {
@@ -109,33 +100,10 @@ public final class EventJson {
         if (value == null) {
             return json.append("null");
         }
-        return string(json, value instanceof Instant || value instanceof UUID ? value.toString() : (String) value);
+        return JsonText.string(json, value instanceof Instant || value instanceof UUID ? value.toString() : (String) value);
     }
 
     private static StringBuilder name(StringBuilder json, String name) {
-        return string(json, name).append(':');
-    }
-
-    /** A JSON string with the escapes RFC 8259 requires. */
-    private static StringBuilder string(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"');
+        return JsonText.string(json, name).append(':');
     }
 }

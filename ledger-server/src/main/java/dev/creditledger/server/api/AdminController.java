@@ -3,6 +3,7 @@ package dev.creditledger.server.api;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerVerifier;
+import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -33,10 +34,12 @@ public class AdminController {
 
     private final LedgerAdmin admin;
     private final LedgerVerifier verifier;
+    private final ApiKeyCache keys;
 
-    public AdminController(LedgerAdmin admin, LedgerVerifier verifier) {
+    public AdminController(LedgerAdmin admin, LedgerVerifier verifier, ApiKeyCache keys) {
         this.admin = admin;
         this.verifier = verifier;
+        this.keys = keys;
     }
 
     @PostMapping("/ledgers")
@@ -80,13 +83,16 @@ public class AdminController {
     }
 
     @DeleteMapping("/ledgers/{ledgerId}/keys/{keyId}")
-    @Operation(summary = "Revoke an API key; it stops working at once")
+    @Operation(summary = "Revoke an API key",
+            description = "It stops working at once on the instance that answers, and within ledger.auth.key-cache-ms "
+                    + "(1 s by default) on every other instance.")
     public ResponseEntity<Void> revoke(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                        @PathVariable UUID ledgerId, @PathVariable UUID keyId) {
         requireAdministers(caller, ledgerId);
         if (!admin.revokeKey(ledgerId, keyId)) {
             throw ApiException.of(ApiError.NOT_FOUND, "key " + keyId + " does not exist in ledger " + ledgerId);
         }
+        keys.evict(keyId);
         return ResponseEntity.noContent().build();
     }
 

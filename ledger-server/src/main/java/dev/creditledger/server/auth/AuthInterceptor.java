@@ -14,17 +14,18 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Authenticates every {@code /v1} request by its bearer key and enforces roles: reads need a read key,
  * anything else a write key; {@code /v1/admin} needs the operator key or a ledger admin key (the
  * controllers check which ledger). No key or a bad one is 401; a key whose role is too weak is 403.
- * Keys are looked up on every request (one primary-key read), so a revocation applies at once.
+ * Keys come from an {@link ApiKeyCache}: no database read per request, and a revocation applies at
+ * once on this instance and within the cache's time to live on the others.
  */
 public final class AuthInterceptor implements HandlerInterceptor {
 
     private static final String BEARER = "Bearer ";
-    private final LedgerAdmin admin;
+    private final ApiKeyCache keys;
     private final byte[] operatorKeyHash;
 
     /** @param operatorKey the service's admin key, or null/blank when no operator key is configured */
-    public AuthInterceptor(LedgerAdmin admin, String operatorKey) {
-        this.admin = admin;
+    public AuthInterceptor(ApiKeyCache keys, String operatorKey) {
+        this.keys = keys;
         this.operatorKeyHash = operatorKey == null || operatorKey.isBlank() ? null : LedgerAdmin.sha256(operatorKey);
     }
 
@@ -59,7 +60,7 @@ public final class AuthInterceptor implements HandlerInterceptor {
         if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, LedgerAdmin.sha256(secret))) {
             return Caller.operatorKey();
         }
-        return admin.authenticate(secret)
+        return keys.authenticate(secret)
                 .map(key -> new Caller(false, key.ledgerId(), key.role(), key.id()))
                 .orElseThrow(() -> ApiException.of(ApiError.UNAUTHORIZED, "unknown or revoked API key"));
     }

@@ -1,6 +1,6 @@
 package dev.creditledger.server.events;
 
-import dev.creditledger.core.events.Outbox;
+import dev.creditledger.core.events.EventLog;
 import dev.creditledger.kafka.RelayListener;
 import dev.creditledger.projections.ProjectorListener;
 import dev.creditledger.projections.ReadModel;
@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Prometheus metrics of the event pipeline:
  * <ul>
- *   <li>{@code ledger.outbox.backlog.events} and {@code ledger.outbox.backlog.age.seconds}: unpublished
- *       events and how long ago the oldest occurred (refreshed by {@link #refresh});</li>
- *   <li>{@code ledger.outbox.published} and {@code ledger.outbox.publish.failures}: publish rate and errors;</li>
+ *   <li>{@code ledger.relay.backlog.changes} and {@code ledger.relay.backlog.age.seconds}: committed
+ *       changes not yet published and how long ago the oldest was committed (refreshed by
+ *       {@link #refresh}; one query per ledger with a backlog, never a count of events);</li>
+ *   <li>{@code ledger.relay.published} and {@code ledger.relay.failures}: publish rate and errors;</li>
  *   <li>{@code ledger.projection.applied} (with its timer), {@code ledger.projection.dead.letters},
  *       {@code ledger.projection.failures};</li>
  *   <li>{@code ledger.projection.lag} per topic and partition, and {@code ledger.projection.last.seq} per
@@ -41,26 +42,24 @@ public final class EventMetrics {
 
     private final Counter published;
     private final Counter publishFailures;
-    private final Counter cleaned;
     private final Counter applied;
     private final Timer applyDuration;
     private final Counter deadLetters;
     private final Counter projectorFailures;
-    private final AtomicLong backlogEvents = new AtomicLong();
+    private final AtomicLong backlogChanges = new AtomicLong();
     private final AtomicLong backlogAgeMs = new AtomicLong();
     private final MultiGauge lag;
     private final MultiGauge lastSeq;
 
     public EventMetrics(MeterRegistry registry) {
-        published = Counter.builder("ledger.outbox.published").description("Events the relay published to Kafka").register(registry);
-        publishFailures = Counter.builder("ledger.outbox.publish.failures")
-                .description("Relay attempts that failed; the events stay in the outbox and are retried").register(registry);
-        cleaned = Counter.builder("ledger.outbox.cleaned").description("Published outbox rows deleted after the retention period")
+        published = Counter.builder("ledger.relay.published").description("Events the relay published to Kafka").register(registry);
+        publishFailures = Counter.builder("ledger.relay.failures")
+                .description("Relay attempts that failed; the events stay unpublished and are retried").register(registry);
+        Gauge.builder("ledger.relay.backlog.changes", backlogChanges, AtomicLong::get)
+                .description("Ledger changes committed but not yet published (each is one event per account it touches)")
                 .register(registry);
-        Gauge.builder("ledger.outbox.backlog.events", backlogEvents, AtomicLong::get)
-                .description("Events committed but not yet published").register(registry);
-        Gauge.builder("ledger.outbox.backlog.age.seconds", backlogAgeMs, ms -> ms.get() / 1000.0)
-                .description("How long ago the oldest unpublished event occurred").register(registry);
+        Gauge.builder("ledger.relay.backlog.age.seconds", backlogAgeMs, ms -> ms.get() / 1000.0)
+                .description("How long ago the oldest unpublished change was committed").register(registry);
         applied = Counter.builder("ledger.projection.applied").description("Events applied to the read models").register(registry);
         applyDuration = Timer.builder("ledger.projection.apply.duration").description("Time to apply one poll of events")
                 .register(registry);
@@ -84,11 +83,6 @@ public final class EventMetrics {
             @Override
             public void publishFailed(Exception cause) {
                 publishFailures.increment();
-            }
-
-            @Override
-            public void cleaned(int rows) {
-                cleaned.increment(rows);
             }
         };
     }
@@ -114,16 +108,16 @@ public final class EventMetrics {
     }
 
     /** Re-reads what the gauges show; each source is optional and a failing one is skipped with a debug log. */
-    public void refresh(Outbox outbox, Clock clock, Supplier<java.util.Map<TopicPartition, Long>> lagSource,
+    public void refresh(EventLog events, Clock clock, Supplier<java.util.Map<TopicPartition, Long>> lagSource,
                         Supplier<java.util.Map<ReadModel, Long>> lastSeqSource) {
-        if (outbox != null) {
+        if (events != null) {
             try {
-                var backlog = outbox.backlog();
-                backlogEvents.set(backlog.events());
+                var backlog = events.backlog();
+                backlogChanges.set(backlog.changes());
                 backlogAgeMs.set(backlog.oldestOccurredAt() == null ? 0
                         : Math.max(0, Duration.between(backlog.oldestOccurredAt(), clock.instant()).toMillis()));
             } catch (RuntimeException e) {
-                log.debug("outbox backlog not measured: {}", e.getMessage());
+                log.debug("event backlog not measured: {}", e.getMessage());
             }
         }
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();

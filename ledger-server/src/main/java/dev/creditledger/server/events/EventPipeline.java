@@ -1,8 +1,8 @@
 package dev.creditledger.server.events;
 
-import dev.creditledger.kafka.OutboxRelay;
+import dev.creditledger.kafka.EventRelay;
 import dev.creditledger.kafka.TopicProvisioner;
-import dev.creditledger.postgres.PostgresOutbox;
+import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.projections.Projector;
 import dev.creditledger.server.LedgerProperties;
 import dev.creditledger.server.Role;
@@ -29,7 +29,7 @@ public final class EventPipeline implements SmartLifecycle {
     private final ProjectionsAccess projections;
     private final EventMetrics metrics;
     private final Clock clock;
-    private OutboxRelay relay;
+    private EventRelay relay;
     private Projector projector;
     private volatile boolean running;
 
@@ -61,8 +61,8 @@ public final class EventPipeline implements SmartLifecycle {
             }
         }
         if (properties.runs(Role.RELAY)) {
-            relay = new OutboxRelay(new PostgresOutbox(journal), properties.kafka().settings(), properties.relay().settings(),
-                    metrics.relayListener(), clock);
+            relay = new EventRelay(new JournalEventLog(journal), properties.kafka().settings(), properties.relay().settings(),
+                    metrics.relayListener());
             relay.start();
         }
         if (properties.runs(Role.PROJECTOR)) {

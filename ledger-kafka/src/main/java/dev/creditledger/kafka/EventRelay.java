@@ -1,8 +1,7 @@
 package dev.creditledger.kafka;
 
-import dev.creditledger.core.events.Outbox;
-import dev.creditledger.core.events.OutboxRecord;
-import java.time.Clock;
+import dev.creditledger.core.events.EventLog;
+import dev.creditledger.core.events.EncodedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the transactional outbox to Kafka (ADR 0005). One step ({@link #publishOnce()}) claims the
+ * Publishes the event log (the journal itself, ADR 0006) to Kafka (ADR 0005). One step ({@link #publishOnce()}) claims the
  * oldest unpublished events of one ledger, sends them in ledger-sequence order with an idempotent
  * producer, waits until Kafka acknowledged every one, and only then moves the ledger's published mark.
  * {@link #start()} runs such steps on one thread until {@link #close()}, with a pause when there is
- * nothing to do, an exponential backoff after failures, and a periodic cleanup of old published rows.
+ * nothing to do and an exponential backoff after failures. Nothing is ever deleted: the journal is kept.
  *
  * Delivery is at-least-once: a crash or a failure after Kafka acknowledged and before the mark moved sends
  * the same events again, with the same event ids, and consumers deduplicate by id. Several relays (in
@@ -45,14 +44,14 @@ import org.slf4j.LoggerFactory;
  * with {@link KafkaUnavailableException}, after at most {@link #SEND_BLOCK_MAX} blocked in send plus
  * {@code deliveryTimeout} waiting; the claim is then released unmarked and the producer replaced (after
  * an expired batch an idempotent producer may bump its epoch and carry on, and we do not want to reason
- * about what it then writes). A database failure surfaces as the outbox's own exception. A record Kafka
+ * about what it then writes). A database failure surfaces as the event log's own exception. A record Kafka
  * refuses for good (too large, not authorised) stops its ledger until an operator intervenes; the relay
- * keeps retrying and reporting it. A claim without records (the ledger's sequence is past its mark but
- * the outbox has no rows for it) is reported as a failure too: the outbox lost rows.
+ * keeps retrying and reporting it. A sequence missing from the journal (the ledger's last sequence is past
+ * its mark but no row holds the next one) is reported as a failure too, by the event log.
  */
-public final class OutboxRelay implements AutoCloseable {
+public final class EventRelay implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
 
     /** First pause after a failed attempt; it doubles with each further failure, up to backoffMax. */
     public static final Duration BACKOFF_INITIAL = Duration.ofMillis(100);
@@ -68,11 +67,10 @@ public final class OutboxRelay implements AutoCloseable {
     private static final int BACKOFF_DOUBLINGS_MAX = 20;
     private static final AtomicInteger instances = new AtomicInteger();
 
-    private final Outbox outbox;
+    private final EventLog events;
     private final KafkaSettings kafka;
     private final RelaySettings settings;
     private final RelayListener listener;
-    private final Clock clock;
     private final String clientId;
     /** Held for a whole publication step: the producer and the topic check belong to it. */
     private final ReentrantLock publishing = new ReentrantLock();
@@ -82,12 +80,11 @@ public final class OutboxRelay implements AutoCloseable {
     private Thread loop;
     private volatile boolean closed;
 
-    public OutboxRelay(Outbox outbox, KafkaSettings kafka, RelaySettings settings, RelayListener listener, Clock clock) {
-        this.outbox = outbox;
+    public EventRelay(EventLog events, KafkaSettings kafka, RelaySettings settings, RelayListener listener) {
+        this.events = events;
         this.kafka = kafka;
         this.settings = settings;
         this.listener = listener;
-        this.clock = clock;
         this.clientId = kafka.topicPrefix() + "-relay-" + instances.incrementAndGet();
     }
 
@@ -105,7 +102,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
         loop = Thread.ofPlatform().name("ledger-relay").daemon(true).unstarted(this::run);
         loop.start();
-        log.info("outbox relay started: topics {}.*, at most {} events per claim", kafka.topicPrefix(), settings.eventsPerClaimMax());
+        log.info("event relay started: topics {}.*, at most {} events per claim", kafka.topicPrefix(), settings.eventsPerClaimMax());
     }
 
     /**
@@ -113,7 +110,7 @@ public final class OutboxRelay implements AutoCloseable {
      *
      * @return events published, 0 when no ledger had unpublished events that another relay did not hold
      * @throws KafkaUnavailableException when Kafka did not acknowledge every event; the claim was released unmarked
-     * @throws RuntimeException          whatever the outbox throws when the database fails; nothing was marked
+     * @throws RuntimeException          whatever the event log throws when the database fails; nothing was marked
      */
     public int publishOnce() {
         publishing.lock();
@@ -121,9 +118,9 @@ public final class OutboxRelay implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the relay is closed");
             }
-            Optional<Outbox.Claim> next;
+            Optional<EventLog.Claim> next;
             try {
-                next = outbox.claimNext(settings.eventsPerClaimMax());
+                next = events.claimNext(settings.eventsPerClaimMax());
             } catch (RuntimeException e) {
                 listener.publishFailed(e);
                 throw e;
@@ -133,14 +130,8 @@ public final class OutboxRelay implements AutoCloseable {
             }
             // Closing the claim after markPublished does nothing; on any failure it releases the claim unmarked.
             try (var claim = next.get()) {
-                var records = claim.records();
+                var records = claim.events();
                 try {
-                    if (records.isEmpty()) {
-                        // Claimed because its last_seq is past the mark, yet no row follows the mark: the
-                        // outbox lost rows. Failing (reported, backed off) beats an idle loop that hides it.
-                        throw new IllegalStateException("ledger " + claim.ledgerId() + " has sequences after its "
-                                + "published mark but no outbox rows for them; run ledger verify");
-                    }
                     ensureTopics();
                     send(claim.ledgerId(), records);
                     claim.markPublished();
@@ -154,25 +145,6 @@ public final class OutboxRelay implements AutoCloseable {
         } finally {
             publishing.unlock();
         }
-    }
-
-    /**
-     * Deletes published outbox rows that occurred more than {@code retention} ago, {@code cleanupRowsMax}
-     * per statement, until a statement deletes fewer. Unpublished rows are never deleted, however old.
-     *
-     * @return rows deleted
-     */
-    public int cleanupOnce() {
-        var cutoff = clock.instant().minus(settings.retention());
-        int total = 0;
-        int deleted;
-        do {
-            deleted = outbox.deletePublishedBefore(cutoff, settings.cleanupRowsMax());
-            total += deleted;
-            // A large backlog of old rows is deleted in bounded statements; stop between two when closing.
-        } while (deleted == settings.cleanupRowsMax() && !closed);
-        listener.cleaned(total);
-        return total;
     }
 
     /** Stops the loop (waiting for a claim in progress to finish or fail), then closes the producer. */
@@ -209,11 +181,10 @@ public final class OutboxRelay implements AutoCloseable {
                 publishing.unlock();
             }
         }
-        log.info("outbox relay stopped");
+        log.info("event relay stopped");
     }
 
     private void run() {
-        long nextCleanupNanos = System.nanoTime();
         int failures = 0;
         long failingSinceNanos = 0;
         while (!closed) {
@@ -221,7 +192,7 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 pause = publishOnce() > 0 ? Duration.ZERO : settings.idlePoll();
                 if (failures > 0) {
-                    log.info("outbox relay publishing again after {} failed attempts in {} ms", failures,
+                    log.info("event relay publishing again after {} failed attempts in {} ms", failures,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos));
                     failures = 0;
                 }
@@ -233,19 +204,10 @@ public final class OutboxRelay implements AutoCloseable {
                 if (failures == 1) {
                     // One warning per streak: a broker that is down for an hour must not flood the log.
                     failingSinceNanos = System.nanoTime();
-                    log.warn("outbox relay cannot publish; retrying with backoff up to {} (logged again only after it recovers)",
+                    log.warn("event relay cannot publish; retrying with backoff up to {} (logged again only after it recovers)",
                             settings.backoffMax(), e);
                 }
                 pause = backoff(failures);
-            }
-            // Intervals are measured on the monotonic clock; the injected clock only dates the retention cutoff.
-            if (System.nanoTime() - nextCleanupNanos >= 0) {
-                nextCleanupNanos = System.nanoTime() + settings.cleanupInterval().toNanos();
-                try {
-                    cleanupOnce();
-                } catch (RuntimeException e) {
-                    log.warn("outbox cleanup failed; next attempt in {}: {}", settings.cleanupInterval(), e.toString());
-                }
             }
             if (!pause.isZero() && sleepUnlessClosed(pause)) {
                 break;
@@ -287,7 +249,7 @@ public final class OutboxRelay implements AutoCloseable {
      * the background) and no further record is sent: with the broker down, a claim of a thousand events
      * would otherwise block a thousand times max.block.ms.
      */
-    private void send(UUID ledgerId, List<OutboxRecord> records) {
+    private void send(UUID ledgerId, List<EncodedEvent> records) {
         var from = records.getFirst().ledgerSeq();
         var to = records.getLast().ledgerSeq();
         var producer = producer();

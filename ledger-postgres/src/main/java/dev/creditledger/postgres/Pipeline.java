@@ -1,0 +1,64 @@
+package dev.creditledger.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several statements sent to PostgreSQL in ONE round trip: they are joined into one multi-statement
+ * prepared statement, which the driver sends as consecutive Parse/Bind/Execute messages with a single
+ * Sync. PostgreSQL runs them one after the other, each with its own snapshot (READ COMMITTED), so a
+ * statement that waits for a lock is followed by reads that see what the lock holder committed.
+ *
+ * Parameters are numbered across all statements; each statement binds its own, in the order added.
+ * Every statement must return a result set (a SELECT). If one fails, the ones after it do not run
+ * and {@link #run} throws.
+ */
+final class Pipeline {
+
+    @FunctionalInterface
+    interface Binder {
+        /** Binds this statement's parameters from {@code index} on and returns the next free index. */
+        int bind(PreparedStatement ps, int index) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Reader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private record Step(String sql, Binder binder, Reader reader) {}
+
+    private final List<Step> steps = new ArrayList<>();
+
+    Pipeline add(String sql, Binder binder, Reader reader) {
+        steps.add(new Step(sql, binder, reader));
+        return this;
+    }
+
+    void run(Connection connection) throws SQLException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        var sql = String.join(";\n", steps.stream().map(Step::sql).toList());
+        try (var ps = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (var step : steps) {
+                index = step.binder().bind(ps, index);
+            }
+            boolean hasResultSet = ps.execute();
+            for (int i = 0; i < steps.size(); i++) {
+                if (!hasResultSet) {
+                    throw new IllegalStateException("statement " + i + " of the pipeline returned no rows: " + steps.get(i).sql());
+                }
+                try (var rs = ps.getResultSet()) {
+                    steps.get(i).reader().read(rs);
+                }
+                hasResultSet = ps.getMoreResults();
+            }
+        }
+    }
+}
