@@ -108,11 +108,9 @@ final class ServiceRunner {
             double half = outcome.highestSustainedRatePerSecond() / 2;
             if (half <= 0) {
                 log.printf("  ramp: no step was sustained (%s); no half-rate run%n", outcome.stopReason());
-                // The last step stands as the measured run, so the run still has its counts and checks.
-                var last = outcome.steps().getLast().measurement().result();
-                listener.opened();
-                listener.closed();
-                return last;
+                // The last step stands as the run, so it still has its counts and checks; its window never opened, so
+                // there are no CPU or lag figures for a rate that was not sustained.
+                return outcome.steps().getLast().measurement().result();
             }
             halfRate[0] = half;
             log.printf("  ramp: highest sustained %,.0f/s (%s); measuring at %,.0f/s%n", outcome.highestSustainedRatePerSecond(),
