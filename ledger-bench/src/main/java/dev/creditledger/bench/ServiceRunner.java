@@ -110,13 +110,15 @@ final class ServiceRunner {
                 log.printf("  ramp: no step was sustained (%s); no half-rate run%n", outcome.stopReason());
                 // The last step stands as the run, so it still has its counts and checks; its window never opened, so
                 // there are no CPU or lag figures for a rate that was not sustained.
-                return outcome.steps().getLast().measurement().result();
+                var steps = outcome.steps().stream().map(s -> s.measurement().result()).toList();
+                return steps.getLast().plusEarlierLoads(steps.subList(0, steps.size() - 1));
             }
             halfRate[0] = half;
             log.printf("  ramp: highest sustained %,.0f/s (%s); measuring at %,.0f/s%n", outcome.highestSustainedRatePerSecond(),
                     outcome.stopReason(), half);
-            return OpenLoop.run(workload, half, options.connectionsMax(), options.warmupNanos(), options.durationNanos(), drainNanos,
+            var measured = OpenLoop.run(workload, half, options.connectionsMax(), options.warmupNanos(), options.durationNanos(), drainNanos,
                     clients(workload), listener);
+            return measured.plusEarlierLoads(outcome.steps().stream().map(s -> s.measurement().result()).toList());
         };
         var record = measure("ramp", repetition, "ramp", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()), load, null);
         var outcome = rampHolder[0];

@@ -17,6 +17,18 @@ public record LoadResult(String workload, List<String> series, String unit, Stri
                          List<Latencies> latencies, Tally window, Tally total, double windowSeconds, double unitsPerSecond,
                          long writersStoppedNanos, long socketsOpened) {
 
+    /**
+     * This result with the whole-run counts of earlier loads added (the ramp's steps before its half-rate
+     * run), so the journal check compares the journal with everything those loads acknowledged.
+     */
+    public LoadResult plusEarlierLoads(List<LoadResult> earlier) {
+        var sum = new Tally(series.size());
+        sum.add(total);
+        earlier.forEach(r -> sum.add(r.total()));
+        return new LoadResult(workload, series, unit, loop, clients, targetRatePerSecond, latencies, window, sum, windowSeconds,
+                unitsPerSecond, writersStoppedNanos, socketsOpened + earlier.stream().mapToLong(LoadResult::socketsOpened).sum());
+    }
+
     /** All series together. */
     public Latencies allLatencies() {
         var all = new Latencies();
