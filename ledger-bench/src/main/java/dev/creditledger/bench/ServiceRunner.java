@@ -184,21 +184,18 @@ final class ServiceRunner {
         var bytesBefore = journal.tableBytes();
         var lag = sampleLag ? new ProjectionLagSampler(connection(), acks) : null;
         var meter = new WindowMeter(cpu, lag);
+        var rss = new RssSampler(stack.serverPid());
         LoadResult result;
-        long rssMax;
-        long rssEnd;
-        try (var rss = new RssSampler(stack.serverPid())) {
-            try {
-                result = load.run(meter);
-            } finally {
-                if (lag != null) {
-                    lag.close();
-                }
-            }
+        try {
+            result = load.run(meter);
+        } finally {
             rss.close();
-            rssMax = rss.maxBytes();
-            rssEnd = rss.lastBytes();
+            if (lag != null) {
+                lag.close();
+            }
         }
+        long rssMax = rss.maxBytes();
+        long rssEnd = rss.lastBytes();
         CatchUp.Result catchUp;
         try (var connection = connection()) {
             catchUp = CatchUp.await(connection, acks.highestSeq(), result.writersStoppedNanos(), catchUpLimit);
