@@ -18,21 +18,6 @@ public record OpenLoopSchedule(long startNanos, double ratePerSecond) {
         return startNanos + (long) Math.floor(index * 1e9 / ratePerSecond);
     }
 
-    /** How many requests are intended strictly before {@code nanos}. */
-    public long countBefore(long nanos) {
-        if (nanos <= startNanos) {
-            return 0;
-        }
-        long guess = (long) Math.ceil((nanos - startNanos) * ratePerSecond / 1e9);
-        while (guess > 0 && intendedNanos(guess - 1) >= nanos) {
-            guess--;
-        }
-        while (intendedNanos(guess) < nanos) {
-            guess++;
-        }
-        return guess;
-    }
-
     /** The latency of a request intended at {@code intendedNanos} that was answered at {@code answeredNanos}. */
     public static long latencyNanos(long intendedNanos, long answeredNanos) {
         return answeredNanos - intendedNanos;
