@@ -14,19 +14,20 @@ import java.util.List;
  * statement that waits for a lock is followed by reads that see what the lock holder committed.
  *
  * Parameters are numbered across all statements; each statement binds its own, in the order added.
- * Every statement must return a result set (a SELECT). If one fails, the ones after it do not run
- * and {@link #run} throws.
+ * Every statement must return a result set (a SELECT, or a data-modifying statement with RETURNING or
+ * inside a WITH). If one fails, the ones after it do not run and {@link #run} throws. Used by the
+ * posting engine and by the projector.
  */
-final class Pipeline {
+public final class Pipeline {
 
     @FunctionalInterface
-    interface Binder {
+    public interface Binder {
         /** Binds this statement's parameters from {@code index} on and returns the next free index. */
         int bind(PreparedStatement ps, int index) throws SQLException;
     }
 
     @FunctionalInterface
-    interface Reader {
+    public interface Reader {
         void read(ResultSet rs) throws SQLException;
     }
 
@@ -34,12 +35,12 @@ final class Pipeline {
 
     private final List<Step> steps = new ArrayList<>();
 
-    Pipeline add(String sql, Binder binder, Reader reader) {
+    public Pipeline add(String sql, Binder binder, Reader reader) {
         steps.add(new Step(sql, binder, reader));
         return this;
     }
 
-    void run(Connection connection) throws SQLException {
+    public void run(Connection connection) throws SQLException {
         if (steps.isEmpty()) {
             return;
         }

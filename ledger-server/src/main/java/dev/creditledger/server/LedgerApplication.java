@@ -12,6 +12,7 @@ import dev.creditledger.server.api.RequestHasher;
 import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.server.api.ApiError;
 import dev.creditledger.server.api.ApiException;
+import dev.creditledger.server.api.LedgerJson;
 import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.AuthInterceptor;
 import dev.creditledger.server.events.EventMetrics;
@@ -41,9 +42,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -164,16 +162,10 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         return new EventPipeline(properties, dataSource, projections, metrics, clock);
     }
 
-    /** Strict JSON: money must never be moved by a typo, a fraction, a quoted number or a duplicated key. */
+    /** Strict JSON: money must never be moved by a typo, a fraction, a quoted number or a duplicated key ({@link LedgerJson}). */
     @Bean
     static JsonMapperBuilderCustomizer strictJson() {
-        return builder -> builder
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        return LedgerJson::strict;
     }
 
     @Bean

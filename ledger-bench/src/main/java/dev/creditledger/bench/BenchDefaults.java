@@ -1,0 +1,48 @@
+package dev.creditledger.bench;
+
+import java.util.List;
+
+/**
+ * Every default and limit of {@code ledger-bench run}, named with its unit, in one place; the options
+ * of {@link RunCommand} and {@code --help} show them. The full suite with these defaults takes about
+ * 25 minutes; the smoke test and the documented sanity run use much smaller values.
+ */
+public final class BenchDefaults {
+    private BenchDefaults() {}
+
+    /** The default suite, in the order of a repetition ({@code history-reads} joins when {@code --history} is above 0). */
+    public static final List<String> WORKLOADS = List.of("random", "hot", "ramp", "batch", "multileg", "holds", "reads");
+    public static final List<String> WORKLOADS_KNOWN = List.of("random", "hot", "ramp", "batch", "multileg", "holds", "reads",
+            "history-reads");
+    /** Workloads measured beside the baseline (the same work as one transaction per transfer). */
+    public static final List<String> WORKLOADS_COMPARED = List.of("random", "hot");
+
+    public static final int ACCOUNTS = 1_000;
+    public static final int CLIENTS = 64;
+    public static final int BATCH_CLIENTS = 4;
+    public static final int BATCH_SIZE = 1_000;
+    public static final int DURATION_SECONDS = 30;
+    public static final int WARMUP_SECONDS = 10;
+    public static final int REPEAT = 3;
+    public static final int CONNECTIONS_MAX = 128;
+    public static final double RAMP_START_PER_SECOND = 250;
+    public static final double RAMP_FACTOR = 1.5;
+    public static final int STEP_SECONDS = 5;
+    public static final double P99_BOUND_MS = 25;
+    public static final int RAMP_STEPS_MAX = 20;
+    public static final double RAMP_RATE_MAX_PER_SECOND = 200_000;
+    public static final double RAMP_ACHIEVED_FRACTION_MIN = 0.95;
+    public static final int DRAIN_SECONDS_MAX = 5;
+    public static final long HISTORY = 0;
+    public static final int REQUEST_TIMEOUT_MS = 35_000; // longer than the server's ledger.write-timeout-ms (30 s), so it answers first
+    public static final int READINESS_WAIT_SECONDS_MAX = 180;
+    public static final int CATCH_UP_SECONDS_MAX = 120;
+    /** The slowest projector the kit waits for after a --history load: the catch-up limit grows by one second per this many entries. */
+    public static final int HISTORY_CATCH_UP_SEQS_PER_SECOND_MIN = 1_000;
+    public static final int VERIFY_TIMEOUT_MS = 600_000;
+    public static final int SETUP_CONNECTIONS = 4;
+    public static final long SEED = 20_261_202L;
+    public static final String WORK_DIR = ".ledger/bench";
+    public static final String SERVER_JAR = "ledger-server/target/ledger-server-exec.jar";
+    public static final String DB_USER = "postgres";
+}

@@ -1,0 +1,285 @@
+package dev.creditledger.bench;
+
+import dev.creditledger.bench.http.HttpConnection;
+import dev.creditledger.bench.load.ClientContext;
+import dev.creditledger.bench.load.ClientFactory;
+import dev.creditledger.bench.load.ClosedLoop;
+import dev.creditledger.bench.load.HistoryLoader;
+import dev.creditledger.bench.load.HttpWorkload;
+import dev.creditledger.bench.load.LoadResult;
+import dev.creditledger.bench.load.OpenLoop;
+import dev.creditledger.bench.load.Ramp;
+import dev.creditledger.bench.load.TransferWorkload;
+import dev.creditledger.bench.load.WindowListener;
+import dev.creditledger.bench.measure.AckLog;
+import dev.creditledger.bench.measure.CatchUp;
+import dev.creditledger.bench.measure.CpuMeter;
+import dev.creditledger.bench.measure.JournalProbe;
+import dev.creditledger.bench.measure.ProjectionLagSampler;
+import dev.creditledger.bench.measure.RssSampler;
+import dev.creditledger.bench.report.Check;
+import dev.creditledger.bench.report.RunRecord;
+import dev.creditledger.bench.stack.BenchLedger;
+import dev.creditledger.bench.stack.Stack;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Measures one run of the service and checks it. Around the load it counts the bench ledger's journal
+ * entries and the journal database's bytes, samples the server's RSS and the projection lag, and
+ * snapshots CPU at the measured window's edges. After it: the read models must catch up with the
+ * highest acknowledged sequence, the journal must hold exactly the acknowledged entries (or, with
+ * unknown outcomes, between acknowledged and acknowledged + unknown), {@code POST /v1/admin/verify} must
+ * answer clean, nothing may have been refused, and something must have been acknowledged.
+ *
+ * What can go wrong: any failed check is recorded in the run (the invocation then exits 1); an error
+ * of the kit itself (database unreachable) propagates and ends the invocation.
+ */
+final class ServiceRunner {
+
+    /** A load that calls the listener when its measured window opens and closes. */
+    @FunctionalInterface
+    interface Load {
+        LoadResult run(WindowListener listener) throws Exception;
+    }
+
+    private final BenchOptions options;
+    private final Stack stack;
+    private final BenchLedger ledger;
+    private final AckLog acks;
+    private final JournalProbe journal;
+    private final CpuMeter cpu;
+    private final PrintStream log;
+    private int runNumber;
+
+    ServiceRunner(BenchOptions options, Stack stack, BenchLedger ledger, AckLog acks, JournalProbe journal, CpuMeter cpu, PrintStream log) {
+        this.options = options;
+        this.stack = stack;
+        this.ledger = ledger;
+        this.acks = acks;
+        this.journal = journal;
+        this.cpu = cpu;
+        this.log = log;
+    }
+
+    /** A workload in a closed loop of {@code clients}, or an open loop at {@code --rate} when given. */
+    RunRecord steady(HttpWorkload workload, int clients, int repetition, Map<String, Object> extraSettings) throws Exception {
+        var settings = new LinkedHashMap<String, Object>(extraSettings);
+        if (options.rate() != null) {
+            settings.put("rate", options.rate());
+            settings.put("connectionsMax", options.connectionsMax());
+            return measure(workload.name(), repetition, "open", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
+                    listener -> OpenLoop.run(workload, options.rate(), options.connectionsMax(), options.warmupNanos(), options.durationNanos(),
+                            options.drainSecondsMax() * 1_000_000_000L, clients(workload), listener), null);
+        }
+        settings.put("clients", clients);
+        return measure(workload.name(), repetition, "closed", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
+                listener -> ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(), clients(workload), listener), null);
+    }
+
+    /** The ramp on random transfers, then the run at half the highest sustained rate. */
+    RunRecord ramp(int repetition) throws Exception {
+        var workload = TransferWorkload.random(ledger.accounts());
+        var settings = new LinkedHashMap<String, Object>();
+        settings.put("rampStart", options.rampStart());
+        settings.put("rampFactor", options.rampFactor());
+        settings.put("stepSeconds", options.stepSeconds());
+        settings.put("p99BoundMs", options.p99BoundMs());
+        settings.put("connectionsMax", options.connectionsMax());
+        var rampHolder = new Ramp.Outcome[1];
+        var halfRate = new double[] {Double.NaN};
+        long drainNanos = options.drainSecondsMax() * 1_000_000_000L;
+        Load load = listener -> {
+            var rampSettings = new Ramp.Settings(options.rampStart(), options.rampFactor(), options.stepSeconds() * 1_000_000_000L,
+                    options.p99BoundMs(), options.rampAchievedFractionMin(), options.rampStepsMax(), options.rampRateMax(), options.warmupNanos());
+            var outcome = Ramp.run(rampSettings, (rate, warmup, duration) -> {
+                var step = OpenLoop.run(workload, rate, options.connectionsMax(), warmup, duration, drainNanos, clients(workload), WindowListener.NONE);
+                log.printf("  ramp step %,.0f/s: achieved %,.0f/s, p99 %.2f ms, %d failures%n", rate, step.unitsPerSecond(),
+                        step.allLatencies().percentileMs(99), step.window().failuresCount());
+                return new Ramp.Measurement(step.unitsPerSecond(), step.allLatencies().percentileMs(99), step.window().failuresCount(), step);
+            });
+            rampHolder[0] = outcome;
+            double half = outcome.highestSustainedRatePerSecond() / 2;
+            if (half <= 0) {
+                log.printf("  ramp: no step was sustained (%s); no half-rate run%n", outcome.stopReason());
+                // The last step stands as the run, so it still has its counts and checks; its window never opened, so
+                // there are no CPU or lag figures for a rate that was not sustained.
+                var steps = outcome.steps().stream().map(s -> s.measurement().result()).toList();
+                return steps.getLast().plusEarlierLoads(steps.subList(0, steps.size() - 1));
+            }
+            halfRate[0] = half;
+            log.printf("  ramp: highest sustained %,.0f/s (%s); measuring at %,.0f/s%n", outcome.highestSustainedRatePerSecond(),
+                    outcome.stopReason(), half);
+            var measured = OpenLoop.run(workload, half, options.connectionsMax(), options.warmupNanos(), options.durationNanos(), drainNanos,
+                    clients(workload), listener);
+            return measured.plusEarlierLoads(outcome.steps().stream().map(s -> s.measurement().result()).toList());
+        };
+        var record = measure("ramp", repetition, "ramp", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()), load, null);
+        var outcome = rampHolder[0];
+        if (outcome != null) {
+            record.figures().put("rampHighestSustainedPerSecond", outcome.highestSustainedRatePerSecond());
+            record.figures().put("halfRatePerSecond", halfRate[0]);
+            if (Double.isNaN(halfRate[0])) {
+                // Without a half-rate run the window's figures describe the failed step, not a sustainable rate.
+                for (var key : List.of("throughputPerSecond", "latencyP50Ms", "latencyP90Ms", "latencyP99Ms", "latencyP999Ms", "latencyMaxMs")) {
+                    record.figures().put(key, Double.NaN);
+                }
+            }
+            List<Object> steps = new ArrayList<>();
+            for (var step : outcome.steps()) {
+                var s = new LinkedHashMap<String, Object>();
+                s.put("step", step.number());
+                s.put("targetRatePerSecond", step.targetRatePerSecond());
+                s.put("achievedRatePerSecond", step.measurement().achievedRatePerSecond());
+                s.put("latencyP99Ms", finite(step.measurement().p99Ms()));
+                s.put("failures", step.measurement().failures());
+                s.put("verdict", step.verdict().name());
+                steps.add(s);
+            }
+            record.details().put("rampSteps", steps);
+            record.details().put("rampStopReason", outcome.stopReason());
+        }
+        return record;
+    }
+
+    /** Loads {@code --history} transfers through the batch endpoint and checks them like any run. */
+    RunRecord history(HistoryLoader.Loaded[] loadedHolder) throws Exception {
+        long entries = options.history();
+        var limit = Duration.ofSeconds(options.catchUpSecondsMax() + entries / BenchDefaults.HISTORY_CATCH_UP_SEQS_PER_SECOND_MIN);
+        var settings = new LinkedHashMap<String, Object>();
+        settings.put("transfers", entries);
+        settings.put("batchSize", options.batchSize());
+        settings.put("connections", options.setupConnections());
+        var record = measure("history-load", 1, "load", settings, false, limit, listener -> {
+            var loaded = HistoryLoader.load(ledger.accounts(), entries, options.batchSize(), options.setupConnections(),
+                    index -> connection(), acks, "h" + Long.toString(System.currentTimeMillis(), 36), options.seed(), listener);
+            loadedHolder[0] = loaded;
+            return loaded.result();
+        }, null);
+        record.figures().put("loadSeconds", record.figure("windowSeconds"));
+        return record;
+    }
+
+    private ClientFactory clients(HttpWorkload workload) {
+        long run = ++runNumber;
+        var prefix = "r" + run + "-" + Long.toString(System.currentTimeMillis(), 36);
+        return index -> new ClientContext(workload, connection(), new SplittableRandom(options.seed() * 1_000_003L + run * 10_007L + index),
+                acks, prefix + "c" + index);
+    }
+
+    private HttpConnection connection() {
+        return new HttpConnection(stack.baseUrl(), ledger.writeKey(), options.requestTimeoutMs());
+    }
+
+    RunRecord measure(String name, int repetition, String loop, Map<String, Object> settings, boolean sampleLag, Duration catchUpLimit,
+                      Load load, Map<String, Object> extraDetails) throws Exception {
+        log.printf("%s (run %d): %s%n", name, repetition, settings);
+        long entriesBefore = journal.entries(ledger.ledgerId());
+        var bytesBefore = journal.tableBytes();
+        var lag = sampleLag ? new ProjectionLagSampler(connection(), acks) : null;
+        var meter = new WindowMeter(cpu, lag);
+        var rss = new RssSampler(stack.serverPid());
+        LoadResult result;
+        try {
+            result = load.run(meter);
+        } finally {
+            rss.close();
+            if (lag != null) {
+                lag.close();
+            }
+        }
+        long rssMax = rss.maxBytes();
+        long rssEnd = rss.lastBytes();
+        CatchUp.Result catchUp;
+        try (var connection = connection()) {
+            catchUp = CatchUp.await(connection, acks.highestSeq(), result.writersStoppedNanos(), catchUpLimit);
+        }
+        long entriesAfter = journal.entries(ledger.ledgerId());
+        var bytesAfter = journal.tableBytes();
+        var verification = AdminCalls.verify(stack);
+
+        var total = result.total();
+        long entriesAdded = entriesAfter - entriesBefore;
+        long bytesAdded = sum(bytesAfter) - sum(bytesBefore);
+        var figures = new LinkedHashMap<String, Double>(result.figures());
+        figures.putAll(meter.figures(result.window().units()));
+        figures.put("serverRssMaxMiB", rssMax > 0 ? rssMax / 1048576.0 : Double.NaN);
+        figures.put("serverRssEndMiB", rssEnd > 0 ? rssEnd / 1048576.0 : Double.NaN);
+        if (lag != null) {
+            figures.putAll(lag.figures());
+        }
+        figures.put("catchUpSeconds", catchUp.seconds());
+        figures.put("catchUpBacklogSeqs", (double) catchUp.backlogSeqs());
+        figures.put("projectorApplyRatePerSecond", catchUp.applyRatePerSecond());
+        figures.put("journalEntriesAdded", (double) entriesAdded);
+        figures.put("journalBytesAdded", (double) bytesAdded);
+        figures.put("journalBytesPerEntry", entriesAdded > 0 ? (double) bytesAdded / entriesAdded : Double.NaN);
+        figures.put("windowSeconds", result.windowSeconds());
+        figures.put("requestsAcknowledged", (double) total.requestsAcknowledged);
+        figures.put("requestsRejected", (double) total.requestsRejected);
+        figures.put("requestsUnknown", (double) total.requestsUnknown);
+        figures.put("entriesAcknowledged", (double) total.entriesAcknowledged);
+        figures.put("entriesUnknown", (double) total.entriesUnknown);
+        figures.put("batchItemsRejected", (double) total.itemsRejected);
+        figures.put("unsent", (double) total.unsent);
+
+        var details = new LinkedHashMap<String, Object>();
+        if (extraDetails != null) {
+            details.putAll(extraDetails);
+        }
+        var tables = new TreeMap<String, Object>();
+        bytesAfter.forEach((table, after) -> {
+            var sizes = new LinkedHashMap<String, Long>();
+            sizes.put("bytesBefore", bytesBefore.getOrDefault(table, 0L));
+            sizes.put("bytesAfter", after);
+            sizes.put("bytesAdded", after - bytesBefore.getOrDefault(table, 0L));
+            tables.put(table, sizes);
+        });
+        details.put("journalTables", tables);
+        details.put("failures", total.failures);
+        details.put("socketsOpened", result.socketsOpened());
+        details.put("verify", Map.of("clean", verification.clean(), "ledgers", verification.ledgers(), "accounts", verification.accounts(),
+                "entries", verification.entries(), "differences", verification.differences()));
+        if (lag != null) {
+            details.put("projectionLagFailedSamples", lag.failedSamples());
+        }
+        if (!catchUp.detail().isEmpty()) {
+            details.put("catchUp", catchUp.detail());
+        }
+
+        List<Check> checks = new ArrayList<>();
+        long acknowledged = total.entriesAcknowledged;
+        long unknown = total.entriesUnknown;
+        boolean journalMatches = unknown == 0 ? entriesAdded == acknowledged
+                : entriesAdded >= acknowledged && entriesAdded <= acknowledged + unknown;
+        checks.add(Check.of("journal entries equal acknowledged", journalMatches,
+                "journal +" + entriesAdded + ", acknowledged " + acknowledged + (unknown > 0 ? ", unknown " + unknown : "")));
+        checks.add(Check.of("verify clean", verification.clean(), verification.clean() ? verification.entries() + " entries verified"
+                : verification.differences().size() + " differences: " + verification.differences().stream().limit(5).toList()));
+        checks.add(Check.of("read models caught up", catchUp.caughtUp(), catchUp.caughtUp()
+                ? String.format("minSeq %d answered after %.2f s", acks.highestSeq(), catchUp.seconds()) : catchUp.detail()));
+        checks.add(Check.of("nothing refused", total.requestsRejected == 0 && total.itemsRejected == 0,
+                total.requestsRejected + " requests and " + total.itemsRejected + " batch items refused " + total.failures.keySet()));
+        checks.add(Check.of("responses consistent", total.inconsistentResponses == 0, total.inconsistentResponses + " inconsistent responses"));
+        checks.add(Check.of("something acknowledged", total.requestsAcknowledged > 0, total.requestsAcknowledged + " requests acknowledged"));
+
+        var record = new RunRecord(name, RunRecord.SERVICE, repetition, loop, settings, result.unit(), figures, details, checks);
+        log.printf("  %s: %,.1f %s/s, p99 %.2f ms, journal +%d, checks %s%n", name, result.unitsPerSecond(), result.unit(),
+                result.allLatencies().percentileMs(99), entriesAdded, record.passed() ? "passed" : "FAILED");
+        return record;
+    }
+
+    static long sum(Map<String, Long> sizes) {
+        return sizes.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

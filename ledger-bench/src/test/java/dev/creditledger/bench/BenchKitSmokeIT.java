@@ -1,0 +1,121 @@
+package dev.creditledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The kit end to end at a tiny size, in this JVM, against its own stack started from the built
+ * {@code ledger-server-exec.jar} (the reactor packages ledger-server before this module's tests):
+ * every workload, the baseline, the ramp and a small history, one repetition of 1 + 2 seconds each.
+ * It asserts that the kit works and that every check holds; it never asserts a speed, because a
+ * 2-core machine running the build says nothing about speed.
+ */
+class BenchKitSmokeIT {
+
+    static final List<String> SERVICE_WORKLOADS = List.of("history-load", "random", "hot", "ramp", "batch", "multileg", "holds", "reads",
+            "history-reads");
+    static final Set<String> WRITING_WORKLOADS = Set.of("history-load", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
+
+    @Test
+    void everyWorkloadRunsAndEveryCheckHolds() throws Exception {
+        var serverJar = Path.of(System.getProperty("ledger.serverJar", "../ledger-server/target/ledger-server-exec.jar")).toAbsolutePath();
+        assertThat(serverJar).as("the server jar, built by the reactor before this test").isRegularFile();
+        var workDir = Path.of("target", "bench-smoke").toAbsolutePath();
+        var report = workDir.resolve("report.json");
+        Files.deleteIfExists(report);
+
+        int exit = BenchMain.execute("run", "--work-dir", workDir.toString(), "--server-jar", serverJar.toString(),
+                "--json-out", report.toString(), "--accounts", "20", "--clients", "4", "--batch-clients", "2", "--batch-size", "50",
+                "--duration-seconds", "2", "--warmup-seconds", "1", "--repeat", "1", "--history", "300",
+                "--ramp-start", "20", "--ramp-factor", "2", "--step-seconds", "1", "--ramp-steps-max", "2", "--p99-bound-ms", "5000",
+                "--connections-max", "8");
+
+        assertThat(report).as("the JSON report").isRegularFile();
+        JsonNode doc = JsonMapper.builder().build().readTree(report.toFile());
+        assertThat(exit).as("exit code (0: every check held); failed checks: %s", failedChecks(doc)).isZero();
+        assertThat(doc.path("checksPassed").asBoolean(false)).isTrue();
+        assertThat(doc.path("postgres").path("fsync").asString("")).isEqualTo("on");
+        assertThat(doc.path("postgres").path("synchronousCommit").asString("")).isEqualTo("on");
+        assertThat(doc.path("machine").path("cores").asInt(0)).isPositive();
+
+        Set<String> serviceWorkloads = new HashSet<>();
+        Set<String> baselineWorkloads = new HashSet<>();
+        for (var run : doc.path("runs")) {
+            var workload = run.path("workload").asString();
+            var figures = run.path("figures");
+            var checks = new ArrayList<String>();
+            run.path("checks").forEach(c -> checks.add(c.path("name").asString()));
+            assertThat(run.path("passed").asBoolean(false)).as("%s %s passed its checks", workload, run.path("side").asString()).isTrue();
+            if (run.path("side").asString().equals("baseline")) {
+                baselineWorkloads.add(workload);
+                assertThat(figures.path("transactionsCommitted").asDouble(0)).as("%s baseline commits", workload).isPositive();
+                assertThat(figures.path("journalRows").asDouble(-1)).isEqualTo(figures.path("transactionsCommitted").asDouble(-2));
+                continue;
+            }
+            serviceWorkloads.add(workload);
+            assertThat(checks).as(workload).contains("journal entries equal acknowledged", "verify clean", "read models caught up",
+                    "nothing refused", "something acknowledged");
+            assertThat(figures.path("requestsAcknowledged").asDouble(0)).as("%s acknowledged", workload).isPositive();
+            assertThat(figures.path("serverRssMaxMiB").asDouble(0)).as("%s server RSS", workload).isPositive();
+            assertThat(figures.path("catchUpSeconds").isNumber()).as("%s catch-up time recorded", workload).isTrue();
+            if (WRITING_WORKLOADS.contains(workload)) {
+                double acknowledged = figures.path("entriesAcknowledged").asDouble(0);
+                assertThat(acknowledged).as("%s entries acknowledged", workload).isPositive();
+                assertThat(figures.path("entriesUnknown").asDouble(-1)).as("%s unknown outcomes", workload).isZero();
+                assertThat(figures.path("journalEntriesAdded").asDouble(-1)).as("%s journal = acknowledged", workload).isEqualTo(acknowledged);
+                assertThat(figures.path("journalBytesPerEntry").asDouble(0)).as("%s journal bytes per entry", workload).isPositive();
+                assertThat(run.path("details").path("journalTables").path("entries").path("bytesAfter").asLong(0)).isPositive();
+            }
+        }
+        assertThat(serviceWorkloads).containsExactlyInAnyOrderElementsOf(SERVICE_WORKLOADS);
+        assertThat(baselineWorkloads).containsExactlyInAnyOrder("random", "hot");
+
+        var ramp = find(doc, "ramp");
+        assertThat(ramp.path("details").path("rampSteps").size()).isBetween(1, 2);
+        assertThat(ramp.path("figures").has("rampHighestSustainedPerSecond")).isTrue();
+        var reads = find(doc, "reads").path("figures");
+        assertThat(reads.path("writePerSecond").asDouble(0)).as("reads beside writes: writes").isPositive();
+        assertThat(reads.path("readPerSecond").asDouble(0)).as("reads beside writes: reads").isPositive();
+        var history = find(doc, "history-reads").path("figures");
+        assertThat(history.path("statementP99Ms").isNumber()).isTrue();
+        assertThat(history.path("balanceAsOfP99Ms").isNumber()).isTrue();
+        var randomRows = new ArrayList<JsonNode>();
+        doc.path("summary").forEach(row -> {
+            if (row.path("workload").asString().equals("random") && row.path("figure").asString().equals("throughputPerSecond")) {
+                randomRows.add(row);
+            }
+        });
+        assertThat(randomRows).hasSize(1);
+        assertThat(randomRows.getFirst().path("ratio").isNumber()).as("the compared row has a ratio").isTrue();
+    }
+
+    static JsonNode find(JsonNode doc, String workload) {
+        for (var run : doc.path("runs")) {
+            if (run.path("workload").asString().equals(workload) && run.path("side").asString().equals("service")) {
+                return run;
+            }
+        }
+        throw new AssertionError("no service run of " + workload);
+    }
+
+    static List<String> failedChecks(JsonNode doc) {
+        List<String> failed = new ArrayList<>();
+        for (var run : doc.path("runs")) {
+            for (var check : run.path("checks")) {
+                if (!check.path("passed").asBoolean(false)) {
+                    failed.add(run.path("workload").asString() + ": " + check.path("name").asString() + ": " + check.path("detail").asString());
+                }
+            }
+        }
+        return failed;
+    }
+}
