@@ -1,72 +1,63 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Pipeline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * One read-model transaction: applies events exactly once to a set of read models and, at commit,
- * writes each model's progress and (for the live projector and retries) advances the ledgers'
- * watermarks.
+ * One read-model transaction: applies events to a set of read models with set-based statements, and
+ * before the commit writes each model's progress, the dead letters and (for the live projector and
+ * retries) the ledgers' watermarks.
  *
- * Exactly once: for each event the ids (model, event) are inserted into {@code applied_events} with
- * ON CONFLICT DO NOTHING, and only the models whose row was inserted are applied, in the same
- * transaction; a redelivered event inserts nothing and changes nothing.
+ * Exactly once without event ids: every model deduplicates by the account versions the events carry
+ * ({@link ModelWriter}), so applying an event again, in this transaction or a later one, changes nothing.
  *
- * Two ways to apply: {@link #apply} without a savepoint, where any failure aborts the transaction (the
- * fast path: no subtransaction per event, which would cost a round trip each and, beyond 64 per
- * transaction, slow down every snapshot in the cluster), and {@link #applyIsolated} under a savepoint,
- * where a failure that belongs to the event is rolled back alone and reported as a refusal. Callers
- * try the first and redo the batch with the second when it fails.
+ * Two ways to apply. {@link #apply} adds a whole poll's statements to the transaction's pipeline, which
+ * {@link #finish} sends together with the progress, dead letters and watermarks: one round trip for the
+ * poll, whatever its size; any failure aborts the transaction. {@link #applyIsolated} applies one event
+ * under a savepoint, in its own round trip, and a failure that belongs to the event is rolled back alone
+ * and reported as a refusal. Callers try the first (no subtransaction, which would cost round trips and,
+ * beyond 64 per transaction, slow down every snapshot in the cluster) and redo the batch with the second
+ * when it fails, to find the event at fault.
  *
  * What can go wrong: transient failures ({@link SqlFailures#isTransient}) are thrown; closing without
  * {@link #commit} rolls everything back.
  */
 final class ApplyTransaction implements AutoCloseable {
 
-    /** What happened to one event. */
+    /** What happened to one event applied alone. */
     sealed interface Outcome {
-        /** Applied; {@code changed} holds the models that had not seen it (empty for a redelivery). */
-        record Applied(Set<ReadModel> changed) implements Outcome {}
+        /** Applied, or found applied already: either way the models now reflect it. */
+        record Applied() implements Outcome {}
 
         /** Not applied: the event violates something in the read models; nothing of it was kept. */
         record Refused(String reason) implements Outcome {}
     }
 
-    private record Progress(UUID ledgerId, ReadModel model) {}
-
-    private static final String CLAIM = """
-            INSERT INTO applied_events (ledger_id, read_model, event_id)
-            SELECT ?, m, ? FROM unnest(?::text[]) AS m
-            ON CONFLICT (ledger_id, read_model, event_id) DO NOTHING RETURNING read_model""";
-
     private final Connection connection;
-    private final PreparedCache sql;
     private final List<ModelWriter> writers = new ArrayList<>();
-    private final java.sql.Array modelNames;
     private final boolean watermarks;
-    private final Map<Progress, Long> progress = new HashMap<>();
+    private final ModelProgress progress;
     private final Set<UUID> ledgers = new TreeSet<>();
+    private Pipeline pending = new Pipeline();
     private boolean committed;
 
-    private ApplyTransaction(Connection connection, Set<ReadModel> models, boolean watermarks) throws SQLException {
+    private ApplyTransaction(Connection connection, Set<ReadModel> models, boolean watermarks) {
         this.connection = connection;
-        this.sql = new PreparedCache(connection);
         this.watermarks = watermarks;
+        this.progress = new ModelProgress(models);
         for (var model : EnumSet.copyOf(models)) {
             writers.add(ModelWriter.of(model));
         }
-        this.modelNames = connection.createArrayOf("text", models.stream().sorted().map(ReadModel::cliName).toArray());
     }
 
     /**
@@ -79,6 +70,8 @@ final class ApplyTransaction implements AutoCloseable {
         var connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
+            // The watermark and the asset totals lock rows and then read them in the next statement: that
+            // statement must see what was committed while it waited, which READ COMMITTED guarantees.
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             return new ApplyTransaction(connection, models, watermarks);
         } catch (SQLException | RuntimeException e) {
@@ -91,45 +84,25 @@ final class ApplyTransaction implements AutoCloseable {
         return connection;
     }
 
-    /** Applies one event; any failure is thrown and leaves the transaction unusable. */
-    Set<ReadModel> apply(LedgerEvent event) throws SQLException {
-        var h = event.header();
-        var claim = sql.get(CLAIM);
-        claim.setObject(1, h.ledgerId());
-        claim.setObject(2, h.eventId());
-        claim.setArray(3, modelNames);
-        Set<ReadModel> fresh = EnumSet.noneOf(ReadModel.class);
-        try (var rs = claim.executeQuery()) {
-            while (rs.next()) {
-                fresh.add(ReadModel.ofName(rs.getString(1)));
-            }
-        }
-        for (var writer : writers) {
-            if (fresh.contains(writer.model())) {
-                writer.apply(sql, event);
-            }
-        }
-        if (watermarks) {
-            Watermarks.recordCopy(sql, event);
-        }
-        // Bookkeeping comes last, after every statement succeeded: a refused event leaves none behind.
-        for (var model : fresh) {
-            progress.merge(new Progress(h.ledgerId(), model), h.ledgerSeq(), Math::max);
-        }
-        ledgers.add(h.ledgerId());
-        return fresh;
+    /** Adds the statements that apply the events; they run with {@link #finish}. */
+    void apply(List<LedgerEvent> events) {
+        addStatements(events, pending);
+        applied(events);
     }
 
     /**
-     * Applies one event under a savepoint. A failure that belongs to the event is rolled back to the
-     * savepoint and returned as {@link Outcome.Refused}; a transient failure is thrown.
+     * Applies one event under a savepoint, in its own round trip. A failure that belongs to the event is
+     * rolled back to the savepoint and returned as {@link Outcome.Refused}; a transient failure is thrown.
      */
     Outcome applyIsolated(LedgerEvent event) throws SQLException {
+        var statements = new Pipeline();
         var savepoint = connection.setSavepoint();
         try {
-            var fresh = apply(event);
+            addStatements(List.of(event), statements);
+            statements.run(connection);
             connection.releaseSavepoint(savepoint);
-            return new Outcome.Applied(fresh);
+            applied(List.of(event));
+            return new Outcome.Applied();
         } catch (SQLException e) {
             if (SqlFailures.isTransient(e)) {
                 throw e;
@@ -143,33 +116,45 @@ final class ApplyTransaction implements AutoCloseable {
     }
 
     /**
-     * Writes the models' progress, advances the watermarks and commits.
+     * Runs what {@link #apply} added, then writes the models' progress, the dead letters and advances the
+     * watermarks: all in one round trip (more only when a watermark moves over more than a window).
      *
      * @return true when a ledger's watermark has not started yet (its first sequence is still unknown)
      */
-    boolean commit(Duration historyStartGrace) throws SQLException {
-        for (var e : progress.entrySet().stream()
-                .sorted((a, b) -> {
-                    int byLedger = a.getKey().ledgerId().compareTo(b.getKey().ledgerId());
-                    return byLedger != 0 ? byLedger : a.getKey().model().compareTo(b.getKey().model());
-                }).toList()) {
-            var ps = sql.get("""
-                    INSERT INTO model_progress AS p (ledger_id, read_model, last_seq) VALUES (?, ?, ?)
-                    ON CONFLICT (ledger_id, read_model) DO UPDATE SET last_seq = GREATEST(p.last_seq, EXCLUDED.last_seq)""");
-            ps.setObject(1, e.getKey().ledgerId());
-            ps.setString(2, e.getKey().model().cliName());
-            ps.setLong(3, e.getValue());
-            ps.executeUpdate();
-        }
-        boolean unstarted = watermarks && Watermarks.advance(connection, ledgers, historyStartGrace);
+    boolean finish(List<DeadLetterStore.Letter> letters, Duration historyStartGrace) throws SQLException {
+        var statements = pending;
+        pending = new Pipeline();
+        progress.write(statements);
+        DeadLetterStore.write(letters, statements);
+        var advance = watermarks ? Watermarks.advance(ledgers, historyStartGrace, statements) : null;
+        statements.run(connection);
+        return advance != null && advance.finish(connection);
+    }
+
+    void commit() throws SQLException {
         connection.commit();
         committed = true;
-        return unstarted;
+    }
+
+    private void addStatements(List<LedgerEvent> events, Pipeline statements) {
+        for (var writer : writers) {
+            writer.write(events, statements);
+        }
+        if (watermarks) {
+            Watermarks.recordCopies(events, statements);
+        }
+    }
+
+    /** Bookkeeping for {@link #finish}, once the events' statements are known to apply (or to be rolled back as a whole). */
+    private void applied(List<LedgerEvent> events) {
+        for (var event : events) {
+            progress.applied(event.header().ledgerId(), event.header().ledgerSeq());
+            ledgers.add(event.header().ledgerId());
+        }
     }
 
     @Override
     public void close() {
-        sql.close();
         try {
             if (!committed) {
                 connection.rollback();

@@ -1,36 +1,107 @@
 package dev.creditledger.projections;
 
-import dev.creditledger.core.Side;
+import dev.creditledger.core.Balance;
 import dev.creditledger.core.events.LedgerEvent;
-import java.sql.SQLException;
+import dev.creditledger.postgres.Pipeline;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * ASSET_TOTALS: per ledger and asset, the four totals over all accounts and the number of accounts
- * opened. Each account's copy of an entry adds only that account's postings, so every posting is
- * added exactly once over all copies. This model is additive: it is correct only because the caller
- * lets each event in once ({@code applied_events}); a close changes nothing here.
+ * ASSET_TOTALS: per ledger and asset, the four totals over all accounts and the number of accounts.
+ *
+ * The totals are additive, so the model keeps its own record of what it counted: a snapshot per account
+ * in {@code asset_total_accounts} (its totals after the highest version counted). A poll is collapsed to
+ * each account's highest version (an opening alone is version 0 with zero totals); each account whose
+ * incoming version is above its snapshot's adds (new totals - snapshot totals) to its asset's row, and
+ * its snapshot moves there. An account's first appearance creates its snapshot and adds one to the
+ * asset's account count. So the totals always equal the sum of the latest snapshots, whatever the order
+ * or repetition of events: an old event after a newer one, or the same one twice, changes nothing. A
+ * close changes nothing here.
+ *
+ * Three statements, one round trip (the caller's pipeline), so that two transactions applying the same
+ * accounts at once (the live projector and a rebuild) neither lose an update nor deadlock:
+ * <ol>
+ *   <li>ensure every snapshot row exists ({@code INSERT ... ON CONFLICT DO NOTHING}, ascending keys); a
+ *       new row has version {@value #NOT_COUNTED_VERSION}, "not counted yet";</li>
+ *   <li>lock the snapshot rows ({@code FOR UPDATE}, ascending (ledger, account));</li>
+ *   <li>in one statement, with a snapshot taken after the locks are held (READ COMMITTED takes one per
+ *       statement, so it sees what the previous holder committed): compute the deltas from the locked
+ *       rows, move them, and add the deltas to the totals rows in ascending (ledger, asset) order.</li>
+ * </ol>
+ * The locks of statement 2 are taken after statement 1's inserts, not in one ascending sweep, but a
+ * transaction can only reach statement 2 once every row it needs exists committed or was inserted by
+ * itself (statement 1 waits for a concurrent insert of the same key to commit), so no one waits in
+ * statement 2 for a row another holds from statement 1; and totals rows are locked last, in order.
+ *
+ * What can go wrong: an overflow of a total (a corrupt event; the journal checks every balance) fails the
+ * statement, and the event is dead-lettered by the isolated retry.
  */
 final class AssetTotalsWriter implements ModelWriter {
 
-    private static final String ADD = """
-            INSERT INTO asset_totals AS t (ledger_id, asset, debits_posted, credits_posted, debits_pending, credits_pending,
-                accounts, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (ledger_id, asset) DO UPDATE SET debits_posted = t.debits_posted + EXCLUDED.debits_posted,
-                credits_posted = t.credits_posted + EXCLUDED.credits_posted,
-                debits_pending = t.debits_pending + EXCLUDED.debits_pending,
-                credits_pending = t.credits_pending + EXCLUDED.credits_pending,
-                accounts = t.accounts + EXCLUDED.accounts, last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)""";
+    /** The version of a snapshot row created by this transaction and not yet added to the totals. */
+    static final long NOT_COUNTED_VERSION = -1;
 
-    /** Sums of one asset's postings in one event: debits posted, credits posted, debits pending, credits pending. */
-    private static final class Sums {
-        long debitsPosted;
-        long creditsPosted;
-        long debitsPending;
-        long creditsPending;
+    private static final String ENSURE = """
+            WITH ensured AS (
+                INSERT INTO asset_total_accounts (ledger_id, account_id, asset, version, debits_posted, credits_posted,
+                    debits_pending, credits_pending)
+                SELECT i.ledger_id, i.account_id, i.asset, %d, 0, 0, 0, 0
+                FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS i(ledger_id, account_id, asset)
+                ORDER BY i.ledger_id, i.account_id
+                ON CONFLICT (ledger_id, account_id) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM ensured""".formatted(NOT_COUNTED_VERSION);
+
+    private static final String LOCK = """
+            SELECT s.account_id FROM asset_total_accounts s
+            JOIN unnest(?::uuid[], ?::uuid[]) AS i(ledger_id, account_id)
+                ON s.ledger_id = i.ledger_id AND s.account_id = i.account_id
+            ORDER BY s.ledger_id, s.account_id
+            FOR UPDATE OF s""";
+
+    private static final String MOVE = """
+            WITH incoming AS (
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                        ?::bigint[])
+                    AS i(ledger_id, account_id, version, debits_posted, credits_posted, debits_pending, credits_pending, seq)),
+            changed AS (
+                SELECT s.ledger_id, s.asset, i.seq,
+                       i.debits_posted - s.debits_posted AS debits_posted, i.credits_posted - s.credits_posted AS credits_posted,
+                       i.debits_pending - s.debits_pending AS debits_pending,
+                       i.credits_pending - s.credits_pending AS credits_pending,
+                       CASE WHEN s.version = %d THEN 1 ELSE 0 END AS accounts
+                FROM asset_total_accounts s
+                JOIN incoming i ON s.ledger_id = i.ledger_id AND s.account_id = i.account_id
+                WHERE i.version > s.version),
+            moved AS (
+                UPDATE asset_total_accounts s SET version = i.version, debits_posted = i.debits_posted,
+                    credits_posted = i.credits_posted, debits_pending = i.debits_pending, credits_pending = i.credits_pending
+                FROM incoming i
+                WHERE s.ledger_id = i.ledger_id AND s.account_id = i.account_id AND i.version > s.version
+                RETURNING 1),
+            added AS (
+                INSERT INTO asset_totals AS t (ledger_id, asset, debits_posted, credits_posted, debits_pending, credits_pending,
+                    accounts, last_seq)
+                SELECT ledger_id, asset, sum(debits_posted)::bigint, sum(credits_posted)::bigint, sum(debits_pending)::bigint,
+                       sum(credits_pending)::bigint, sum(accounts)::bigint, max(seq)
+                FROM changed GROUP BY ledger_id, asset
+                ORDER BY ledger_id, asset
+                ON CONFLICT (ledger_id, asset) DO UPDATE SET debits_posted = t.debits_posted + EXCLUDED.debits_posted,
+                    credits_posted = t.credits_posted + EXCLUDED.credits_posted,
+                    debits_pending = t.debits_pending + EXCLUDED.debits_pending,
+                    credits_pending = t.credits_pending + EXCLUDED.credits_pending,
+                    accounts = t.accounts + EXCLUDED.accounts, last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM added) AS added""".formatted(NOT_COUNTED_VERSION);
+
+    /** What a poll says about one account: its asset, and its totals after its highest version. */
+    private static final class Row {
+        String asset;
+        long version;
+        Balance balance = Balance.ZERO;
+        long seq;
     }
 
     @Override
@@ -40,47 +111,64 @@ final class AssetTotalsWriter implements ModelWriter {
 
     @Override
     public List<String> tables() {
-        return List.of("asset_totals");
+        return List.of("asset_totals", "asset_total_accounts");
     }
 
     @Override
-    public void apply(PreparedCache sql, LedgerEvent event) throws SQLException {
-        var h = event.header();
-        switch (event) {
-            case LedgerEvent.AccountOpened opened -> add(sql, h.ledgerId(), opened.account().asset(), new Sums(), 1, h.ledgerSeq());
-            case LedgerEvent.AccountClosed closed -> { }
-            case LedgerEvent.EntryPosted posted -> {
-                Map<String, Sums> byAsset = new TreeMap<>();
-                for (var line : OwnPostings.of(posted)) {
-                    var p = line.posting();
-                    var sums = byAsset.computeIfAbsent(p.asset(), a -> new Sums());
-                    // Overflow here would be a corrupt event (the journal checks every total); fail it rather than wrap.
-                    if (p.side() == Side.DEBIT) {
-                        sums.debitsPosted = Math.addExact(sums.debitsPosted, p.postedMinor());
-                        sums.debitsPending = Math.addExact(sums.debitsPending, p.pendingDeltaMinor());
-                    } else {
-                        sums.creditsPosted = Math.addExact(sums.creditsPosted, p.postedMinor());
-                        sums.creditsPending = Math.addExact(sums.creditsPending, p.pendingDeltaMinor());
-                    }
+    public void write(List<LedgerEvent> events, Pipeline pipeline) {
+        Map<AccountKey, Row> rows = new LinkedHashMap<>();
+        for (var event : events) {
+            var h = event.header();
+            switch (event) {
+                case LedgerEvent.AccountOpened opened -> {
+                    var row = rows.computeIfAbsent(new AccountKey(h.ledgerId(), h.accountId()), k -> new Row());
+                    row.asset = opened.account().asset();
+                    row.seq = Math.max(row.seq, h.ledgerSeq());
                 }
-                for (var e : byAsset.entrySet()) {
-                    add(sql, h.ledgerId(), e.getKey(), e.getValue(), 0, h.ledgerSeq());
+                case LedgerEvent.AccountClosed closed -> { }
+                case LedgerEvent.EntryPosted posted -> {
+                    var last = OwnPostings.last(posted);
+                    var row = rows.computeIfAbsent(new AccountKey(h.ledgerId(), h.accountId()), k -> new Row());
+                    row.asset = last.asset();
+                    if (last.accountVersion() > row.version) {
+                        row.version = last.accountVersion();
+                        row.balance = last.balanceAfter();
+                    }
+                    row.seq = Math.max(row.seq, h.ledgerSeq());
                 }
             }
         }
-    }
-
-    private static void add(PreparedCache sql, java.util.UUID ledgerId, String asset, Sums sums, long accounts, long seq)
-            throws SQLException {
-        var ps = sql.get(ADD);
-        ps.setObject(1, ledgerId);
-        ps.setString(2, asset);
-        ps.setLong(3, sums.debitsPosted);
-        ps.setLong(4, sums.creditsPosted);
-        ps.setLong(5, sums.debitsPending);
-        ps.setLong(6, sums.creditsPending);
-        ps.setLong(7, accounts);
-        ps.setLong(8, seq);
-        ps.executeUpdate();
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        var ledgerId = new UUID[n];
+        var accountId = new UUID[n];
+        var asset = new String[n];
+        var version = new long[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var seq = new long[n];
+        int i = 0;
+        for (var e : rows.entrySet()) {
+            var row = e.getValue();
+            ledgerId[i] = e.getKey().ledgerId();
+            accountId[i] = e.getKey().accountId();
+            asset[i] = row.asset;
+            version[i] = row.version;
+            debitsPosted[i] = row.balance.debitsPosted();
+            creditsPosted[i] = row.balance.creditsPosted();
+            debitsPending[i] = row.balance.debitsPending();
+            creditsPending[i] = row.balance.creditsPending();
+            seq[i] = row.seq;
+            i++;
+        }
+        pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(asset).next(),
+                Columns.NOTHING_TO_READ);
+        pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).next(), Columns.NOTHING_TO_READ);
+        pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).longs(version).longs(debitsPosted)
+                .longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(seq).next(), Columns.NOTHING_TO_READ);
     }
 }

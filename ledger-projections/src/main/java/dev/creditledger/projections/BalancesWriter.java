@@ -1,41 +1,62 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.core.Balance;
 import dev.creditledger.core.events.LedgerEvent;
-import java.sql.SQLException;
+import dev.creditledger.postgres.Pipeline;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * BALANCES: one row per account. A posting replaces the totals only when its account version is
- * higher than the row's, so a redelivered or late event never moves a balance backwards; an entry
- * that touches the account several times is applied through its highest version, which carries the
- * balances after all of them. An account opened fills in asset and normal side; a close sets CLOSED,
- * which nothing undoes. Whichever of these arrives first creates the row, so their order does not matter.
+ * BALANCES: one row per account, written with ONE upsert per poll. The poll's events are first merged
+ * into one row per account: the asset and normal side of its opening, whether it was closed, and the
+ * balances after its highest version (the last posting of its newest entry, which carries the balances
+ * after all of them).
+ *
+ * The upsert keeps, column by column, what every event order would give: the balances and version are
+ * replaced only by a higher version, so a redelivered or late event never moves a balance backwards; an
+ * opening fills in asset and normal side; a close sets CLOSED, which nothing undoes; {@code last_seq}
+ * only grows. Whichever of these arrives first creates the row. Rows that would not change are not
+ * updated (no dead row, no WAL for a redelivery).
  */
 final class BalancesWriter implements ModelWriter {
 
-    private static final String OPEN = """
-            INSERT INTO account_balances AS b (ledger_id, account_id, asset, normal_side, status, debits_posted,
-                credits_posted, debits_pending, credits_pending, version, last_seq)
-            VALUES (?, ?, ?, ?, 'OPEN', 0, 0, 0, 0, 0, ?)
-            ON CONFLICT (ledger_id, account_id) DO UPDATE SET asset = EXCLUDED.asset, normal_side = EXCLUDED.normal_side,
-                last_seq = GREATEST(b.last_seq, EXCLUDED.last_seq)""";
+    private static final String UPSERT = """
+            WITH upserted AS (
+                INSERT INTO account_balances AS b (ledger_id, account_id, asset, normal_side, status, debits_posted,
+                    credits_posted, debits_pending, credits_pending, version, last_seq)
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+                        ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                    AS n(ledger_id, account_id, asset, normal_side, status, debits_posted, credits_posted, debits_pending,
+                         credits_pending, version, last_seq)
+                ORDER BY n.ledger_id, n.account_id
+                ON CONFLICT (ledger_id, account_id) DO UPDATE SET
+                    asset = COALESCE(b.asset, EXCLUDED.asset),
+                    normal_side = COALESCE(b.normal_side, EXCLUDED.normal_side),
+                    status = CASE WHEN EXCLUDED.status = 'CLOSED' THEN 'CLOSED' ELSE b.status END,
+                    debits_posted = CASE WHEN EXCLUDED.version > b.version THEN EXCLUDED.debits_posted ELSE b.debits_posted END,
+                    credits_posted = CASE WHEN EXCLUDED.version > b.version THEN EXCLUDED.credits_posted ELSE b.credits_posted END,
+                    debits_pending = CASE WHEN EXCLUDED.version > b.version THEN EXCLUDED.debits_pending ELSE b.debits_pending END,
+                    credits_pending = CASE WHEN EXCLUDED.version > b.version THEN EXCLUDED.credits_pending ELSE b.credits_pending END,
+                    version = GREATEST(b.version, EXCLUDED.version),
+                    last_seq = GREATEST(b.last_seq, EXCLUDED.last_seq)
+                WHERE EXCLUDED.version > b.version OR EXCLUDED.last_seq > b.last_seq
+                   OR (b.asset IS NULL AND EXCLUDED.asset IS NOT NULL)
+                   OR (b.normal_side IS NULL AND EXCLUDED.normal_side IS NOT NULL)
+                   OR (b.status = 'OPEN' AND EXCLUDED.status = 'CLOSED')
+                RETURNING 1)
+            SELECT count(*) FROM upserted""";
 
-    private static final String CLOSE = """
-            INSERT INTO account_balances AS b (ledger_id, account_id, asset, normal_side, status, debits_posted,
-                credits_posted, debits_pending, credits_pending, version, last_seq)
-            VALUES (?, ?, NULL, NULL, 'CLOSED', 0, 0, 0, 0, 0, ?)
-            ON CONFLICT (ledger_id, account_id) DO UPDATE SET status = 'CLOSED',
-                last_seq = GREATEST(b.last_seq, EXCLUDED.last_seq)""";
-
-    private static final String POSTING = """
-            INSERT INTO account_balances AS b (ledger_id, account_id, asset, normal_side, status, debits_posted,
-                credits_posted, debits_pending, credits_pending, version, last_seq)
-            VALUES (?, ?, ?, NULL, 'OPEN', ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (ledger_id, account_id) DO UPDATE SET debits_posted = EXCLUDED.debits_posted,
-                credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending,
-                credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version,
-                asset = COALESCE(b.asset, EXCLUDED.asset), last_seq = GREATEST(b.last_seq, EXCLUDED.last_seq)
-            WHERE b.version < EXCLUDED.version""";
+    /** What a poll says about one account. */
+    private static final class Row {
+        String asset;
+        String normalSide;
+        boolean closed;
+        Balance balance = Balance.ZERO;
+        long version;
+        long lastSeq;
+    }
 
     @Override
     public ReadModel model() {
@@ -48,39 +69,63 @@ final class BalancesWriter implements ModelWriter {
     }
 
     @Override
-    public void apply(PreparedCache sql, LedgerEvent event) throws SQLException {
-        var h = event.header();
-        switch (event) {
-            case LedgerEvent.AccountOpened opened -> {
-                var ps = sql.get(OPEN);
-                ps.setObject(1, h.ledgerId());
-                ps.setObject(2, h.accountId());
-                ps.setString(3, opened.account().asset());
-                ps.setString(4, opened.account().normalSide().name());
-                ps.setLong(5, h.ledgerSeq());
-                ps.executeUpdate();
-            }
-            case LedgerEvent.AccountClosed closed -> {
-                var ps = sql.get(CLOSE);
-                ps.setObject(1, h.ledgerId());
-                ps.setObject(2, h.accountId());
-                ps.setLong(3, h.ledgerSeq());
-                ps.executeUpdate();
-            }
-            case LedgerEvent.EntryPosted posted -> {
-                var p = OwnPostings.last(posted);
-                var ps = sql.get(POSTING);
-                ps.setObject(1, h.ledgerId());
-                ps.setObject(2, h.accountId());
-                ps.setString(3, p.asset());
-                ps.setLong(4, p.balanceAfter().debitsPosted());
-                ps.setLong(5, p.balanceAfter().creditsPosted());
-                ps.setLong(6, p.balanceAfter().debitsPending());
-                ps.setLong(7, p.balanceAfter().creditsPending());
-                ps.setLong(8, p.accountVersion());
-                ps.setLong(9, h.ledgerSeq());
-                ps.executeUpdate();
+    public void write(List<LedgerEvent> events, Pipeline pipeline) {
+        Map<AccountKey, Row> rows = new LinkedHashMap<>();
+        for (var event : events) {
+            var h = event.header();
+            var row = rows.computeIfAbsent(new AccountKey(h.ledgerId(), h.accountId()), k -> new Row());
+            row.lastSeq = Math.max(row.lastSeq, h.ledgerSeq());
+            switch (event) {
+                case LedgerEvent.AccountOpened opened -> {
+                    row.asset = opened.account().asset();
+                    row.normalSide = opened.account().normalSide().name();
+                }
+                case LedgerEvent.AccountClosed closed -> row.closed = true;
+                case LedgerEvent.EntryPosted posted -> {
+                    var last = OwnPostings.last(posted);
+                    if (last.accountVersion() > row.version) {
+                        row.version = last.accountVersion();
+                        row.balance = last.balanceAfter();
+                    }
+                    if (row.asset == null) {
+                        row.asset = last.asset();
+                    }
+                }
             }
         }
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        var ledgerId = new UUID[n];
+        var accountId = new UUID[n];
+        var asset = new String[n];
+        var normalSide = new String[n];
+        var status = new String[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var version = new long[n];
+        var lastSeq = new long[n];
+        int i = 0;
+        for (var e : rows.entrySet()) {
+            var row = e.getValue();
+            ledgerId[i] = e.getKey().ledgerId();
+            accountId[i] = e.getKey().accountId();
+            asset[i] = row.asset;
+            normalSide[i] = row.normalSide;
+            status[i] = row.closed ? "CLOSED" : "OPEN";
+            debitsPosted[i] = row.balance.debitsPosted();
+            creditsPosted[i] = row.balance.creditsPosted();
+            debitsPending[i] = row.balance.debitsPending();
+            creditsPending[i] = row.balance.creditsPending();
+            version[i] = row.version;
+            lastSeq[i] = row.lastSeq;
+            i++;
+        }
+        pipeline.add(UPSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(asset).texts(normalSide)
+                .texts(status).longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(version)
+                .longs(lastSeq).next(), Columns.NOTHING_TO_READ);
     }
 }

@@ -13,13 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies one poll's records to all read models in ONE transaction, in record order.
+ * Applies one poll's records to all read models in ONE transaction, with a handful of set-based
+ * statements whatever the poll's size: every model's statements, the copies for the watermarks, the
+ * models' progress, the dead letters and the watermarks' advance travel in one round trip
+ * ({@link ApplyTransaction}), then the commit.
  *
  * A record that cannot be applied (it does not decode, or the database refuses it for a reason that
  * belongs to the event, such as a constraint) is left out, written to {@code dead_letters} in the same
  * transaction and produced to the dead-letter topic before the commit; the rest of the batch commits,
- * so no record blocks its partition. Records are first applied without savepoints; only when that
- * fails on an event is the batch redone with a savepoint per event, to find and leave out the culprit.
+ * so no record blocks its partition. Records that do not decode are known before anything is sent. A
+ * refusal is not: when the set-based attempt fails on an event, the batch is redone in a new transaction
+ * event by event, each under a savepoint, to find and leave out the culprit.
  *
  * What can go wrong: a transient database failure or an unavailable broker throws, with nothing
  * committed; the caller seeks back and retries the batch.
@@ -76,36 +80,43 @@ final class BatchApplier {
     private Result attempt(List<Decoded> decoded, boolean isolated) throws SQLException, EventFailed {
         try (var tx = ApplyTransaction.begin(dataSource, ALL_MODELS, true)) {
             List<DeadLetterStore.Letter> letters = new ArrayList<>();
-            int applied = 0;
+            List<LedgerEvent> events = new ArrayList<>(decoded.size());
             for (var d : decoded) {
                 if (d.event() == null) {
                     letters.add(letter(d.record(), d.reason()));
-                    continue;
-                }
-                if (isolated) {
-                    if (tx.applyIsolated(d.event()) instanceof ApplyTransaction.Outcome.Refused refused) {
-                        letters.add(letter(d.record(), refused.reason()));
-                        continue;
-                    }
+                } else if (!isolated) {
+                    events.add(d.event());
+                } else if (tx.applyIsolated(d.event()) instanceof ApplyTransaction.Outcome.Refused refused) {
+                    letters.add(letter(d.record(), refused.reason()));
                 } else {
-                    try {
-                        tx.apply(d.event());
-                    } catch (SQLException e) {
-                        if (SqlFailures.isTransient(e)) {
-                            throw e;
-                        }
-                        throw new EventFailed(e);
-                    } catch (RuntimeException e) {
-                        throw new EventFailed(e);
-                    }
+                    events.add(d.event());
+                    hooks.afterEventApplied(events.size());
                 }
-                hooks.afterEventApplied(++applied);
             }
-            DeadLetterStore.insert(tx.connection(), letters);
+            boolean unstarted;
+            if (isolated) {
+                unstarted = tx.finish(letters, hooks.historyStartGrace());
+            } else {
+                try {
+                    tx.apply(events);
+                    unstarted = tx.finish(letters, hooks.historyStartGrace());
+                } catch (SQLException e) {
+                    if (SqlFailures.isTransient(e)) {
+                        throw e;
+                    }
+                    throw new EventFailed(e);
+                } catch (RuntimeException e) {
+                    throw new EventFailed(e);
+                }
+                // The set-based statements applied every event at once.
+                for (int applied = 1; applied <= events.size(); applied++) {
+                    hooks.afterEventApplied(applied);
+                }
+            }
             // Produced and acknowledged before the commit: once the offsets move past a record, its dead
             // letter is in both places (a crash in between only produces it again, under the same id).
             deadLetters.publish(letters);
-            boolean unstarted = tx.commit(hooks.historyStartGrace());
+            tx.commit();
             return new Result(letters, unstarted);
         }
     }

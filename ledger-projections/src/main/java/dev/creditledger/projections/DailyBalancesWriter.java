@@ -1,27 +1,42 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.core.Posting;
 import dev.creditledger.core.events.LedgerEvent;
-import java.sql.SQLException;
+import dev.creditledger.postgres.Pipeline;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * DAILY_BALANCES: the closing balance of an account on each UTC day of its postings. The day is that
- * of the entry's creation time; a row is replaced only by a higher account version of the same day,
- * so the row ends at the last posting of the day whatever the delivery order. Account events write
- * nothing here.
+ * of the entry's creation time. A poll is collapsed to each (account, day)'s highest version and written
+ * with ONE upsert that replaces a row only by a higher version of the same day, so the row ends at the
+ * last posting of the day whatever the delivery order. Account events write nothing here.
  */
 final class DailyBalancesWriter implements ModelWriter {
 
     private static final String UPSERT = """
-            INSERT INTO daily_balances AS d (ledger_id, account_id, day, debits_posted, credits_posted, debits_pending,
-                credits_pending, version, last_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (ledger_id, account_id, day) DO UPDATE SET debits_posted = EXCLUDED.debits_posted,
-                credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending,
-                credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq
-            WHERE d.version < EXCLUDED.version""";
+            WITH upserted AS (
+                INSERT INTO daily_balances AS d (ledger_id, account_id, day, debits_posted, credits_posted, debits_pending,
+                    credits_pending, version, last_seq)
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                        ?::bigint[], ?::bigint[])
+                    AS n(ledger_id, account_id, day, debits_posted, credits_posted, debits_pending, credits_pending, version,
+                         last_seq)
+                ORDER BY n.ledger_id, n.account_id, n.day
+                ON CONFLICT (ledger_id, account_id, day) DO UPDATE SET debits_posted = EXCLUDED.debits_posted,
+                    credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending,
+                    credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq
+                WHERE d.version < EXCLUDED.version
+                RETURNING 1)
+            SELECT count(*) FROM upserted""";
+
+    private record DayKey(UUID ledgerId, UUID accountId, LocalDate day) {}
+
+    private record Closing(Posting posting, long seq) {}
 
     @Override
     public ReadModel model() {
@@ -34,21 +49,46 @@ final class DailyBalancesWriter implements ModelWriter {
     }
 
     @Override
-    public void apply(PreparedCache sql, LedgerEvent event) throws SQLException {
-        if (!(event instanceof LedgerEvent.EntryPosted posted)) {
+    public void write(List<LedgerEvent> events, Pipeline pipeline) {
+        Map<DayKey, Closing> days = new LinkedHashMap<>();
+        for (var event : events) {
+            if (event instanceof LedgerEvent.EntryPosted posted) {
+                var last = OwnPostings.last(posted);
+                var entry = posted.entry();
+                var key = new DayKey(entry.ledgerId(), last.accountId(), LocalDate.ofInstant(entry.createdAt(), ZoneOffset.UTC));
+                days.merge(key, new Closing(last, entry.seq()),
+                        (a, b) -> a.posting().accountVersion() >= b.posting().accountVersion() ? a : b);
+            }
+        }
+        if (days.isEmpty()) {
             return;
         }
-        var p = OwnPostings.last(posted);
-        var ps = sql.get(UPSERT);
-        ps.setObject(1, posted.entry().ledgerId());
-        ps.setObject(2, p.accountId());
-        ps.setObject(3, LocalDate.ofInstant(posted.entry().createdAt(), ZoneOffset.UTC));
-        ps.setLong(4, p.balanceAfter().debitsPosted());
-        ps.setLong(5, p.balanceAfter().creditsPosted());
-        ps.setLong(6, p.balanceAfter().debitsPending());
-        ps.setLong(7, p.balanceAfter().creditsPending());
-        ps.setLong(8, p.accountVersion());
-        ps.setLong(9, posted.entry().seq());
-        ps.executeUpdate();
+        int n = days.size();
+        var ledgerId = new UUID[n];
+        var accountId = new UUID[n];
+        var day = new String[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var version = new long[n];
+        var lastSeq = new long[n];
+        int i = 0;
+        for (var e : days.entrySet()) {
+            var p = e.getValue().posting();
+            ledgerId[i] = e.getKey().ledgerId();
+            accountId[i] = e.getKey().accountId();
+            day[i] = e.getKey().day().toString();
+            debitsPosted[i] = p.balanceAfter().debitsPosted();
+            creditsPosted[i] = p.balanceAfter().creditsPosted();
+            debitsPending[i] = p.balanceAfter().debitsPending();
+            creditsPending[i] = p.balanceAfter().creditsPending();
+            version[i] = p.accountVersion();
+            lastSeq[i] = e.getValue().seq();
+            i++;
+        }
+        pipeline.add(UPSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(day).longs(debitsPosted)
+                .longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(version).longs(lastSeq).next(),
+                Columns.NOTHING_TO_READ);
     }
 }

@@ -13,9 +13,10 @@ import javax.sql.DataSource;
 
 /**
  * Lists and retries the records the projector could not apply. A retry decodes the stored payload
- * and applies it to every read model exactly as the projector would (same dedupe, same watermark
- * bookkeeping), in one transaction with the dead letter's new status: RETRIED when it applied (or had
- * been applied meanwhile, say by a rebuild), otherwise the new reason is stored and it stays UNRESOLVED.
+ * and applies it to every read model exactly as the projector would (same statements, same dedupe by
+ * account version, same watermark bookkeeping), in one transaction with the dead letter's new status:
+ * RETRIED when it applied (or had been applied meanwhile, say by a rebuild), otherwise the new reason is
+ * stored and it stays UNRESOLVED.
  * Retrying is safe at any time and any number of times.
  *
  * What can go wrong: an unavailable database is a {@link ProjectionUnavailableException} with nothing
@@ -92,7 +93,8 @@ public final class DeadLetters {
             } else {
                 recordFailure(connection, deadLetterId, failure);
             }
-            tx.commit(Watermarks.HISTORY_START_GRACE);
+            tx.finish(List.of(), Watermarks.HISTORY_START_GRACE);
+            tx.commit();
             return failure == null ? new RetryResult(deadLetterId, RetryResult.Outcome.RETRIED, null)
                     : new RetryResult(deadLetterId, RetryResult.Outcome.FAILED, failure);
         } catch (SQLException e) {

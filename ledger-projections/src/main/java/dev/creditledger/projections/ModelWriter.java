@@ -1,17 +1,32 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
-import java.sql.SQLException;
+import dev.creditledger.postgres.Pipeline;
 import java.util.List;
 
 /**
- * Applies events to one read model. Called only for an event the model has not seen (the caller
- * recorded its id in {@code applied_events} in the same transaction), and only with the postings of
- * the event's own account ({@code header.accountId}): every account's copy of an entry carries all
- * postings, so each posting reaches each model exactly once through its own account's copy.
+ * Applies a poll's events to one read model with a few set-based statements, added to the caller's
+ * {@link Pipeline} so that every model's statements travel in one round trip. A writer first collapses
+ * what the poll holds (only each account's highest version matters for a balance, each (account, day)'s
+ * for a daily balance), then sends its rows as column arrays ({@link Columns}). It adds nothing when the
+ * poll holds nothing for its model.
  *
- * Every writer is commutative under that dedupe (highest-version upserts, insert-if-absent, additive
- * totals counted once), which is what lets a rebuild run beside the live projector.
+ * Every writer takes only the postings of each event's own account ({@code header.accountId}): every
+ * account's copy of an entry carries all postings, so each posting reaches each model exactly once,
+ * through its own account's copy.
+ *
+ * No writer records event ids. Each deduplicates by what the events already order: an account's
+ * postings carry its version, 1, 2, 3..., so a row is replaced only by a higher version (balances, daily
+ * balances, the asset totals' snapshot of each account) or inserted if absent under its version
+ * (statement lines); openings and closures are idempotent upserts. Applying an event twice, or an old
+ * one after a newer one, therefore changes nothing, and the writers commute: the rows do not depend on
+ * the order in which events arrive or how they are split into polls. That is what lets a rebuild run
+ * beside the live projector.
+ *
+ * What can go wrong: rows of one statement are locked in ascending key order (ORDER BY in the statement)
+ * and the writers run in a fixed order, so two transactions applying overlapping events (two projector
+ * instances during a rebalance, or a rebuild beside the live projector) wait for each other but do not
+ * deadlock.
  */
 interface ModelWriter {
 
@@ -20,7 +35,8 @@ interface ModelWriter {
     /** The tables that hold this model's rows, emptied by a rebuild. */
     List<String> tables();
 
-    void apply(PreparedCache sql, LedgerEvent event) throws SQLException;
+    /** Adds this model's statements for the events to the pipeline (none when the events hold nothing for it). */
+    void write(List<LedgerEvent> events, Pipeline pipeline);
 
     static ModelWriter of(ReadModel model) {
         return switch (model) {

@@ -21,20 +21,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds one read model from the event topics: in one transaction, empties the model's tables and
- * forgets which events it applied; then reads every partition of the three event topics from the
- * beginning up to the end offsets taken right after that reset, with a consumer that has no group
- * (assign and seek, so no offsets move), and applies each batch to this model only, with the same
- * dedupe as the live projector, in transactions of at most {@link #BATCH_RECORDS_MAX} records.
+ * forgets its progress; then reads every partition of the three event topics from the beginning up to
+ * the end offsets taken right after that reset, with a consumer that has no group (assign and seek, so
+ * no offsets move), and applies each batch to this model only, with the same set-based statements as
+ * the live projector, in transactions of at most {@link #BATCH_RECORDS_MAX} records.
  *
- * The live projector may keep running meanwhile. Every model is commutative under the dedupe: balances
- * and daily balances keep the highest account version whatever the order, statement lines are
- * inserted if absent, asset totals add each event once, and an account's status, asset and side are
- * set by whichever event comes first. So whichever of the two applies an event first, the other skips
- * it, and the model converges to the same rows. The reset locks the model's tables against writers
- * (SHARE ROW EXCLUSIVE, which readers pass) so that no live transaction can have applied an event to
- * the model half before and half after it. Events published after the end offsets are the live
- * projector's to apply. The watermarks are the live projector's alone: a rebuild does not move them,
- * so during a rebuild the watermark promises more than the model being rebuilt holds.
+ * The live projector may keep running meanwhile. Every model deduplicates by the account versions the
+ * events carry and commutes: balances and daily balances keep the highest account version whatever the
+ * order, statement lines are inserted if absent, asset totals move each account's snapshot only to a
+ * higher version (adding the difference), and an account's status, asset and side are set by whichever
+ * event comes first. So whichever of the two applies an event first, the other's copy changes nothing,
+ * and the model converges to the same rows. When both apply the same account at the same moment, the
+ * asset totals lock its snapshot row and compute the difference from what the other committed
+ * ({@link AssetTotalsWriter}). The reset locks the model's tables against writers (SHARE ROW EXCLUSIVE,
+ * which readers pass) so that no live transaction can have applied an event to the model half before and
+ * half after it. Events published after the end offsets are the live projector's to apply. The
+ * watermarks are the live projector's alone: a rebuild does not move them, so during a rebuild the
+ * watermark promises more than the model being rebuilt holds.
  *
  * What can go wrong: records that cannot be applied are skipped and counted (the live projector
  * dead-letters them); a batch that fails transiently is retried up to {@link #BATCH_ATTEMPTS_MAX}
@@ -129,11 +132,9 @@ public final class ProjectionRebuilder {
                         statement.execute("DELETE FROM " + table);
                     }
                 }
-                for (var table : List.of("applied_events", "model_progress")) {
-                    try (var ps = connection.prepareStatement("DELETE FROM " + table + " WHERE read_model = ?")) {
-                        ps.setString(1, model.cliName());
-                        ps.executeUpdate();
-                    }
+                try (var ps = connection.prepareStatement("DELETE FROM model_progress WHERE read_model = ?")) {
+                    ps.setString(1, model.cliName());
+                    ps.executeUpdate();
                 }
                 connection.commit();
             } catch (SQLException e) {
@@ -168,20 +169,20 @@ public final class ProjectionRebuilder {
     }
 
     /**
-     * Applies the batch without savepoints; if an event fails for a reason of its own, applies the batch
-     * again with a savepoint per event to skip just that one (see {@link ApplyTransaction}). Transient
-     * failures are thrown for a retry of the whole batch.
+     * Applies the batch with the set-based statements; if an event fails for a reason of its own, applies
+     * the batch again with a savepoint per event to skip just that one (see {@link ApplyTransaction}).
+     * Transient failures are thrown for a retry of the whole batch.
      */
     private Outcome apply(ReadModel model, List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
         var fast = attempt(model, records, false);
         return fast != null ? fast : attempt(model, records, true);
     }
 
-    /** @return null when, without savepoints, an event failed for a reason of its own */
+    /** @return null when the set-based statements failed on an event for a reason of its own */
     private Outcome attempt(ReadModel model, List<ConsumerRecord<byte[], byte[]>> records, boolean isolated) throws SQLException {
         try (var tx = ApplyTransaction.begin(projections, Set.of(model), false)) {
-            long applied = 0;
             List<String> reasons = new ArrayList<>();
+            List<LedgerEvent> events = new ArrayList<>(records.size());
             for (var record : records) {
                 String where = record.topic() + "-" + record.partition() + "@" + record.offset() + ": ";
                 LedgerEvent event;
@@ -191,26 +192,32 @@ public final class ProjectionRebuilder {
                     reasons.add(where + "undecodable: " + e.getMessage());
                     continue;
                 }
-                if (isolated) {
-                    switch (tx.applyIsolated(event)) {
-                        case ApplyTransaction.Outcome.Applied a -> applied += a.changed().isEmpty() ? 0 : 1;
-                        case ApplyTransaction.Outcome.Refused r -> reasons.add(where + r.reason());
-                    }
+                if (!isolated) {
+                    events.add(event);
+                } else if (tx.applyIsolated(event) instanceof ApplyTransaction.Outcome.Refused refused) {
+                    reasons.add(where + refused.reason());
                 } else {
-                    try {
-                        applied += tx.apply(event).isEmpty() ? 0 : 1;
-                    } catch (SQLException e) {
-                        if (SqlFailures.isTransient(e)) {
-                            throw e;
-                        }
-                        return null;
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
+                    events.add(event);
                 }
             }
-            tx.commit(Watermarks.HISTORY_START_GRACE);
-            return new Outcome(applied, reasons);
+            try {
+                if (!isolated) {
+                    tx.apply(events);
+                }
+                tx.finish(List.of(), Watermarks.HISTORY_START_GRACE);
+            } catch (SQLException e) {
+                if (isolated || SqlFailures.isTransient(e)) {
+                    throw e;
+                }
+                return null;
+            } catch (RuntimeException e) {
+                if (isolated) {
+                    throw e;
+                }
+                return null;
+            }
+            tx.commit();
+            return new Outcome(events.size(), reasons);
         }
     }
 

@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * a consumer group and applies every poll's records to all read models in one transaction
  * ({@link BatchApplier}).
  *
- * Order of commits: the database transaction first (events applied, their ids recorded, dead letters
- * stored and produced), then the consumer offsets. A crash between the two redelivers the batch, and
- * the recorded ids make the redelivery change nothing; a crash before the first commits nothing. So no
- * event is skipped and none is applied twice.
+ * Order of commits: the database transaction first (events applied, dead letters stored and produced),
+ * then the consumer offsets. A crash between the two redelivers the batch, and the read models'
+ * dedupe by account version makes the redelivery change nothing; a crash before the first commits
+ * nothing. So no event is skipped and none is applied twice.
  *
  * When the database or the broker fails, the batch is rolled back, every partition of the batch is
  * sought back to the batch's first offset (which is the last committed one), the listener hears

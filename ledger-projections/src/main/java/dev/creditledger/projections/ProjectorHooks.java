@@ -9,7 +9,11 @@ import java.time.Duration;
  */
 interface ProjectorHooks {
 
-    /** After the n-th event of the current batch was applied, inside its transaction. */
+    /**
+     * After the n-th event of the current batch was applied, inside its transaction. The set-based path
+     * applies a batch's events together, so it calls this for n = 1, 2, ... once they all are, before
+     * the commit; the event-by-event path calls it after each event.
+     */
     default void afterEventApplied(int eventsInBatch) {
     }
 

@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * The read models the projector maintains. Each has a stable name used on the command line, in
- * {@code applied_events.read_model} and in metrics; renaming one would make every event look new to it.
+ * {@code model_progress.read_model} and in metrics; renaming one would lose its progress and break the
+ * command lines and dashboards that name it.
  */
 public enum ReadModel {
     /** Current balances and status per account. */

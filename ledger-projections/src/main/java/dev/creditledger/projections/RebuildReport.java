@@ -7,8 +7,8 @@ import java.util.List;
  * What a rebuild did.
  *
  * @param eventsRead    records read from the start of every partition up to the end offsets taken at the start
- * @param eventsApplied events that changed the model (others were applied meanwhile by the live projector,
- *                      or changed nothing in this model)
+ * @param eventsApplied events the model took (applied, or found applied already by the live projector: the
+ *                      models deduplicate by account version, not by event, so the two are not told apart)
  * @param eventsSkipped records that could not be applied (undecodable or refused); they are the live
  *                      projector's dead letters
  * @param skipReasons   the reasons of the first {@link ProjectionRebuilder#SKIP_REASONS_MAX} skipped records

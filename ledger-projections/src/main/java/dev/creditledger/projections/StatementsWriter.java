@@ -1,23 +1,40 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.core.JsonText;
 import dev.creditledger.core.events.LedgerEvent;
-import java.sql.SQLException;
+import dev.creditledger.postgres.Pipeline;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * STATEMENTS: one line per posting of the event's account, keyed by (ledger, account, account version)
  * and inserted only if absent, so a line is written once whatever the order or number of deliveries.
- * Account events write nothing here.
+ * A poll's lines are inserted with ONE statement; a line the poll holds twice is sent once. An entry that
+ * posts to the account twice gives two lines (two versions). Account events write nothing here.
  */
 final class StatementsWriter implements ModelWriter {
 
     private static final String INSERT = """
-            INSERT INTO statement_lines (ledger_id, account_id, account_version, entry_id, entry_seq, line_no, kind, side,
-                asset, posted_amount, pending_delta, debits_posted_after, credits_posted_after, debits_pending_after,
-                credits_pending_after, created_at, metadata)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, """ + Jdbc.METADATA_PARAM + """
-            )
-            ON CONFLICT (ledger_id, account_id, account_version) DO NOTHING""";
+            WITH inserted AS (
+                INSERT INTO statement_lines (ledger_id, account_id, account_version, entry_id, entry_seq, line_no, kind, side,
+                    asset, posted_amount, pending_delta, debits_posted_after, credits_posted_after, debits_pending_after,
+                    credits_pending_after, created_at, metadata)
+                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::uuid[], ?::bigint[], ?::int[], ?::text[], ?::text[],
+                        ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                        ?::timestamptz[], ?::jsonb[])
+                    AS l(ledger_id, account_id, account_version, entry_id, entry_seq, line_no, kind, side, asset, posted_amount,
+                         pending_delta, debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after,
+                         created_at, metadata)
+                ORDER BY l.ledger_id, l.account_id, l.account_version
+                ON CONFLICT (ledger_id, account_id, account_version) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM inserted""";
+
+    private record LineKey(UUID ledgerId, UUID accountId, long accountVersion) {}
+
+    private record Line(LedgerEvent.EntryPosted event, OwnPostings.Line line) {}
 
     @Override
     public ReadModel model() {
@@ -30,32 +47,63 @@ final class StatementsWriter implements ModelWriter {
     }
 
     @Override
-    public void apply(PreparedCache sql, LedgerEvent event) throws SQLException {
-        if (!(event instanceof LedgerEvent.EntryPosted posted)) {
+    public void write(List<LedgerEvent> events, Pipeline pipeline) {
+        Map<LineKey, Line> lines = new LinkedHashMap<>();
+        for (var event : events) {
+            if (event instanceof LedgerEvent.EntryPosted posted) {
+                for (var line : OwnPostings.of(posted)) {
+                    var p = line.posting();
+                    lines.putIfAbsent(new LineKey(posted.entry().ledgerId(), p.accountId(), p.accountVersion()), new Line(posted, line));
+                }
+            }
+        }
+        if (lines.isEmpty()) {
             return;
         }
-        var entry = posted.entry();
-        var ps = sql.get(INSERT);
-        for (var line : OwnPostings.of(posted)) {
-            var p = line.posting();
-            ps.setObject(1, entry.ledgerId());
-            ps.setObject(2, p.accountId());
-            ps.setLong(3, p.accountVersion());
-            ps.setObject(4, entry.id());
-            ps.setLong(5, entry.seq());
-            ps.setInt(6, line.lineNo());
-            ps.setString(7, entry.kind().name());
-            ps.setString(8, p.side().name());
-            ps.setString(9, p.asset());
-            ps.setLong(10, p.postedMinor());
-            ps.setLong(11, p.pendingDeltaMinor());
-            ps.setLong(12, p.balanceAfter().debitsPosted());
-            ps.setLong(13, p.balanceAfter().creditsPosted());
-            ps.setLong(14, p.balanceAfter().debitsPending());
-            ps.setLong(15, p.balanceAfter().creditsPending());
-            Jdbc.setInstant(ps, 16, entry.createdAt());
-            Jdbc.setMetadata(ps, 17, entry.metadata());
-            ps.executeUpdate();
+        int n = lines.size();
+        var ledgerId = new UUID[n];
+        var accountId = new UUID[n];
+        var version = new long[n];
+        var entryId = new UUID[n];
+        var entrySeq = new long[n];
+        var lineNo = new int[n];
+        var kind = new String[n];
+        var side = new String[n];
+        var asset = new String[n];
+        var posted = new long[n];
+        var pendingDelta = new long[n];
+        var debitsPosted = new long[n];
+        var creditsPosted = new long[n];
+        var debitsPending = new long[n];
+        var creditsPending = new long[n];
+        var createdAt = new String[n];
+        var metadata = new String[n];
+        int i = 0;
+        for (var l : lines.values()) {
+            var entry = l.event().entry();
+            var p = l.line().posting();
+            ledgerId[i] = entry.ledgerId();
+            accountId[i] = p.accountId();
+            version[i] = p.accountVersion();
+            entryId[i] = entry.id();
+            entrySeq[i] = entry.seq();
+            lineNo[i] = l.line().lineNo();
+            kind[i] = entry.kind().name();
+            side[i] = p.side().name();
+            asset[i] = p.asset();
+            posted[i] = p.postedMinor();
+            pendingDelta[i] = p.pendingDeltaMinor();
+            debitsPosted[i] = p.balanceAfter().debitsPosted();
+            creditsPosted[i] = p.balanceAfter().creditsPosted();
+            debitsPending[i] = p.balanceAfter().debitsPending();
+            creditsPending[i] = p.balanceAfter().creditsPending();
+            createdAt[i] = entry.createdAt().toString();
+            metadata[i] = JsonText.object(entry.metadata());
+            i++;
         }
+        pipeline.add(INSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).longs(version).uuids(entryId)
+                .longs(entrySeq).ints(lineNo).texts(kind).texts(side).texts(asset).longs(posted).longs(pendingDelta)
+                .longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).texts(createdAt)
+                .texts(metadata).next(), Columns.NOTHING_TO_READ);
     }
 }

@@ -1,12 +1,16 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Pipeline;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +20,18 @@ import org.slf4j.LoggerFactory;
  * ledger with a sequence up to S has been applied to every read model.
  *
  * How: the copies of one sequence are spread over partitions (one per account an entry touches), and
- * every copy says how many there are ({@link EventCopies}). Each applied copy is recorded once in
- * {@code seq_copies} (keyed by sequence and account, so redelivery adds nothing); at the end of each
- * transaction the ledger's {@code ledger_watermarks} row is locked (ledgers in ascending order, so
- * concurrent projector instances neither deadlock nor miss each other's copies: whoever locks last
- * counts everything committed before it) and the watermark moves over every following sequence whose
- * copies are all there. Rows at or below the watermark are deleted; a copy at or below it is a
- * redelivery and is not recorded.
+ * every copy says how many there are ({@link EventCopies}). A poll's applied copies are recorded in
+ * {@code seq_copies} with ONE statement (keyed by sequence and account, so redelivery adds nothing; a
+ * copy at or below the watermark is a redelivery and is not recorded). At the end of each transaction
+ * the watermarks of the ledgers it touched advance with three statements, whatever their number: ensure
+ * their {@code ledger_watermarks} rows exist, lock them (ascending ledger order, so concurrent projector
+ * instances neither deadlock nor miss each other's copies: whoever locks last counts everything
+ * committed before it, because the next statement reads with a new READ COMMITTED snapshot), then move
+ * each watermark over every following sequence whose copies are all there, and delete the copies at or
+ * below it. Moving looks at most {@link #ADVANCE_WINDOW_SEQS_MAX} sequences past the watermark per
+ * statement; a longer run of complete sequences (a lagging partition caught up) costs one more statement
+ * per window. When the sequence right after the watermark is incomplete, which is the usual case while a
+ * copy is in another partition, one index look-up settles it and no window is read.
  *
  * Where a ledger starts: its first sequence is 1 for every ledger created after the outbox existed;
  * such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
@@ -41,41 +50,135 @@ final class Watermarks {
     /** How long a ledger that has not shown sequence 1 waits before its lowest sequence seen is taken as its first. */
     static final Duration HISTORY_START_GRACE = Duration.ofSeconds(30);
 
-    /** Sequences examined per query while advancing; a longer run of complete sequences takes several queries. */
+    /** Sequences examined per statement while advancing; a longer run of complete sequences takes several statements. */
     static final int ADVANCE_WINDOW_SEQS_MAX = 10_000;
 
-    private static final String RECORD_COPY = """
-            INSERT INTO seq_copies (ledger_id, seq, account_id, copies_expected)
-            SELECT ?, ?, ?, ? WHERE NOT EXISTS (
-                SELECT 1 FROM ledger_watermarks w WHERE w.ledger_id = ? AND w.projected_seq >= ?)
-            ON CONFLICT (ledger_id, seq, account_id) DO NOTHING""";
+    private static final String RECORD_COPIES = """
+            WITH recorded AS (
+                INSERT INTO seq_copies (ledger_id, seq, account_id, copies_expected)
+                SELECT c.ledger_id, c.seq, c.account_id, c.copies_expected
+                FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::int[]) AS c(ledger_id, seq, account_id, copies_expected)
+                LEFT JOIN ledger_watermarks w ON w.ledger_id = c.ledger_id
+                WHERE w.projected_seq IS NULL OR c.seq > w.projected_seq
+                ORDER BY c.ledger_id, c.seq, c.account_id
+                ON CONFLICT (ledger_id, seq, account_id) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM recorded""";
+
+    private static final String ENSURE = """
+            WITH ensured AS (
+                INSERT INTO ledger_watermarks (ledger_id, projected_seq, first_seen_at)
+                SELECT l.ledger_id, NULL, now() FROM unnest(?::uuid[]) AS l(ledger_id)
+                ORDER BY l.ledger_id
+                ON CONFLICT (ledger_id) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM ensured""";
+
+    private static final String LOCK = """
+            SELECT ledger_id FROM ledger_watermarks WHERE ledger_id = ANY (?::uuid[]) ORDER BY ledger_id FOR UPDATE""";
+
+    /**
+     * For each ledger: where its watermark starts (the watermark, or when unset the history-start rule),
+     * then the end of the run of complete sequences after it, within one window; the watermark moves
+     * there and the copies at or below it are deleted. A sequence is complete when it has as many copies
+     * as each of them expects. Within the window, the complete sequences numbered by rank r are the
+     * contiguous run start+1, start+2, ... exactly as long as seq - r = start.
+     */
+    private static final String MOVE = """
+            WITH locked AS (
+                SELECT w.ledger_id, w.projected_seq, w.first_seen_at <= now() - make_interval(secs => ?) AS grace_over
+                FROM ledger_watermarks w WHERE w.ledger_id = ANY (?::uuid[])),
+            started AS (
+                SELECT w.ledger_id, w.projected_seq, l.lowest,
+                       CASE WHEN w.projected_seq IS NOT NULL THEN w.projected_seq
+                            WHEN l.lowest = 1 THEN 0
+                            WHEN l.lowest > 1 AND w.grace_over THEN l.lowest - 1 END AS start
+                FROM locked w
+                LEFT JOIN LATERAL (SELECT min(c.seq) AS lowest FROM seq_copies c
+                                   WHERE c.ledger_id = w.ledger_id AND w.projected_seq IS NULL) l ON true),
+            target AS (
+                SELECT s.ledger_id, s.projected_seq, s.lowest, s.start,
+                       CASE WHEN s.start IS NULL THEN NULL
+                            WHEN (SELECT count(*) >= max(c.copies_expected) FROM seq_copies c
+                                  WHERE c.ledger_id = s.ledger_id AND c.seq = s.start + 1) IS NOT TRUE THEN s.start
+                            ELSE (SELECT coalesce(max(k.seq), s.start) FROM (
+                                      SELECT x.seq, x.seq - row_number() OVER (ORDER BY x.seq) AS shift FROM (
+                                          SELECT c.seq FROM seq_copies c
+                                          WHERE c.ledger_id = s.ledger_id AND c.seq > s.start AND c.seq <= s.start + ?
+                                          GROUP BY c.seq HAVING count(*) >= max(c.copies_expected)) x) k
+                                  WHERE k.shift = s.start) END AS reached
+                FROM started s),
+            moved AS (
+                UPDATE ledger_watermarks w SET projected_seq = t.reached, advanced_at = now()
+                FROM target t
+                WHERE w.ledger_id = t.ledger_id AND t.reached IS NOT NULL AND t.reached IS DISTINCT FROM t.projected_seq
+                RETURNING w.ledger_id, w.projected_seq),
+            cleaned AS (
+                DELETE FROM seq_copies c USING moved m WHERE c.ledger_id = m.ledger_id AND c.seq <= m.projected_seq
+                RETURNING 1)
+            SELECT t.ledger_id, t.projected_seq, t.lowest, t.start, t.reached, (SELECT count(*) FROM cleaned) AS cleaned
+            FROM target t""";
 
     private Watermarks() {}
 
-    /** Records one applied copy of the event's sequence, unless the watermark is already past it. */
-    static void recordCopy(PreparedCache sql, LedgerEvent event) throws SQLException {
-        var h = event.header();
-        var ps = sql.get(RECORD_COPY);
-        ps.setObject(1, h.ledgerId());
-        ps.setLong(2, h.ledgerSeq());
-        ps.setObject(3, h.accountId());
-        ps.setInt(4, EventCopies.expected(event));
-        ps.setObject(5, h.ledgerId());
-        ps.setLong(6, h.ledgerSeq());
-        ps.executeUpdate();
+    /** Adds to the pipeline the statement recording one applied copy per event, unless there are no events. */
+    static void recordCopies(List<LedgerEvent> events, Pipeline pipeline) {
+        record Copy(UUID ledgerId, long seq, UUID accountId) {}
+        var copies = new LinkedHashSet<Copy>();
+        List<Integer> expected = new ArrayList<>();
+        for (var event : events) {
+            var h = event.header();
+            if (copies.add(new Copy(h.ledgerId(), h.ledgerSeq(), h.accountId()))) {
+                expected.add(EventCopies.expected(event));
+            }
+        }
+        if (copies.isEmpty()) {
+            return;
+        }
+        int n = copies.size();
+        var ledgerId = new UUID[n];
+        var seq = new long[n];
+        var accountId = new UUID[n];
+        var copiesExpected = new int[n];
+        int i = 0;
+        for (var copy : copies) {
+            ledgerId[i] = copy.ledgerId();
+            seq[i] = copy.seq();
+            accountId[i] = copy.accountId();
+            copiesExpected[i] = expected.get(i);
+            i++;
+        }
+        pipeline.add(RECORD_COPIES, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).longs(seq).uuids(accountId)
+                .ints(copiesExpected).next(), Columns.NOTHING_TO_READ);
     }
 
     /**
-     * Advances the watermarks of the given ledgers inside the caller's transaction.
+     * Adds to the pipeline the three statements that advance the ledgers' watermarks; once the pipeline
+     * ran, {@link Advance#finish} completes what one window could not and says whether a ledger has not
+     * started.
+     */
+    static Advance advance(Collection<UUID> ledgers, Duration historyStartGrace, Pipeline pipeline) {
+        var advance = new Advance(new TreeSet<>(ledgers), historyStartGrace);
+        if (!advance.ledgers.isEmpty()) {
+            var ids = advance.ledgers.toArray(UUID[]::new);
+            pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
+            pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
+            advance.addMove(pipeline, ids);
+        }
+        return advance;
+    }
+
+    /**
+     * Advances the watermarks of the given ledgers inside the caller's transaction (one round trip, more
+     * only when a run of complete sequences is longer than a window).
      *
      * @return true when one of them has not started yet (its first sequence is still unknown)
      */
     static boolean advance(Connection connection, Collection<UUID> ledgers, Duration historyStartGrace) throws SQLException {
-        boolean unstarted = false;
-        for (var ledgerId : ledgers.stream().sorted().toList()) {
-            unstarted |= !advance(connection, ledgerId, historyStartGrace);
-        }
-        return unstarted;
+        var pipeline = new Pipeline();
+        var advance = advance(ledgers, historyStartGrace, pipeline);
+        pipeline.run(connection);
+        return advance.finish(connection);
     }
 
     /** Ledgers whose watermark has not started, in ascending order. */
@@ -91,119 +194,56 @@ final class Watermarks {
         return ledgers;
     }
 
-    /** @return false when the ledger's first sequence is still unknown */
-    private static boolean advance(Connection connection, UUID ledgerId, Duration historyStartGrace) throws SQLException {
-        try (var ps = connection.prepareStatement("""
-                INSERT INTO ledger_watermarks (ledger_id, projected_seq, first_seen_at) VALUES (?, NULL, now())
-                ON CONFLICT (ledger_id) DO NOTHING""")) {
-            ps.setObject(1, ledgerId);
-            ps.executeUpdate();
-        }
-        Long projected;
-        boolean graceOver;
-        try (var ps = connection.prepareStatement("""
-                SELECT projected_seq, first_seen_at <= now() - make_interval(secs => ?) AS grace_over
-                FROM ledger_watermarks WHERE ledger_id = ? FOR UPDATE""")) {
-            ps.setDouble(1, historyStartGrace.toMillis() / 1000.0);
-            ps.setObject(2, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                long value = rs.getLong("projected_seq");
-                projected = rs.wasNull() ? null : value;
-                graceOver = rs.getBoolean("grace_over");
-            }
-        }
-        long start;
-        if (projected != null) {
-            start = projected;
-        } else {
-            long lowest = lowestSeen(connection, ledgerId);
-            if (lowest == 1) {
-                start = 0;
-            } else if (lowest > 1 && graceOver) {
-                start = lowest - 1;
-                log.info("ledger {} showed no sequence 1 within {} s: its events are taken to start at sequence {}",
-                        ledgerId, historyStartGrace.toSeconds(), lowest);
-            } else {
-                return false;
-            }
-        }
-        long reached = walk(connection, ledgerId, start);
-        if (projected == null || reached != projected) {
-            try (var ps = connection.prepareStatement(
-                    "UPDATE ledger_watermarks SET projected_seq = ?, advanced_at = now() WHERE ledger_id = ?")) {
-                ps.setLong(1, reached);
-                ps.setObject(2, ledgerId);
-                ps.executeUpdate();
-            }
-            try (var ps = connection.prepareStatement("DELETE FROM seq_copies WHERE ledger_id = ? AND seq <= ?")) {
-                ps.setObject(1, ledgerId);
-                ps.setLong(2, reached);
-                ps.executeUpdate();
-            }
-        }
-        return true;
-    }
+    /** The answer of the advancing statements: which ledgers have not started, which filled their window. */
+    static final class Advance {
+        private final Set<UUID> ledgers;
+        private final Duration historyStartGrace;
+        private final Set<UUID> unstarted = new TreeSet<>();
+        private Set<UUID> windowFull = new TreeSet<>();
 
-    private static long lowestSeen(Connection connection, UUID ledgerId) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT min(seq) AS lowest FROM seq_copies WHERE ledger_id = ?")) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                long lowest = rs.getLong("lowest");
-                return rs.wasNull() ? 0 : lowest;
-            }
+        private Advance(Set<UUID> ledgers, Duration historyStartGrace) {
+            this.ledgers = ledgers;
+            this.historyStartGrace = historyStartGrace;
         }
-    }
 
-    /** Moves from {@code from} over every following complete sequence; returns the last one reached. */
-    private static long walk(Connection connection, UUID ledgerId, long from) throws SQLException {
-        // The common case is that the next sequence is incomplete (a copy is still in another partition):
-        // one cheap look-up settles it before any window is read.
-        if (!complete(connection, ledgerId, from + 1)) {
-            return from;
-        }
-        long reached = from;
-        while (true) {
-            int rows = 0;
-            boolean gap = false;
-            try (var ps = connection.prepareStatement("""
-                    SELECT seq, count(*) AS copies, max(copies_expected) AS expected FROM seq_copies
-                    WHERE ledger_id = ? AND seq > ? GROUP BY seq ORDER BY seq LIMIT ?""")) {
-                ps.setObject(1, ledgerId);
-                ps.setLong(2, reached);
-                ps.setInt(3, ADVANCE_WINDOW_SEQS_MAX);
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        if (gap) {
-                            continue;
-                        }
-                        long seq = rs.getLong("seq");
-                        if (seq == reached + 1 && rs.getLong("copies") >= rs.getLong("expected")) {
-                            reached = seq;
-                        } else {
-                            gap = true;
-                        }
+        private void addMove(Pipeline pipeline, UUID[] ids) {
+            pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).scalar(historyStartGrace.toMillis() / 1000.0).uuids(ids)
+                    .scalar((long) ADVANCE_WINDOW_SEQS_MAX).next(), rs -> {
+                while (rs.next()) {
+                    var ledgerId = Jdbc.uuid(rs, "ledger_id");
+                    long start = rs.getLong("start");
+                    if (rs.wasNull()) {
+                        unstarted.add(ledgerId);
+                        continue;
+                    }
+                    rs.getLong("projected_seq");
+                    boolean startedNow = rs.wasNull();
+                    long lowest = rs.getLong("lowest");
+                    if (startedNow && lowest > 1) {
+                        log.info("ledger {} showed no sequence 1 within {} s: its events are taken to start at sequence {}",
+                                ledgerId, historyStartGrace.toSeconds(), lowest);
+                    }
+                    if (rs.getLong("reached") - start >= ADVANCE_WINDOW_SEQS_MAX) {
+                        windowFull.add(ledgerId);
                     }
                 }
-            }
-            if (gap || rows < ADVANCE_WINDOW_SEQS_MAX) {
-                return reached;
-            }
+            });
         }
-    }
 
-    private static boolean complete(Connection connection, UUID ledgerId, long seq) throws SQLException {
-        try (var ps = connection.prepareStatement("""
-                SELECT count(*) AS copies, max(copies_expected) AS expected FROM seq_copies WHERE ledger_id = ? AND seq = ?""")) {
-            ps.setObject(1, ledgerId);
-            ps.setLong(2, seq);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                long expected = rs.getLong("expected");
-                return !rs.wasNull() && rs.getLong("copies") >= expected;
+        /**
+         * Moves on, one statement per window, the ledgers whose run of complete sequences filled a window.
+         *
+         * @return true when one of the ledgers has not started yet (its first sequence is still unknown)
+         */
+        boolean finish(Connection connection) throws SQLException {
+            while (!windowFull.isEmpty()) {
+                var ids = windowFull.toArray(UUID[]::new);
+                windowFull = new TreeSet<>();
+                var pipeline = new Pipeline();
+                addMove(pipeline, ids);
+                pipeline.run(connection);
             }
+            return !unstarted.isEmpty();
         }
     }
 }

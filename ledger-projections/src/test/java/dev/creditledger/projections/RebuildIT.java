@@ -101,8 +101,9 @@ class RebuildIT {
             var rebuildDone = new AtomicBoolean();
             var rounds = new AtomicInteger();
             var concurrent = CompletableFuture.runAsync(() -> {
-                // A round of 100 transfers every 250 ms, at most 20, for as long as the rebuild runs.
-                while (!rebuildDone.get() && rounds.get() < 20) {
+                // A round of 100 transfers every 20 ms, at most 200, for as long as the rebuild runs (the
+                // set-based rebuild of this history takes well under a second).
+                while (!rebuildDone.get() && rounds.get() < 200) {
                     List<Command> batch = new ArrayList<>();
                     for (int i = 0; i < 100; i++) {
                         int from = (rounds.get() + i) % USERS;
@@ -112,7 +113,7 @@ class RebuildIT {
                     stack.publisher.publishAll();
                     rounds.incrementAndGet();
                     try {
-                        Thread.sleep(250);
+                        Thread.sleep(20);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every event delivered twice (as after a relay crash between producing and marking): the second
- * copies are consumed and change nothing, the additive asset totals included.
+ * copies are consumed and change nothing, the additive asset totals included. Nothing records event
+ * ids: the read models recognise the copies by their account versions.
  */
 class RedeliveryIT {
 
@@ -40,7 +41,6 @@ class RedeliveryIT {
             stack.projector(stack.settings().withPollRecordsMax(25), new CountingListener(consumed), ProjectorHooks.NONE);
             stack.awaitProjected(ledger, lastSeq, Duration.ofSeconds(60));
             var before = stack.snapshot();
-            long appliedBefore = stack.count("SELECT count(*) FROM applied_events");
             assertThat(stack.check().differences()).isEmpty();
 
             int again = stack.publisher.republishAll();
@@ -51,8 +51,8 @@ class RedeliveryIT {
             }
             assertThat(consumed.get()).as("every copy was consumed a second time").isEqualTo(2 * published);
 
+            // Every table of every model, the asset totals' per-account snapshots included, is as it was.
             assertThat(stack.snapshot()).isEqualTo(before);
-            assertThat(stack.count("SELECT count(*) FROM applied_events")).isEqualTo(appliedBefore);
             assertThat(stack.count("SELECT count(*) FROM seq_copies")).isZero();
             assertThat(stack.count("SELECT count(*) FROM dead_letters")).isZero();
             assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(lastSeq);

@@ -160,16 +160,19 @@ final class TestStack implements AutoCloseable {
         }
     }
 
-    /** Every model's rows, ordered by key, one string per row with every column. */
+    /**
+     * Every model's rows (of all its tables, the asset totals' per-account snapshots included), ordered by
+     * key, one string per row with every column.
+     */
     Map<ReadModel, List<String>> snapshot() {
-        Map<ReadModel, String> queriesByModel = Map.of(
-                ReadModel.BALANCES, "SELECT * FROM account_balances ORDER BY ledger_id, account_id",
-                ReadModel.STATEMENTS, "SELECT * FROM statement_lines ORDER BY ledger_id, account_id, account_version",
-                ReadModel.DAILY_BALANCES, "SELECT * FROM daily_balances ORDER BY ledger_id, account_id, day",
-                ReadModel.ASSET_TOTALS, "SELECT * FROM asset_totals ORDER BY ledger_id, asset");
         Map<ReadModel, List<String>> snapshot = new HashMap<>();
-        for (var e : queriesByModel.entrySet()) {
-            snapshot.put(e.getKey(), rows(e.getValue()));
+        for (var model : ReadModel.values()) {
+            List<String> rows = new ArrayList<>();
+            for (var table : ModelWriter.of(model).tables()) {
+                // The first two or three columns of every model table are its primary key.
+                rows.addAll(rows("SELECT '" + table + "' AS table_name, * FROM " + table + " ORDER BY 2, 3, 4"));
+            }
+            snapshot.put(model, rows);
         }
         return snapshot;
     }
