@@ -49,13 +49,14 @@ DO $$
 DECLARE
     differing bigint;
 BEGIN
-    WITH totals AS (
-        SELECT ledger_id, asset, debits_posted, credits_posted, debits_pending, credits_pending, accounts FROM asset_totals),
-    sums AS (
-        SELECT ledger_id, asset, sum(debits_posted)::bigint, sum(credits_posted)::bigint, sum(debits_pending)::bigint,
-               sum(credits_pending)::bigint, count(*)
-        FROM asset_total_accounts GROUP BY ledger_id, asset)
-    SELECT count(*) INTO differing FROM ((TABLE totals EXCEPT TABLE sums) UNION ALL (TABLE sums EXCEPT TABLE totals)) d;
+    SELECT count(*) INTO differing
+    FROM asset_totals t
+    FULL JOIN (SELECT ledger_id, asset, sum(debits_posted)::bigint AS debits_posted, sum(credits_posted)::bigint AS credits_posted,
+                      sum(debits_pending)::bigint AS debits_pending, sum(credits_pending)::bigint AS credits_pending,
+                      count(*) AS accounts
+               FROM asset_total_accounts GROUP BY ledger_id, asset) s USING (ledger_id, asset)
+    WHERE (t.debits_posted, t.credits_posted, t.debits_pending, t.credits_pending, t.accounts)
+          IS DISTINCT FROM (s.debits_posted, s.credits_posted, s.debits_pending, s.credits_pending, s.accounts);
     IF differing > 0 THEN
         RAISE WARNING '% asset totals differ from the sums of their accounts; run: ledger projections rebuild asset-totals',
             differing;
