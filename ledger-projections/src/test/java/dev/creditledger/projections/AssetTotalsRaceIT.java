@@ -94,8 +94,8 @@ class AssetTotalsRaceIT {
                     // As a rebuild's reset leaves them: no totals, no snapshots.
                     stack.execute(stack.projections, "DELETE FROM asset_totals; DELETE FROM asset_total_accounts");
                 }
-                var live = records(stack, copies);
-                var newestFirst = records(stack, copies.reversed());
+                var live = stack.records(copies);
+                var newestFirst = stack.records(copies.reversed());
                 var shuffled = new ArrayList<>(live);
                 Collections.shuffle(shuffled, new Random(round));
                 var start = new CyclicBarrier(3);
@@ -188,16 +188,6 @@ class AssetTotalsRaceIT {
 
     static long credits(TestStack stack, UUID ledger) {
         return stack.queries.assetTotals(ledger).getFirst().creditsPosted();
-    }
-
-    static List<ConsumerRecord<byte[], byte[]>> records(TestStack stack, List<WatermarkIT.Copy> copies) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long offset = 0;
-        for (var copy : copies) {
-            records.add(new ConsumerRecord<>(stack.kafka.topic(copy.type().topic()), 0, offset++,
-                    copy.accountId().toString().getBytes(StandardCharsets.UTF_8), copy.payload().getBytes(StandardCharsets.UTF_8)));
-        }
-        return records;
     }
 
     /** The live projector's way: every model and the watermarks, a poll per transaction. */

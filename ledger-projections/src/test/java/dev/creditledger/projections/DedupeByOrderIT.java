@@ -6,7 +6,6 @@ import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.events.EventType;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,8 +166,12 @@ class DedupeByOrderIT {
         assertThat(balance(h.ledger(), h.dave())).isEqualTo("CLOSED CREDIT 0/0 pending 0/0 v0 seq 9");
     }
 
-    /** Posts the history of the table above in a new ledger and reads its event copies back from the journal. */
     static History history(String name) {
+        return history(stack, name);
+    }
+
+    /** Posts the history of the table above in a new ledger and reads its event copies back from the journal. */
+    static History history(TestStack stack, String name) {
         var ledger = stack.ledger(name);
         var issuer = stack.account(ledger, "USD", null);
         var alice = stack.account(ledger, "USD", 0L);
@@ -192,8 +195,7 @@ class DedupeByOrderIT {
     static void poll(List<WatermarkIT.Copy> copies) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (var copy : copies) {
-            records.add(new ConsumerRecord<>(stack.kafka.topic(copy.type().topic()), 0, offsets.incrementAndGet(),
-                    copy.accountId().toString().getBytes(StandardCharsets.UTF_8), copy.payload().getBytes(StandardCharsets.UTF_8)));
+            records.add(stack.record(copy, offsets.incrementAndGet()));
         }
         try {
             var result = new BatchApplier(stack.projections, deadLetters, ProjectorHooks.NONE).apply(records);

@@ -142,6 +142,22 @@ final class TestStack implements AutoCloseable {
         return new Command.PostTransfer(ids.next(), from, to, amount, "USD", false, null, Map.of());
     }
 
+    /** The record a relay would have produced for the copy, at the given offset of partition 0. */
+    org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record(WatermarkIT.Copy copy, long offset) {
+        return new org.apache.kafka.clients.consumer.ConsumerRecord<>(kafka.topic(copy.type().topic()), 0, offset,
+                copy.accountId().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                copy.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The records of the copies, at offsets 0, 1, 2... */
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records(List<WatermarkIT.Copy> copies) {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(copies.size());
+        for (var copy : copies) {
+            records.add(record(copy, records.size()));
+        }
+        return records;
+    }
+
     /** Waits (in steps of the await limit) until the ledger's watermark reaches {@code seq}. */
     void awaitProjected(UUID ledgerId, long seq, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
