@@ -42,6 +42,12 @@ FROM account_balances WHERE asset IS NOT NULL AND normal_side IS NULL
 GROUP BY ledger_id, asset
 ON CONFLICT (ledger_id, asset) DO UPDATE SET accounts = t.accounts + EXCLUDED.accounts;
 
+-- The watermark's copies: the event-id projector recorded them without holding the watermark row's lock,
+-- so a redelivered copy could land at or below a watermark that another instance was moving, and every
+-- advance deleted all copies up to the watermark to clear such leftovers. The projector now records
+-- copies under that lock and deletes only the range a watermark passes, so clear the leftovers once.
+DELETE FROM seq_copies c USING ledger_watermarks w WHERE c.ledger_id = w.ledger_id AND c.seq <= w.projected_seq;
+
 -- Check: the totals must now equal the sums of the snapshots. They do unless a rebuild of one of the two
 -- models was interrupted before this migration; the projector cannot repair that on its own, so say so
 -- (without failing the start: the read models stay usable, and a rebuild repairs them).

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -22,8 +20,9 @@ import javax.sql.DataSource;
  * ({@link ModelWriter}), so applying an event again, in this transaction or a later one, changes nothing.
  *
  * Two ways to apply. {@link #apply} adds a whole poll's statements to the transaction's pipeline, which
- * {@link #finish} sends together with the progress, dead letters and watermarks: one round trip for the
- * poll, whatever its size; any failure aborts the transaction. {@link #applyIsolated} applies one event
+ * {@link #finish} sends together with the progress, dead letters, the copies for the watermarks and the
+ * watermarks' advance: one round trip for the poll, whatever its size; any failure aborts the
+ * transaction. {@link #applyIsolated} applies one event
  * under a savepoint, in its own round trip, and a failure that belongs to the event is rolled back alone
  * and reported as a refusal. Callers try the first (no subtransaction, which would cost round trips and,
  * beyond 64 per transaction, slow down every snapshot in the cluster) and redo the batch with the second
@@ -47,7 +46,7 @@ final class ApplyTransaction implements AutoCloseable {
     private final List<ModelWriter> writers = new ArrayList<>();
     private final boolean watermarks;
     private final ModelProgress progress;
-    private final Set<UUID> ledgers = new TreeSet<>();
+    private final List<LedgerEvent> applied = new ArrayList<>();
     private Pipeline pending = new Pipeline();
     private boolean committed;
 
@@ -126,7 +125,7 @@ final class ApplyTransaction implements AutoCloseable {
         pending = new Pipeline();
         progress.write(statements);
         DeadLetterStore.write(letters, statements);
-        var advance = watermarks ? Watermarks.advance(ledgers, historyStartGrace, statements) : null;
+        var advance = watermarks ? Watermarks.advance(List.of(), applied, historyStartGrace, statements) : null;
         statements.run(connection);
         return advance != null && advance.finish(connection);
     }
@@ -140,16 +139,19 @@ final class ApplyTransaction implements AutoCloseable {
         for (var writer : writers) {
             writer.write(events, statements);
         }
-        if (watermarks) {
-            Watermarks.recordCopies(events, statements);
-        }
     }
 
-    /** Bookkeeping for {@link #finish}, once the events' statements are known to apply (or to be rolled back as a whole). */
+    /**
+     * Bookkeeping for {@link #finish}, once the events' statements are known to apply (or to be rolled
+     * back as a whole): their progress and, for the watermarks, their copies, recorded at the end under
+     * the watermark rows' locks.
+     */
     private void applied(List<LedgerEvent> events) {
         for (var event : events) {
             progress.applied(event.header().ledgerId(), event.header().ledgerSeq());
-            ledgers.add(event.header().ledgerId());
+        }
+        if (watermarks) {
+            applied.addAll(events);
         }
     }
 

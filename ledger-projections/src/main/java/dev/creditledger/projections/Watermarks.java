@@ -20,18 +20,19 @@ import org.slf4j.LoggerFactory;
  * ledger with a sequence up to S has been applied to every read model.
  *
  * How: the copies of one sequence are spread over partitions (one per account an entry touches), and
- * every copy says how many there are ({@link EventCopies}). A poll's applied copies are recorded in
- * {@code seq_copies} with ONE statement (keyed by sequence and account, so redelivery adds nothing; a
- * copy at or below the watermark is a redelivery and is not recorded). At the end of each transaction
- * the watermarks of the ledgers it touched advance with three statements, whatever their number: ensure
- * their {@code ledger_watermarks} rows exist, lock them (ascending ledger order, so concurrent projector
- * instances neither deadlock nor miss each other's copies: whoever locks last counts everything
- * committed before it, because the next statement reads with a new READ COMMITTED snapshot), then move
- * each watermark over every following sequence whose copies are all there, and delete the copies at or
- * below it. Moving looks at most {@link #ADVANCE_WINDOW_SEQS_MAX} sequences past the watermark per
- * statement; a longer run of complete sequences (a lagging partition caught up) costs one more statement
- * per window. When the sequence right after the watermark is incomplete, which is the usual case while a
- * copy is in another partition, one index look-up settles it and no window is read.
+ * every copy says how many there are ({@link EventCopies}). At the end of each transaction, whatever the
+ * number of ledgers and copies, four statements in the transaction's pipeline: ensure the touched
+ * ledgers' {@code ledger_watermarks} rows exist; lock them (ascending ledger order, so concurrent
+ * projector instances neither deadlock nor miss each other's copies: whoever locks last counts
+ * everything committed before it, because the next statement reads with a new READ COMMITTED snapshot);
+ * record the transaction's applied copies in {@code seq_copies} (keyed by sequence and account, so
+ * redelivery adds nothing; a copy at or below the watermark is a redelivery and is not recorded, which
+ * is exact because nobody can move a locked watermark); then move each watermark over every following
+ * sequence whose copies are all there, and delete the copies it passed. Moving looks at most
+ * {@link #ADVANCE_WINDOW_SEQS_MAX} sequences past the watermark per statement; a longer run of complete
+ * sequences (a lagging partition caught up) costs one more statement per window. When the sequence
+ * right after the watermark is incomplete, which is the usual case while a copy is in another
+ * partition, one index look-up settles it and no window is read.
  *
  * Where a ledger starts: its first sequence is 1 for every ledger created after the outbox existed;
  * such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
@@ -58,7 +59,7 @@ final class Watermarks {
                 INSERT INTO seq_copies (ledger_id, seq, account_id, copies_expected)
                 SELECT c.ledger_id, c.seq, c.account_id, c.copies_expected
                 FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::int[]) AS c(ledger_id, seq, account_id, copies_expected)
-                LEFT JOIN ledger_watermarks w ON w.ledger_id = c.ledger_id
+                JOIN ledger_watermarks w ON w.ledger_id = c.ledger_id
                 WHERE w.projected_seq IS NULL OR c.seq > w.projected_seq
                 ORDER BY c.ledger_id, c.seq, c.account_id
                 ON CONFLICT (ledger_id, seq, account_id) DO NOTHING
@@ -80,9 +81,12 @@ final class Watermarks {
     /**
      * For each ledger: where its watermark starts (the watermark, or when unset the history-start rule),
      * then the end of the run of complete sequences after it, within one window; the watermark moves
-     * there and the copies at or below it are deleted. A sequence is complete when it has as many copies
-     * as each of them expects. Within the window, the complete sequences numbered by rank r are the
-     * contiguous run start+1, start+2, ... exactly as long as seq - r = start.
+     * there and the copies it passed are deleted. A sequence is complete when it has as many copies as
+     * each of them expects. Within the window, the complete sequences numbered by rank r are the
+     * contiguous run start+1, start+2, ... exactly as long as seq - r = start. The copies are deleted by
+     * an index range scan per ledger, (start, reached], found in a lateral subquery that the planner may
+     * not flatten (OFFSET 0): flattened into a join, its range on join columns is estimated at a third of
+     * the table and planned as a scan of all of it.
      */
     private static final String MOVE = """
             WITH locked AS (
@@ -111,18 +115,45 @@ final class Watermarks {
             moved AS (
                 UPDATE ledger_watermarks w SET projected_seq = t.reached, advanced_at = now()
                 FROM target t
-                WHERE w.ledger_id = t.ledger_id AND t.reached IS NOT NULL AND t.reached IS DISTINCT FROM t.projected_seq
-                RETURNING w.ledger_id, w.projected_seq),
+                WHERE w.ledger_id = ANY (?::uuid[]) AND w.ledger_id = t.ledger_id
+                  AND t.reached IS NOT NULL AND t.reached IS DISTINCT FROM t.projected_seq
+                RETURNING 1),
             cleaned AS (
-                DELETE FROM seq_copies c USING moved m WHERE c.ledger_id = m.ledger_id AND c.seq <= m.projected_seq
+                DELETE FROM seq_copies c
+                WHERE c.ctid = ANY (ARRAY(
+                    SELECT p.ctid FROM target t CROSS JOIN LATERAL (
+                        SELECT s.ctid FROM seq_copies s
+                        WHERE s.ledger_id = t.ledger_id AND s.seq > t.start AND s.seq <= t.reached
+                        OFFSET 0) p
+                    WHERE t.reached > t.start))
                 RETURNING 1)
-            SELECT t.ledger_id, t.projected_seq, t.lowest, t.start, t.reached, (SELECT count(*) FROM cleaned) AS cleaned
+            SELECT t.ledger_id, t.projected_seq, t.lowest, t.start, t.reached,
+                   (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM cleaned) AS cleaned
             FROM target t""";
 
     private Watermarks() {}
 
-    /** Adds to the pipeline the statement recording one applied copy per event, unless there are no events. */
-    static void recordCopies(List<LedgerEvent> events, Pipeline pipeline) {
+    /**
+     * Adds to the pipeline the statements that record the applied events' copies and advance the
+     * watermarks of their ledgers and of {@code ledgers}; once the pipeline ran, {@link Advance#finish}
+     * completes what one window could not and says whether a ledger has not started.
+     */
+    static Advance advance(Collection<UUID> ledgers, List<LedgerEvent> applied, Duration historyStartGrace, Pipeline pipeline) {
+        var touched = new TreeSet<>(ledgers);
+        applied.forEach(event -> touched.add(event.header().ledgerId()));
+        var advance = new Advance(historyStartGrace);
+        if (!touched.isEmpty()) {
+            var ids = touched.toArray(UUID[]::new);
+            pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
+            pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
+            recordCopies(applied, pipeline);
+            advance.addMove(pipeline, ids);
+        }
+        return advance;
+    }
+
+    /** One row per copy (ledger, sequence, account), recorded unless the watermark is past it. */
+    private static void recordCopies(List<LedgerEvent> events, Pipeline pipeline) {
         record Copy(UUID ledgerId, long seq, UUID accountId) {}
         var copies = new LinkedHashSet<Copy>();
         List<Integer> expected = new ArrayList<>();
@@ -153,22 +184,6 @@ final class Watermarks {
     }
 
     /**
-     * Adds to the pipeline the three statements that advance the ledgers' watermarks; once the pipeline
-     * ran, {@link Advance#finish} completes what one window could not and says whether a ledger has not
-     * started.
-     */
-    static Advance advance(Collection<UUID> ledgers, Duration historyStartGrace, Pipeline pipeline) {
-        var advance = new Advance(new TreeSet<>(ledgers), historyStartGrace);
-        if (!advance.ledgers.isEmpty()) {
-            var ids = advance.ledgers.toArray(UUID[]::new);
-            pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
-            pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
-            advance.addMove(pipeline, ids);
-        }
-        return advance;
-    }
-
-    /**
      * Advances the watermarks of the given ledgers inside the caller's transaction (one round trip, more
      * only when a run of complete sequences is longer than a window).
      *
@@ -176,7 +191,7 @@ final class Watermarks {
      */
     static boolean advance(Connection connection, Collection<UUID> ledgers, Duration historyStartGrace) throws SQLException {
         var pipeline = new Pipeline();
-        var advance = advance(ledgers, historyStartGrace, pipeline);
+        var advance = advance(ledgers, List.of(), historyStartGrace, pipeline);
         pipeline.run(connection);
         return advance.finish(connection);
     }
@@ -196,19 +211,17 @@ final class Watermarks {
 
     /** The answer of the advancing statements: which ledgers have not started, which filled their window. */
     static final class Advance {
-        private final Set<UUID> ledgers;
         private final Duration historyStartGrace;
         private final Set<UUID> unstarted = new TreeSet<>();
         private Set<UUID> windowFull = new TreeSet<>();
 
-        private Advance(Set<UUID> ledgers, Duration historyStartGrace) {
-            this.ledgers = ledgers;
+        private Advance(Duration historyStartGrace) {
             this.historyStartGrace = historyStartGrace;
         }
 
         private void addMove(Pipeline pipeline, UUID[] ids) {
             pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).scalar(historyStartGrace.toMillis() / 1000.0).uuids(ids)
-                    .scalar((long) ADVANCE_WINDOW_SEQS_MAX).next(), rs -> {
+                    .scalar((long) ADVANCE_WINDOW_SEQS_MAX).uuids(ids).next(), rs -> {
                 while (rs.next()) {
                     var ledgerId = Jdbc.uuid(rs, "ledger_id");
                     long start = rs.getLong("start");
