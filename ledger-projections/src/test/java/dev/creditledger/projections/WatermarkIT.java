@@ -94,6 +94,33 @@ class WatermarkIT {
         }
     }
 
+    /**
+     * A run of complete sequences longer than one window ({@link Watermarks#ADVANCE_WINDOW_SEQS_MAX}),
+     * as after a lagging partition caught up: the watermark moves over all of it within one transaction,
+     * a window per statement, and stops right before the first incomplete sequence; the copies it passed
+     * are deleted and the ones above it stay. Written straight into the tables: 2.5 windows of sequences
+     * with two copies each.
+     */
+    @Test
+    void aRunLongerThanAWindowIsPassedInOneTransaction() throws Exception {
+        int window = Watermarks.ADVANCE_WINDOW_SEQS_MAX;
+        long incomplete = 2L * window + window / 2;
+        try (var stack = TestStack.create("watermark_window")) {
+            var ledger = UUID.randomUUID();
+            stack.execute(stack.projections, "INSERT INTO ledger_watermarks VALUES ('" + ledger + "', 0, now(), NULL)");
+            stack.execute(stack.projections, "INSERT INTO seq_copies SELECT '" + ledger + "', s, gen_random_uuid(), 2"
+                    + " FROM generate_series(1, " + (incomplete + 100) + ") s, generate_series(1, 2) c WHERE s <> " + incomplete + " OR c = 1");
+            try (var connection = stack.projections.getConnection()) {
+                connection.setAutoCommit(false);
+                assertThat(Watermarks.advance(connection, List.of(ledger), Watermarks.HISTORY_START_GRACE)).as("unstarted").isFalse();
+                connection.commit();
+            }
+            assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(incomplete - 1);
+            assertThat(stack.count("SELECT min(seq) FROM seq_copies WHERE ledger_id = '" + ledger + "'")).isEqualTo(incomplete);
+            assertThat(stack.count("SELECT count(*) FROM seq_copies WHERE ledger_id = '" + ledger + "'")).isEqualTo(1 + 2 * 100);
+        }
+    }
+
     static List<Copy> journal(TestStack stack, UUID ledger) {
         List<Copy> copies = new ArrayList<>();
         for (var e : new JournalEventLog(stack.journal).read(ledger, 0, stack.lastSeq(ledger))) {
