@@ -13,7 +13,8 @@ class ProjectorSettingsTest {
     @Test
     void defaults() {
         var d = ProjectorSettings.defaults();
-        assertThat(d).isEqualTo(new ProjectorSettings("ledger-projector", 500, Duration.ofMillis(200), Duration.ofSeconds(5)));
+        assertThat(d).isEqualTo(new ProjectorSettings("ledger-projector", 2_000, Duration.ofMillis(200), Duration.ofSeconds(5)));
+        assertThat(d.pollRecordsMax()).isLessThanOrEqualTo(ProjectorSettings.POLL_RECORDS_MAX_LIMIT);
     }
 
     @Test
