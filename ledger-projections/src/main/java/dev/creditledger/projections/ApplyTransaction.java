@@ -22,9 +22,9 @@ import javax.sql.DataSource;
  * Two ways to apply. {@link #apply} adds a whole poll's statements to the transaction's pipeline, which
  * {@link #finish} sends together with the progress, dead letters, the copies for the watermarks and the
  * watermarks' advance: one round trip for the poll, whatever its size; any failure aborts the
- * transaction. {@link #applyIsolated} applies one event
- * under a savepoint, in its own round trip, and a failure that belongs to the event is rolled back alone
- * and reported as a refusal. Callers try the first (no subtransaction, which would cost round trips and,
+ * transaction. {@link #applyIsolated} applies one event under a savepoint, in round trips of its own
+ * (savepoint, statements, release), and a failure that belongs to the event is rolled back alone and
+ * reported as a refusal. Callers try the first (no subtransaction, which would cost round trips and,
  * beyond 64 per transaction, slow down every snapshot in the cluster) and redo the batch with the second
  * when it fails, to find the event at fault.
  *
@@ -115,16 +115,19 @@ final class ApplyTransaction implements AutoCloseable {
     }
 
     /**
-     * Runs what {@link #apply} added, then writes the models' progress, the dead letters and advances the
-     * watermarks: all in one round trip (more only when a watermark moves over more than a window).
+     * Runs what {@link #apply} added, then writes the dead letters and the models' progress, records the
+     * applied copies and advances the watermarks: all in one round trip (more only when a watermark moves
+     * over more than a window).
      *
      * @return true when a ledger's watermark has not started yet (its first sequence is still unknown)
      */
     boolean finish(List<DeadLetterStore.Letter> letters, Duration historyStartGrace) throws SQLException {
         var statements = pending;
         pending = new Pipeline();
-        progress.write(statements);
+        // Dead letters before the progress row, as a retry of one (DeadLetters) takes them: the same order
+        // of locks in both, so a retry racing a redelivery of the same record waits instead of deadlocking.
         DeadLetterStore.write(letters, statements);
+        progress.write(statements);
         var advance = watermarks ? Watermarks.advance(List.of(), applied, historyStartGrace, statements) : null;
         statements.run(connection);
         return advance != null && advance.finish(connection);
