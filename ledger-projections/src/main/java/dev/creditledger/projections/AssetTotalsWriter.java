@@ -111,7 +111,7 @@ final class AssetTotalsWriter implements ModelWriter {
 
     @Override
     public List<String> tables() {
-        return List.of("asset_totals", "asset_total_accounts");
+        return List.of("asset_total_accounts", "asset_totals");
     }
 
     @Override

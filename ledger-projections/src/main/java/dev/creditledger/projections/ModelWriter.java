@@ -32,7 +32,11 @@ interface ModelWriter {
 
     ReadModel model();
 
-    /** The tables that hold this model's rows, emptied by a rebuild. */
+    /**
+     * The tables that hold this model's rows, emptied by a rebuild, in the order this writer's statements
+     * write them: a rebuild's reset locks them in this order, so that it waits for a live transaction
+     * that wrote the first and is about to write the next, instead of deadlocking with it.
+     */
     List<String> tables();
 
     /** Adds this model's statements for the events to the pipeline (none when the events hold nothing for it). */

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * asset totals lock its snapshot row and compute the difference from what the other committed
  * ({@link AssetTotalsWriter}). The reset locks the model's tables against writers (SHARE ROW EXCLUSIVE,
  * which readers pass) so that no live transaction can have applied an event to the model half before and
- * half after it. Events published after the end offsets are the live projector's to apply. The
+ * half after it; it locks them in the order the live statements write them, or the two would deadlock. Events published after the end offsets are the live projector's to apply. The
  * watermarks are the live projector's alone: a rebuild does not move them, so during a rebuild the
  * watermark promises more than the model being rebuilt holds.
  *

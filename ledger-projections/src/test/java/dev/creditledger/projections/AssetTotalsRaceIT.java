@@ -166,7 +166,7 @@ class AssetTotalsRaceIT {
         return copies;
     }
 
-    static void awaitWaitingForALock(TestStack stack, CompletableFuture<Void> waiter) throws InterruptedException {
+    static void awaitWaitingForALock(TestStack stack, CompletableFuture<?> waiter) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (stack.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
                 == 0) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,41 @@ class RebuildIT {
 
     static final int TRANSFERS = 10_000;
     static final int USERS = 50;
+
+    /**
+     * The reset of a model locks its tables while live transactions write them. A live transaction that
+     * wrote the model's first table and is about to write the next must not deadlock with a reset that
+     * waits for it: the reset takes the tables' locks in the order the live statements write them.
+     */
+    @Test
+    void theResetWaitsForALiveTransactionWithoutDeadlock() throws Exception {
+        try (var stack = TestStack.create("rebuild_reset")) {
+            var rebuilder = new ProjectionRebuilder(stack.projections, stack.kafka);
+            // The order in which a live transaction's statements write each model's tables.
+            Map<ReadModel, List<String>> liveOrder = Map.of(
+                    ReadModel.BALANCES, List.of("account_balances"),
+                    ReadModel.STATEMENTS, List.of("statement_lines"),
+                    ReadModel.DAILY_BALANCES, List.of("daily_balances"),
+                    ReadModel.ASSET_TOTALS, List.of("asset_total_accounts", "asset_totals"));
+            for (var model : ReadModel.values()) {
+                var tables = liveOrder.get(model);
+                assertThat(ModelWriter.of(model).tables()).containsExactlyInAnyOrderElementsOf(tables);
+                try (var live = stack.projections.getConnection(); var thread = Executors.newSingleThreadExecutor();
+                     var statement = live.createStatement()) {
+                    live.setAutoCommit(false);
+                    // Writing a table, even no row of it, holds a lock that the reset must wait for.
+                    statement.execute("DELETE FROM " + tables.getFirst() + " WHERE false");
+                    var reset = CompletableFuture.supplyAsync(() -> rebuilder.rebuild(model), thread);
+                    AssetTotalsRaceIT.awaitWaitingForALock(stack, reset);
+                    for (var table : tables.subList(1, tables.size())) {
+                        statement.execute("DELETE FROM " + table + " WHERE false");
+                    }
+                    live.commit();
+                    assertThat(reset.get(60, TimeUnit.SECONDS).eventsRead()).as("%s rebuilt from empty topics", model).isZero();
+                }
+            }
+        }
+    }
 
     @Test
     void rebuildEqualsLiveRowForRow() throws InterruptedException {
