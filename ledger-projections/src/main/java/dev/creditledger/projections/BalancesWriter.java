@@ -19,6 +19,10 @@ import java.util.UUID;
  * opening fills in asset and normal side; a close sets CLOSED, which nothing undoes; {@code last_seq}
  * only grows. Whichever of these arrives first creates the row. Rows that would not change are not
  * updated (no dead row, no WAL for a redelivery).
+ *
+ * What can go wrong: until its opening arrives, a row has no normal side (and, with only a close, no
+ * asset); queries show them as unknown. An upsert may not touch one row twice, hence the merge per
+ * account before it.
  */
 final class BalancesWriter implements ModelWriter {
 

@@ -15,6 +15,9 @@ import java.util.UUID;
  * of the entry's creation time. A poll is collapsed to each (account, day)'s highest version and written
  * with ONE upsert that replaces a row only by a higher version of the same day, so the row ends at the
  * last posting of the day whatever the delivery order. Account events write nothing here.
+ *
+ * What can go wrong: the day is the entry's creation time in UTC, not the time it was projected, so a
+ * late event still lands on its own day; an upsert may not touch one row twice, hence the collapse.
  */
 final class DailyBalancesWriter implements ModelWriter {
 

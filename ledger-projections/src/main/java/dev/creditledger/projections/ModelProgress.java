@@ -12,6 +12,9 @@ import java.util.UUID;
  * {@link ProjectionQueries#lastAppliedSeq}, a metric). Collected in memory while a transaction applies
  * events and written with ONE upsert before it commits; the upsert only raises a row, so a redelivered
  * batch leaves it as it was.
+ *
+ * What can go wrong: nothing reads it to decide what to apply, so a wrong value misreports the metric
+ * only; a rebuild deletes its model's rows and writes them again.
  */
 final class ModelProgress {
 

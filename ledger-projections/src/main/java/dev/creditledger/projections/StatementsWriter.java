@@ -13,6 +13,10 @@ import java.util.UUID;
  * and inserted only if absent, so a line is written once whatever the order or number of deliveries.
  * A poll's lines are inserted with ONE statement; a line the poll holds twice is sent once. An entry that
  * posts to the account twice gives two lines (two versions). Account events write nothing here.
+ *
+ * What can go wrong: two different postings under one (account, version) would be taken as one, the
+ * first to arrive kept; the engine assigns versions densely under the ledger lock and the checker
+ * compares every line.
  */
 final class StatementsWriter implements ModelWriter {
 
