@@ -23,6 +23,11 @@ public final class BenchDefaults {
     public static final int BATCH_SIZE = 1_000;
     public static final int DURATION_SECONDS = 30;
     public static final int WARMUP_SECONDS = 10;
+    /**
+     * Unmeasured random transfers once, before the first run, so that the server's JIT has compiled the
+     * hot paths: a fresh JVM spends a third of its CPU in the JIT compiler during its first minute of load.
+     */
+    public static final int SERVER_WARMUP_SECONDS = 60;
     public static final int REPEAT = 3;
     public static final int CONNECTIONS_MAX = 128;
     public static final double RAMP_START_PER_SECOND = 250;

@@ -11,7 +11,7 @@ import java.util.Map;
  * own stack.
  */
 public record BenchOptions(List<String> workloads, int accounts, int clients, int batchClients, int batchSize, int durationSeconds,
-                           int warmupSeconds, int repeat, Double rate, int connectionsMax, double rampStart, double rampFactor,
+                           int warmupSeconds, int serverWarmupSeconds, int repeat, Double rate, int connectionsMax, double rampStart, double rampFactor,
                            int stepSeconds, double p99BoundMs, int rampStepsMax, double rampRateMax, double rampAchievedFractionMin,
                            int drainSecondsMax, long history, Path workDir, Path serverJar, String serverJavaOpts, String url,
                            String adminKey, String dbUrl, String dbUser, String dbPassword, Long serverPid, Path jsonOut,
@@ -39,6 +39,7 @@ public record BenchOptions(List<String> workloads, int accounts, int clients, in
         d.put("batchSize", batchSize);
         d.put("durationSeconds", durationSeconds);
         d.put("warmupSeconds", warmupSeconds);
+        d.put("serverWarmupSeconds", serverWarmupSeconds);
         d.put("repeat", repeat);
         d.put("rate", rate);
         d.put("connectionsMax", connectionsMax);

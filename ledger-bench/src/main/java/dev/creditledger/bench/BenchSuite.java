@@ -35,7 +35,8 @@ import java.util.OptionalLong;
 
 /**
  * One invocation of {@code run}: starts (or reaches) the stack, reads PostgreSQL's durability settings,
- * sets up the bench ledger, loads the history if asked, then runs the suite {@code --repeat} times — for
+ * sets up the bench ledger, loads the history if asked, warms the server's JIT up with unmeasured
+ * random transfers ({@code --server-warmup-seconds}), then runs the suite {@code --repeat} times — for
  * each repetition, in order, every chosen workload, the compared ones right after their baseline — and
  * prints the table and the JSON report. Progress goes to {@code log} (stderr); the table and the JSON to
  * {@code out} (stdout).
@@ -100,6 +101,10 @@ final class BenchSuite {
                 history = holder[0];
             }
             var accounts = ledger.accounts();
+            RunRecord warmUp = null;
+            if (options.serverWarmupSeconds() > 0) {
+                warmUp = service.warmUpServer(Duration.ofSeconds(options.serverWarmupSeconds()));
+            }
             for (int rep = 1; rep <= options.repeat(); rep++) {
                 for (var workload : options.workloads()) {
                     switch (workload) {
@@ -125,8 +130,12 @@ final class BenchSuite {
             }
 
             var header = header(startedAt, stack, ledger, postgresVersion, fsync, synchronousCommit, postmaster);
+            if (warmUp != null) {
+                header.put("serverWarmUp", Map.of("seconds", options.serverWarmupSeconds(), "throughputPerSecond",
+                        warmUp.figures().get("throughputPerSecond"), "checksPassed", warmUp.passed()));
+            }
             var rows = Summary.rows(runs, options.repeat(), durable);
-            boolean passed = runs.stream().allMatch(RunRecord::passed);
+            boolean passed = runs.stream().allMatch(RunRecord::passed) && (warmUp == null || warmUp.passed());
             var ratioNote = durable ? null : "withheld: the database runs with fsync=" + fsync + ", synchronous_commit=" + synchronousCommit
                     + " (the baseline would not commit durably)";
             ReportTable.print(out, tableHeader(header, postgresVersion, fsync, synchronousCommit), rows, runs, options.repeat(), ratioNote);

@@ -44,6 +44,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--warmup-seconds", defaultValue = "" + BenchDefaults.WARMUP_SECONDS, description = "Warm-up before each measured window (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--server-warmup-seconds", defaultValue = "" + BenchDefaults.SERVER_WARMUP_SECONDS,
+            description = "Unmeasured random transfers once, before the first run, so the server's JIT is warm (default ${DEFAULT-VALUE}; 0: none).")
+    int serverWarmupSeconds;
+
     @Option(names = "--repeat", defaultValue = "" + BenchDefaults.REPEAT, description = "Repetitions of the suite; the report shows each and the median (default ${DEFAULT-VALUE}).")
     int repeat;
 
@@ -165,8 +169,8 @@ public final class RunCommand implements Callable<Integer> {
         positive("--batch-clients", batchClients);
         positive("--batch-size", batchSize);
         positive("--duration-seconds", durationSeconds);
-        if (warmupSeconds < 0) {
-            throw new IllegalArgumentException("--warmup-seconds is 0 or more");
+        if (warmupSeconds < 0 || serverWarmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-seconds and --server-warmup-seconds are 0 or more");
         }
         positive("--repeat", repeat);
         positive("--connections-max", connectionsMax);
@@ -190,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
         var root = BenchMain.repositoryRoot();
         var dir = (workDir != null ? workDir : root.resolve(BenchDefaults.WORK_DIR)).toAbsolutePath().normalize();
         var jar = (serverJar != null ? serverJar : root.resolve(BenchDefaults.SERVER_JAR)).toAbsolutePath().normalize();
-        return new BenchOptions(List.copyOf(chosen), accounts, clients, batchClients, batchSize, durationSeconds, warmupSeconds, repeat, rate,
+        return new BenchOptions(List.copyOf(chosen), accounts, clients, batchClients, batchSize, durationSeconds, warmupSeconds, serverWarmupSeconds, repeat, rate,
                 connectionsMax, rampStart, rampFactor, stepSeconds, p99BoundMs, rampStepsMax, rampRateMax, rampAchievedFractionMin,
                 drainSecondsMax, history, dir, jar, serverJavaOpts, url, adminKey, dbUrl, dbUser, dbPassword, serverPid, jsonOut,
                 requestTimeoutMs, readinessWaitSecondsMax, catchUpSecondsMax, setupConnections, seed);

@@ -83,6 +83,20 @@ final class ServiceRunner {
                 listener -> ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(), clients(workload), listener), null);
     }
 
+    /**
+     * Random transfers in a closed loop of {@code --clients}, unmeasured, so the server's JIT compiles the
+     * hot paths before the first measured run; checked like any run (its record is not part of the
+     * summary).
+     */
+    RunRecord warmUpServer(Duration duration) throws Exception {
+        var workload = TransferWorkload.random(ledger.accounts());
+        var settings = new LinkedHashMap<String, Object>();
+        settings.put("clients", options.clients());
+        settings.put("seconds", duration.toSeconds());
+        return measure("server-warm-up", 0, "closed", settings, false, Duration.ofSeconds(options.catchUpSecondsMax()),
+                listener -> ClosedLoop.run(workload, options.clients(), 0, duration.toNanos(), clients(workload), listener), null);
+    }
+
     /** The ramp on random transfers, then the run at half the highest sustained rate. */
     RunRecord ramp(int repetition) throws Exception {
         var workload = TransferWorkload.random(ledger.accounts());

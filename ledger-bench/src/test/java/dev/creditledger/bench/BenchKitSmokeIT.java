@@ -35,7 +35,7 @@ class BenchKitSmokeIT {
 
         int exit = BenchMain.execute("run", "--work-dir", workDir.toString(), "--server-jar", serverJar.toString(),
                 "--json-out", report.toString(), "--accounts", "20", "--clients", "4", "--batch-clients", "2", "--batch-size", "50",
-                "--duration-seconds", "2", "--warmup-seconds", "1", "--repeat", "1", "--history", "300",
+                "--duration-seconds", "2", "--warmup-seconds", "1", "--server-warmup-seconds", "2", "--repeat", "1", "--history", "300",
                 "--ramp-start", "20", "--ramp-factor", "2", "--step-seconds", "1", "--ramp-steps-max", "2", "--p99-bound-ms", "5000",
                 "--connections-max", "8");
 
