@@ -100,9 +100,7 @@ final class BatchWriter {
         }
         var origins = Origins.of(submissions, outcome);
         try (var ps = connection.prepareStatement(WRITE)) {
-            var columns = new Binder(connection, ps);
-            columns.scalar(ledgerId);
-            columns.scalar(Sql.offsetDateTime(now));
+            var columns = Columns.at(ps, 1).scalar(ledgerId).scalar(Sql.offsetDateTime(now));
             bindAccounts(columns, outcome, origins);
             bindClosures(columns, submissions, outcome, origins);
             bindBalances(columns, outcome);
@@ -110,12 +108,12 @@ final class BatchWriter {
             bindPostings(columns, outcome);
             bindTransferStates(columns, outcome);
             bindIdempotency(columns, outcome);
-            columns.scalar(lastSeq);
+            columns.nullableLong(lastSeq);
             ps.execute();
         }
     }
 
-    private static void bindAccounts(Binder columns, BatchOutcome outcome, Origins origins) throws SQLException {
+    private static void bindAccounts(Columns columns, BatchOutcome outcome, Origins origins) throws SQLException {
         var accounts = outcome.createdAccounts();
         int n = accounts.size();
         var id = new UUID[n];
@@ -140,7 +138,7 @@ final class BatchWriter {
         columns.uuids(id).texts(code).texts(asset).texts(normalSide).longs(overdraftLimit).texts(metadata).longs(seq).bytes(traceparent);
     }
 
-    private static void bindClosures(Binder columns, List<Submission> submissions, BatchOutcome outcome, Origins origins)
+    private static void bindClosures(Columns columns, List<Submission> submissions, BatchOutcome outcome, Origins origins)
             throws SQLException {
         List<UUID> accountIds = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
@@ -161,7 +159,7 @@ final class BatchWriter {
         columns.uuids(accountIds.toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
     }
 
-    private static void bindBalances(Binder columns, BatchOutcome outcome) throws SQLException {
+    private static void bindBalances(Columns columns, BatchOutcome outcome) throws SQLException {
         var changed = outcome.changedAccounts();
         int n = changed.size();
         var id = new UUID[n];
@@ -185,7 +183,7 @@ final class BatchWriter {
                 .texts(status);
     }
 
-    private static void bindEntries(Binder columns, BatchOutcome outcome, Origins origins) throws SQLException {
+    private static void bindEntries(Columns columns, BatchOutcome outcome, Origins origins) throws SQLException {
         var entries = outcome.entries();
         int n = entries.size();
         var seq = new long[n];
@@ -213,7 +211,7 @@ final class BatchWriter {
                 .texts(idempotencyKey).bytes(traceparent);
     }
 
-    private static void bindPostings(Binder columns, BatchOutcome outcome) throws SQLException {
+    private static void bindPostings(Columns columns, BatchOutcome outcome) throws SQLException {
         int n = outcome.entries().stream().mapToInt(e -> e.postings().size()).sum();
         var accountId = new UUID[n];
         var version = new long[n];
@@ -249,7 +247,7 @@ final class BatchWriter {
                 .longs(creditsPosted).longs(debitsPending).longs(creditsPending).shorts(lineNo).texts(side).texts(asset);
     }
 
-    private static void bindTransferStates(Binder columns, BatchOutcome outcome) throws SQLException {
+    private static void bindTransferStates(Columns columns, BatchOutcome outcome) throws SQLException {
         var stored = outcome.changedTransfers().stream().filter(Rows::stored).toList();
         int n = stored.size();
         var id = new UUID[n];
@@ -279,7 +277,7 @@ final class BatchWriter {
                 .longs(reversed).texts(expiresAt);
     }
 
-    private static void bindIdempotency(Binder columns, BatchOutcome outcome) throws SQLException {
+    private static void bindIdempotency(Columns columns, BatchOutcome outcome) throws SQLException {
         var records = outcome.newIdempotencyRecords();
         int n = records.size();
         var keyDigest = new UUID[n];
@@ -332,61 +330,6 @@ final class BatchWriter {
 
         String idempotencyKey(long seq) {
             return idempotencyKeys.get(seq);
-        }
-    }
-
-    /** Binds parameters in order: scalars and column arrays. */
-    private static final class Binder {
-        private final Connection connection;
-        private final PreparedStatement ps;
-        private int index = 1;
-
-        Binder(Connection connection, PreparedStatement ps) {
-            this.connection = connection;
-            this.ps = ps;
-        }
-
-        void scalar(Object value) throws SQLException {
-            if (value == null) {
-                ps.setNull(index++, java.sql.Types.BIGINT);
-            } else {
-                ps.setObject(index++, value);
-            }
-        }
-
-        Binder uuids(UUID[] values) throws SQLException {
-            return array("uuid", values);
-        }
-
-        Binder texts(String[] values) throws SQLException {
-            return array("text", values);
-        }
-
-        Binder longs(Long[] values) throws SQLException {
-            return array("int8", values);
-        }
-
-        Binder longs(long[] values) throws SQLException {
-            ps.setObject(index++, values);
-            return this;
-        }
-
-        Binder shorts(Short[] values) throws SQLException {
-            return array("int2", values);
-        }
-
-        Binder booleans(Boolean[] values) throws SQLException {
-            return array("bool", values);
-        }
-
-        Binder bytes(byte[][] values) throws SQLException {
-            ps.setArray(index++, connection.createArrayOf("bytea", values));
-            return this;
-        }
-
-        private Binder array(String type, Object[] values) throws SQLException {
-            ps.setArray(index++, connection.createArrayOf(type, values));
-            return this;
         }
     }
 }

@@ -110,19 +110,20 @@ public final class JournalEventLog implements EventLog {
         long toSeq = Math.min(lastSeq, publishedSeq + seqsMax);
         var bySeq = new TreeMap<Long, List<LedgerEvent>>();
         var traceparents = new TreeMap<Long, String>();
-        for (var opened : JournalReader.accountsBySeq(connection, ledgerId, publishedSeq, toSeq)) {
+        var changes = JournalReader.changesBySeq(connection, ledgerId, publishedSeq, toSeq);
+        for (var opened : changes.opened()) {
             var a = opened.account();
             put(bySeq, a.seq(), List.of(new LedgerEvent.AccountOpened(
                     EventHeader.of(EventType.ACCOUNT_OPENED, ledgerId, a.seq(), a.createdAt(), a.id()), a)));
             traceparents.put(a.seq(), opened.traceparent());
         }
-        for (var closed : JournalReader.closuresBySeq(connection, ledgerId, publishedSeq, toSeq)) {
+        for (var closed : changes.closed()) {
             put(bySeq, closed.seq(), List.of(new LedgerEvent.AccountClosed(
                     EventHeader.of(EventType.ACCOUNT_CLOSED, ledgerId, closed.seq(), closed.closedAt(), closed.accountId()),
                     closed.accountId())));
             traceparents.put(closed.seq(), closed.traceparent());
         }
-        for (var journaled : JournalReader.entriesBySeq(connection, ledgerId, publishedSeq, toSeq)) {
+        for (var journaled : changes.entries()) {
             var entry = journaled.entry();
             put(bySeq, entry.seq(), LedgerEvents.of(entry));
             traceparents.put(entry.seq(), journaled.traceparent());

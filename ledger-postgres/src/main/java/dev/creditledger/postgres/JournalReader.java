@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Reads the journal back into domain records: entries with their postings (by id, or by ledger
- * sequence for the relay), accounts opened and accounts closed by sequence. The one place that knows
+ * Reads the journal back into domain records: entries with their postings by id, and every change of
+ * a ledger (accounts opened, accounts closed, entries) by sequence for the relay. The one place that knows
  * how a row becomes a record: an entry's source, destination and asset are not stored, they are those
  * of its first two postings (every transfer-shaped entry debits its source on line 0 and credits its
  * destination on line 1), and a posting finds its entry through the bucketed index on its sequence.
@@ -76,11 +76,32 @@ final class JournalReader {
         return entries;
     }
 
-    /** The entries of one ledger with a sequence in {@code (afterSeq, toSeq]}, in sequence order. */
-    static List<JournalEntry> entriesBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
+    /** Every change of a ledger in a range of sequences, each kind in sequence order. */
+    record Changes(List<OpenedAccount> opened, List<ClosedAccount> closed, List<JournalEntry> entries) {}
+
+    /**
+     * The accounts opened, accounts closed and entries of one ledger with a sequence in
+     * {@code (afterSeq, toSeq]}: four statements in one round trip.
+     */
+    static Changes changesBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
+        List<OpenedAccount> opened = new ArrayList<>();
+        List<ClosedAccount> closed = new ArrayList<>();
         Map<Long, List<Posting>> postings = new HashMap<>();
         List<EntryRow> rows = new ArrayList<>();
         new Pipeline()
+                .add("SELECT " + Rows.ACCOUNT_COLUMNS + ", a.traceparent FROM accounts a WHERE a.ledger_id = ? AND a.seq > ? AND a.seq <= ? "
+                        + "ORDER BY a.seq", (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> {
+                    while (rs.next()) {
+                        opened.add(new OpenedAccount(account(rs), Traceparents.unpack(rs.getBytes("traceparent"))));
+                    }
+                })
+                .add("SELECT account_id, seq, closed_at, traceparent FROM account_closures WHERE ledger_id = ? AND seq > ? AND seq <= ? "
+                        + "ORDER BY seq", (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> {
+                    while (rs.next()) {
+                        closed.add(new ClosedAccount(Sql.uuid(rs, "account_id"), rs.getLong("seq"), Sql.instant(rs, "closed_at"),
+                                Traceparents.unpack(rs.getBytes("traceparent"))));
+                    }
+                })
                 .add("SELECT " + ENTRY_COLUMNS + " FROM entries e WHERE e.ledger_id = ? AND e.seq > ? AND e.seq <= ? ORDER BY e.seq",
                         (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> readEntries(rs, rows))
                 .add("SELECT " + POSTING_COLUMNS + " FROM postings p WHERE p.ledger_id = ? AND p.entry_seq > ? AND p.entry_seq <= ? "
@@ -95,39 +116,7 @@ final class JournalReader {
         for (var row : rows) {
             entries.add(row.toEntry(postings.getOrDefault(row.seq, List.of())));
         }
-        return entries;
-    }
-
-    /** Accounts of one ledger opened at a sequence in {@code (afterSeq, toSeq]}, in sequence order. */
-    static List<OpenedAccount> accountsBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT a.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, "
-                + "a.created_at, a.seq, a.traceparent, " + Sql.metadataColumns("a")
-                + " FROM accounts a WHERE a.ledger_id = ? AND a.seq > ? AND a.seq <= ? ORDER BY a.seq")) {
-            bindRange(ps, 1, ledgerId, afterSeq, toSeq);
-            List<OpenedAccount> accounts = new ArrayList<>();
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    accounts.add(new OpenedAccount(account(rs), Traceparents.unpack(rs.getBytes("traceparent"))));
-                }
-            }
-            return accounts;
-        }
-    }
-
-    /** Accounts of one ledger closed at a sequence in {@code (afterSeq, toSeq]}, in sequence order. */
-    static List<ClosedAccount> closuresBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
-        try (var ps = connection.prepareStatement("SELECT account_id, seq, closed_at, traceparent FROM account_closures "
-                + "WHERE ledger_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
-            bindRange(ps, 1, ledgerId, afterSeq, toSeq);
-            List<ClosedAccount> closures = new ArrayList<>();
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    closures.add(new ClosedAccount(Sql.uuid(rs, "account_id"), rs.getLong("seq"), Sql.instant(rs, "closed_at"),
-                            Traceparents.unpack(rs.getBytes("traceparent"))));
-                }
-            }
-            return closures;
-        }
+        return new Changes(opened, closed, entries);
     }
 
     /** An account definition from a row with the columns of {@link Rows#ACCOUNT_COLUMNS}. */

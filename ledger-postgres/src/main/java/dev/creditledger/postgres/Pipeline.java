@@ -31,6 +31,9 @@ public final class Pipeline {
         void read(ResultSet rs) throws SQLException;
     }
 
+    /** For statements whose answer (a row count, needed only because a pipeline statement must return rows) is not used. */
+    public static final Reader NOTHING_TO_READ = rs -> { };
+
     private record Step(String sql, Binder binder, Reader reader) {}
 
     private final List<Step> steps = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.creditledger.projections;
 
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,9 +167,9 @@ final class AssetTotalsWriter implements ModelWriter {
             i++;
         }
         pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(asset).next(),
-                Columns.NOTHING_TO_READ);
-        pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).next(), Columns.NOTHING_TO_READ);
+                Pipeline.NOTHING_TO_READ);
+        pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).next(), Pipeline.NOTHING_TO_READ);
         pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).longs(version).longs(debitsPosted)
-                .longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(seq).next(), Columns.NOTHING_TO_READ);
+                .longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(seq).next(), Pipeline.NOTHING_TO_READ);
     }
 }

@@ -2,6 +2,7 @@ package dev.creditledger.projections;
 
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +131,6 @@ final class BalancesWriter implements ModelWriter {
         }
         pipeline.add(UPSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(asset).texts(normalSide)
                 .texts(status).longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(version)
-                .longs(lastSeq).next(), Columns.NOTHING_TO_READ);
+                .longs(lastSeq).next(), Pipeline.NOTHING_TO_READ);
     }
 }

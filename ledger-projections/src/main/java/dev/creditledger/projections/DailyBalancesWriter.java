@@ -2,6 +2,7 @@ package dev.creditledger.projections;
 
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -92,6 +93,6 @@ final class DailyBalancesWriter implements ModelWriter {
         }
         pipeline.add(UPSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).texts(day).longs(debitsPosted)
                 .longs(creditsPosted).longs(debitsPending).longs(creditsPending).longs(version).longs(lastSeq).next(),
-                Columns.NOTHING_TO_READ);
+                Pipeline.NOTHING_TO_READ);
     }
 }

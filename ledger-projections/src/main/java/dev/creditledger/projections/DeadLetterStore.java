@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,6 +61,6 @@ final class DeadLetterStore {
             reason[i] = letter.reason();
         }
         pipeline.add(INSERT, (ps, index) -> Columns.at(ps, index).uuids(id).texts(topic).ints(partition).longs(offset).bytes(key)
-                .bytes(payload).texts(reason).next(), Columns.NOTHING_TO_READ);
+                .bytes(payload).texts(reason).next(), Pipeline.NOTHING_TO_READ);
     }
 }

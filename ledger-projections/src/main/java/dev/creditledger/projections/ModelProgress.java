@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -58,6 +59,6 @@ final class ModelProgress {
             }
         }
         pipeline.add(UPSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).texts(model).longs(lastSeq).next(),
-                Columns.NOTHING_TO_READ);
+                Pipeline.NOTHING_TO_READ);
     }
 }

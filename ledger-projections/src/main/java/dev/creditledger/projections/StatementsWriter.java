@@ -2,6 +2,7 @@ package dev.creditledger.projections;
 
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +109,6 @@ final class StatementsWriter implements ModelWriter {
         pipeline.add(INSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).longs(version).uuids(entryId)
                 .longs(entrySeq).ints(lineNo).texts(kind).texts(side).texts(asset).longs(posted).longs(pendingDelta)
                 .longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).texts(createdAt)
-                .texts(metadata).next(), Columns.NOTHING_TO_READ);
+                .texts(metadata).next(), Pipeline.NOTHING_TO_READ);
     }
 }

@@ -1,6 +1,7 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.postgres.Columns;
 import dev.creditledger.postgres.Pipeline;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -144,8 +145,8 @@ final class Watermarks {
         var advance = new Advance(historyStartGrace);
         if (!touched.isEmpty()) {
             var ids = touched.toArray(UUID[]::new);
-            pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
-            pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Columns.NOTHING_TO_READ);
+            pipeline.add(ENSURE, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Pipeline.NOTHING_TO_READ);
+            pipeline.add(LOCK, (ps, index) -> Columns.at(ps, index).uuids(ids).next(), Pipeline.NOTHING_TO_READ);
             recordCopies(applied, pipeline);
             advance.addMove(pipeline, ids);
         }
@@ -180,7 +181,7 @@ final class Watermarks {
             i++;
         }
         pipeline.add(RECORD_COPIES, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).longs(seq).uuids(accountId)
-                .ints(copiesExpected).next(), Columns.NOTHING_TO_READ);
+                .ints(copiesExpected).next(), Pipeline.NOTHING_TO_READ);
     }
 
     /**
