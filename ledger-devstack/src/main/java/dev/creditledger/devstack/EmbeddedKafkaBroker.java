@@ -152,6 +152,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "false");
+        // One node on a developer's machine (2 cores here) shares its cores with the service and PostgreSQL:
+        // Kafka's defaults (8 request handlers, 3 network threads) only add context switches.
+        props.put("num.io.threads", "2");
+        props.put("num.network.threads", "2");
         var properties = new Properties();
         properties.putAll(props);
         return properties;

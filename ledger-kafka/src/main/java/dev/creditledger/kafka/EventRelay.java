@@ -59,6 +59,11 @@ public final class EventRelay implements AutoCloseable {
     public static final Duration SEND_BLOCK_MAX = Duration.ofSeconds(5);
     /** Batching delay of the producer: small, because every claim waits for its own acknowledgements. */
     static final int LINGER_MS = 5;
+    /**
+     * Largest producer batch per partition: a claim of 1,000 events of about 1 KB over a few partitions
+     * fits in one batch per partition (Kafka's default, 16 KB, would split it into several requests).
+     */
+    static final int BATCH_BYTES_MAX = 256 * 1024;
     /** Beyond deliveryTimeout, how long to wait for the producer to complete its futures before giving up on it. */
     static final Duration ACK_WAIT_GRACE = Duration.ofSeconds(2);
     /** How long a database step of a claim (claim, mark) is expected to take at most, for close's wait. */
@@ -319,6 +324,7 @@ public final class EventRelay implements AutoCloseable {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeoutMs / 2));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(SEND_BLOCK_MAX.toMillis(), deliveryTimeoutMs));
         config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES_MAX);
         return config;
     }
 

@@ -1,5 +1,6 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.AccountState;
 import dev.creditledger.core.BatchOutcome;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
@@ -19,7 +20,8 @@ import java.util.UUID;
  * Writes what one ledger's part of a batch produced in ONE statement: every table's rows travel as
  * column arrays and are inserted with {@code unnest}, each table in its own data-modifying CTE. Journal
  * rows are inserted, never updated; materialised state (balances, transfer states, the ledger's last
- * sequence) is upserted with its final value only. Nothing else is written for the events: the relay
+ * sequence) is written with its final value only: balance rows of accounts opened in the batch are
+ * inserted, the others updated in place. Nothing else is written for the events: the relay
  * reads them from these rows (ADR 0006).
  *
  * What each row carries that the state machine does not produce: the trace context of the request
@@ -39,17 +41,20 @@ final class BatchWriter {
                 INSERT INTO account_closures (ledger_id, account_id, seq, closed_at, traceparent)
                 SELECT p.ledger_id, c.account_id, c.seq, p.at, c.traceparent
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bytea[]) AS c(account_id, seq, traceparent)),
-            balanced AS (
-                INSERT INTO balances AS b (ledger_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending,
-                                           version, status, updated_at)
+            balances_opened AS (
+                INSERT INTO balances (ledger_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending,
+                                      version, status, updated_at)
                 SELECT p.ledger_id, n.account_id, n.debits_posted, n.credits_posted, n.debits_pending, n.credits_pending,
                        n.version, n.status, p.at
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                    AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status)),
+            balances_changed AS (
+                UPDATE balances b SET debits_posted = n.debits_posted, credits_posted = n.credits_posted,
+                    debits_pending = n.debits_pending, credits_pending = n.credits_pending, version = n.version,
+                    status = n.status, updated_at = p.at
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
                     AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status)
-                ON CONFLICT (ledger_id, account_id) DO UPDATE SET debits_posted = EXCLUDED.debits_posted,
-                    credits_posted = EXCLUDED.credits_posted, debits_pending = EXCLUDED.debits_pending,
-                    credits_pending = EXCLUDED.credits_pending, version = EXCLUDED.version, status = EXCLUDED.status,
-                    updated_at = EXCLUDED.updated_at),
+                WHERE b.ledger_id = p.ledger_id AND b.account_id = n.account_id),
             journaled AS (
                 INSERT INTO entries (ledger_id, seq, id, amount, created_at, reference_id, expires_at, kind, metadata,
                                      idempotency_key, traceparent)
@@ -159,9 +164,16 @@ final class BatchWriter {
         columns.uuids(accountIds.toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
     }
 
+    /** The balance rows of accounts opened in this batch are inserted, the others updated in place (no upsert). */
     private static void bindBalances(Columns columns, BatchOutcome outcome) throws SQLException {
-        var changed = outcome.changedAccounts();
-        int n = changed.size();
+        var opened = new java.util.HashSet<UUID>();
+        outcome.createdAccounts().forEach(a -> opened.add(a.id()));
+        bindBalances(columns, outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList());
+        bindBalances(columns, outcome.changedAccounts().stream().filter(a -> !opened.contains(a.account().id())).toList());
+    }
+
+    private static void bindBalances(Columns columns, List<AccountState> accounts) throws SQLException {
+        int n = accounts.size();
         var id = new UUID[n];
         var debitsPosted = new long[n];
         var creditsPosted = new long[n];
@@ -170,7 +182,7 @@ final class BatchWriter {
         var version = new long[n];
         var status = new String[n];
         for (int i = 0; i < n; i++) {
-            var a = changed.get(i);
+            var a = accounts.get(i);
             id[i] = a.account().id();
             debitsPosted[i] = a.balance().debitsPosted();
             creditsPosted[i] = a.balance().creditsPosted();
