@@ -86,8 +86,9 @@ final class Watermarks {
      * none does; the island's other stored rows are deleted. Inserted, extended and deleted rows never share
      * a key, which data-modifying CTEs of one statement need. Look-ups go through lateral subqueries the
      * planner may not flatten (OFFSET 0), so that each is an index scan on the ledger and sequence rather
-     * than a join planned on a guess of the arrays' sizes; the copies are deleted by {@code ctid} for the same
-     * reason (flattened, a range on join columns was planned as a scan of the whole table).
+     * than a join planned on a guess of the arrays' sizes, and the rows found are then changed by
+     * {@code ctid}: joined on their keys instead, the copies' delete was planned as a scan of the whole
+     * {@code seq_copies} table, and the runs' update as one of the whole {@code seq_ranges} table.
      */
     private static final String RECORD = """
             WITH incoming AS (
@@ -134,34 +135,37 @@ final class Watermarks {
             spans AS (
                 SELECT f.ledger_id, min(f.first_seq) AS lo, max(f.last_seq) AS hi FROM fresh f GROUP BY f.ledger_id),
             stored AS (
-                SELECT r.ledger_id, r.first_seq, r.last_seq
+                SELECT r.row_id, r.ledger_id, r.first_seq, r.last_seq
                 FROM spans x CROSS JOIN LATERAL (
-                    SELECT s.ledger_id, s.first_seq, s.last_seq FROM seq_ranges s
+                    SELECT s.ctid AS row_id, s.ledger_id, s.first_seq, s.last_seq FROM seq_ranges s
                     WHERE s.ledger_id = x.ledger_id AND s.first_seq BETWEEN x.lo - 1 AND x.hi + 1 OFFSET 0) r
                 UNION ALL
-                SELECT r.ledger_id, r.first_seq, r.last_seq
+                SELECT r.row_id, r.ledger_id, r.first_seq, r.last_seq
                 FROM spans x CROSS JOIN LATERAL (
-                    SELECT s.ledger_id, s.first_seq, s.last_seq FROM seq_ranges s
+                    SELECT s.ctid AS row_id, s.ledger_id, s.first_seq, s.last_seq FROM seq_ranges s
                     WHERE s.ledger_id = x.ledger_id AND s.first_seq < x.lo - 1
                     ORDER BY s.first_seq DESC LIMIT 1) r
                 WHERE r.last_seq >= x.lo - 1),
             members AS (
-                SELECT m.ledger_id, m.first_seq, m.last_seq, m.stored,
+                SELECT m.row_id, m.ledger_id, m.first_seq, m.last_seq, m.stored,
                        m.first_seq > coalesce(max(m.last_seq) OVER (PARTITION BY m.ledger_id ORDER BY m.first_seq, m.last_seq, m.stored
                                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1,
                                               m.first_seq - 1) AS opens
-                FROM (SELECT s.ledger_id, s.first_seq, s.last_seq, true AS stored FROM stored s
+                FROM (SELECT s.row_id, s.ledger_id, s.first_seq, s.last_seq, true AS stored FROM stored s
                       UNION ALL
-                      SELECT f.ledger_id, f.first_seq, f.last_seq, false FROM fresh f) m),
+                      SELECT NULL::tid, f.ledger_id, f.first_seq, f.last_seq, false FROM fresh f) m),
             numbered AS (
-                SELECT m.ledger_id, m.first_seq, m.stored,
+                SELECT m.row_id, m.ledger_id, m.first_seq, m.last_seq, m.stored,
                        count(*) FILTER (WHERE m.opens) OVER (PARTITION BY m.ledger_id ORDER BY m.first_seq, m.last_seq, m.stored
-                                                             ROWS UNBOUNDED PRECEDING) AS island,
-                       m.last_seq
+                                                             ROWS UNBOUNDED PRECEDING) AS island
                 FROM members m),
             islands AS (
                 SELECT n.ledger_id, n.island, min(n.first_seq) AS first_seq, max(n.last_seq) AS last_seq
                 FROM numbered n GROUP BY n.ledger_id, n.island),
+            placed AS (
+                SELECT n.row_id, n.first_seq = i.first_seq AS kept, n.last_seq, i.last_seq AS island_last_seq
+                FROM numbered n JOIN islands i ON i.ledger_id = n.ledger_id AND i.island = n.island
+                WHERE n.stored),
             inserted AS (
                 INSERT INTO seq_ranges (ledger_id, first_seq, last_seq)
                 SELECT i.ledger_id, i.first_seq, i.last_seq FROM islands i
@@ -169,14 +173,14 @@ final class Watermarks {
                 ORDER BY i.ledger_id, i.first_seq
                 RETURNING 1),
             extended AS (
-                UPDATE seq_ranges r SET last_seq = i.last_seq
-                FROM islands i
-                WHERE r.ledger_id = i.ledger_id AND r.first_seq = i.first_seq AND r.last_seq <> i.last_seq
+                UPDATE seq_ranges r SET last_seq = p.island_last_seq
+                FROM placed p
+                WHERE r.ctid = ANY (ARRAY(SELECT k.row_id FROM placed k WHERE k.kept AND k.last_seq <> k.island_last_seq))
+                  AND r.ctid = p.row_id
                 RETURNING 1),
             absorbed AS (
                 DELETE FROM seq_ranges r
-                USING numbered n JOIN islands i ON i.ledger_id = n.ledger_id AND i.island = n.island
-                WHERE n.stored AND n.first_seq <> i.first_seq AND r.ledger_id = n.ledger_id AND r.first_seq = n.first_seq
+                WHERE r.ctid = ANY (ARRAY(SELECT p.row_id FROM placed p WHERE NOT p.kept))
                 RETURNING 1)
             SELECT (SELECT count(*) FROM recorded) AS recorded, (SELECT count(*) FROM released) AS released,
                    (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM extended) AS extended,
