@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * runs; then {@link #MOVE}, which moves each watermark over the run right after it. Copies at or below
  * the watermark, or of a sequence in a run, are redeliveries and are not recorded, which is exact because
  * nobody can move a locked watermark; a redelivered complete sequence merges into the run it is in.
+ * What can go wrong: an instance of the earlier projector, which recorded every copy and knew no runs,
+ * running beside this one would leave the sequences it completes in {@code seq_copies}, never counted
+ * again, and stall the watermark there; all of them must stop before the first instance of this one
+ * runs migration V3.
  *
  * Where a ledger starts: its first sequence is 1 for every ledger created after the outbox existed;
  * such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
