@@ -115,9 +115,8 @@ final class ApplyTransaction implements AutoCloseable {
     }
 
     /**
-     * Runs what {@link #apply} added, then writes the dead letters and the models' progress, records the
-     * applied copies and advances the watermarks: all in one round trip (more only when a watermark moves
-     * over more than a window).
+     * Runs what {@link #apply} added, then writes the dead letters and the models' progress, records what
+     * the applied copies completed or left incomplete and advances the watermarks: all in one round trip.
      *
      * @return true when a ledger's watermark has not started yet (its first sequence is still unknown)
      */
@@ -130,7 +129,7 @@ final class ApplyTransaction implements AutoCloseable {
         progress.write(statements);
         var advance = watermarks ? Watermarks.advance(List.of(), applied, historyStartGrace, statements) : null;
         statements.run(connection);
-        return advance != null && advance.finish(connection);
+        return advance != null && advance.unstarted();
     }
 
     void commit() throws SQLException {

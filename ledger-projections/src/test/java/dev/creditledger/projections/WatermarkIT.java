@@ -2,11 +2,21 @@ package dev.creditledger.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.core.Balance;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.Posting;
+import dev.creditledger.core.Side;
+import dev.creditledger.core.events.EventHeader;
 import dev.creditledger.core.events.EventType;
+import dev.creditledger.core.events.LedgerEvent;
 import dev.creditledger.postgres.JournalEventLog;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The read-your-writes watermark counts the copies of every sequence: it never passes a sequence
- * with a copy still in flight, whatever the order in which partitions deliver, and it finds the
- * start of a ledger whose history predates its published events.
+ * with a copy still in flight, whatever the order in which partitions deliver, it finds the start of a
+ * ledger whose history predates its published events, and it passes a long run of complete sequences at
+ * once. {@link WatermarkRangesIT} works through the bookkeeping row by row.
  */
 class WatermarkIT {
 
@@ -95,30 +106,55 @@ class WatermarkIT {
     }
 
     /**
-     * A run of complete sequences longer than one window ({@link Watermarks#ADVANCE_WINDOW_SEQS_MAX}),
-     * as after a lagging partition caught up: the watermark moves over all of it within one transaction,
-     * a window per statement, and stops right before the first incomplete sequence; the copies it passed
-     * are deleted and the ones above it stay. Written straight into the tables: 2.5 windows of sequences
-     * with two copies each.
+     * A long run of complete sequences, as after a lagging partition caught up, is one row of
+     * {@code seq_ranges}, and the watermark passes all of it at once when the sequence before it
+     * completes: in the transaction's one round trip, stopping right before the first incomplete sequence.
+     * Written straight into the tables: the watermark at 0, one of the two copies of sequence 1, the runs
+     * 2..25,000 and 25,002..25,100, and one of the two copies of 25,001. Then the other copy of sequence 1.
+     *
+     * <pre>
+     *  before   watermark 0    copies 1 (x), 25,001 (x)   runs 2..25,000, 25,002..25,100
+     *  after    watermark 25,000   copies 25,001 (x)      runs 25,002..25,100
+     * </pre>
      */
     @Test
-    void aRunLongerThanAWindowIsPassedInOneTransaction() throws Exception {
-        int window = Watermarks.ADVANCE_WINDOW_SEQS_MAX;
-        long incomplete = 2L * window + window / 2;
-        try (var stack = TestStack.create("watermark_window")) {
+    void aLongRunOfCompleteSequencesIsPassedInOneRoundTrip() throws Exception {
+        try (var stack = TestStack.create("watermark_long_run")) {
             var ledger = UUID.randomUUID();
+            var x = UUID.randomUUID();
+            var y = UUID.randomUUID();
             stack.execute(stack.projections, "INSERT INTO ledger_watermarks VALUES ('" + ledger + "', 0, now(), NULL)");
-            stack.execute(stack.projections, "INSERT INTO seq_copies SELECT '" + ledger + "', s, gen_random_uuid(), 2"
-                    + " FROM generate_series(1, " + (incomplete + 100) + ") s, generate_series(1, 2) c WHERE s <> " + incomplete + " OR c = 1");
-            try (var connection = stack.projections.getConnection()) {
-                connection.setAutoCommit(false);
-                assertThat(Watermarks.advance(connection, List.of(ledger), Watermarks.HISTORY_START_GRACE)).as("unstarted").isFalse();
-                connection.commit();
+            stack.execute(stack.projections, "INSERT INTO seq_copies VALUES ('" + ledger + "', 1, '" + x + "', 2), ('" + ledger
+                    + "', 25001, '" + x + "', 2)");
+            stack.execute(stack.projections, "INSERT INTO seq_ranges VALUES ('" + ledger + "', 2, 25000), ('" + ledger
+                    + "', 25002, 25100)");
+            var counting = new CountingDataSource(stack.projections);
+            try (var tx = ApplyTransaction.begin(counting, EnumSet.noneOf(ReadModel.class), true)) {
+                tx.apply(List.of(transferCopies(ledger, 1, x, y).get(1)));
+                counting.reset();
+                assertThat(tx.finish(List.of(), Watermarks.HISTORY_START_GRACE)).as("unstarted").isFalse();
+                assertThat(counting.roundTrips()).isEqualTo(1);
+                tx.commit();
             }
-            assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(incomplete - 1);
-            assertThat(stack.count("SELECT min(seq) FROM seq_copies WHERE ledger_id = '" + ledger + "'")).isEqualTo(incomplete);
-            assertThat(stack.count("SELECT count(*) FROM seq_copies WHERE ledger_id = '" + ledger + "'")).isEqualTo(1 + 2 * 100);
+            assertThat(stack.queries.projectedSeq(ledger)).isEqualTo(25_000);
+            assertThat(stack.rows("SELECT seq, account_id FROM seq_copies WHERE ledger_id = '" + ledger + "'"))
+                    .containsExactly("seq=25001 | account_id=" + x);
+            assertThat(stack.rows("SELECT first_seq, last_seq FROM seq_ranges WHERE ledger_id = '" + ledger + "'"))
+                    .containsExactly("first_seq=25002 | last_seq=25100");
         }
+    }
+
+    /**
+     * The two copies of a transfer of 1 between two accounts at {@code seq}, made up rather than read from
+     * a journal: for tests of the watermark alone, which reads only the headers and the number of copies.
+     */
+    static List<LedgerEvent> transferCopies(UUID ledger, long seq, UUID from, UUID to) {
+        var at = Instant.parse("2026-12-01T10:00:00Z");
+        var entry = new Entry(UUID.randomUUID(), ledger, seq, EntryKind.TRANSFER, from, to, 1, "USD", null, null, Map.of(), at,
+                List.of(new Posting(from, "USD", Side.DEBIT, 1, 0, new Balance(1, 0, 0, 0), 1),
+                        new Posting(to, "USD", Side.CREDIT, 1, 0, new Balance(0, 1, 0, 0), 1)));
+        return List.of(new LedgerEvent.EntryPosted(EventHeader.of(EventType.TRANSFER_POSTED, ledger, seq, at, from), entry),
+                new LedgerEvent.EntryPosted(EventHeader.of(EventType.TRANSFER_POSTED, ledger, seq, at, to), entry));
     }
 
     static List<Copy> journal(TestStack stack, UUID ledger) {
