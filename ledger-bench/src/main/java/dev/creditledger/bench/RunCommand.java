@@ -94,7 +94,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--server-jar", description = "The executable server (default: " + BenchDefaults.SERVER_JAR + " under the repository).")
     Path serverJar;
 
-    @Option(names = "--server-java-opts", defaultValue = "", description = "JVM options of the server the kit starts (default: none).")
+    @Option(names = "--server-java-opts", defaultValue = "${env:LEDGER_JAVA_OPTS:-}",
+            description = "JVM options of the server the kit starts (default: LEDGER_JAVA_OPTS, which ./ledger bench sets to ledger dev's).")
     String serverJavaOpts;
 
     @Option(names = "--url", description = "Target a running stack at http://host:port instead of starting one (needs --admin-key and --db-url).")
