@@ -13,6 +13,10 @@ public final class JsonText {
 
     /** Appends {@code value} as a JSON string. */
     public static StringBuilder string(StringBuilder json, String value) {
+        if (!needsEscape(value)) {
+            // The common case (ids, codes, names): copied whole rather than char by char.
+            return json.append('"').append(value).append('"');
+        }
         json.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -32,6 +36,16 @@ public final class JsonText {
             }
         }
         return json.append('"');
+    }
+
+    private static boolean needsEscape(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Appends {@code map} as a JSON object of strings, keys in sorted order. */

@@ -138,11 +138,11 @@ public final class JournalEventLog implements EventLog {
             if (!events.isEmpty() && events.size() + e.getValue().size() > eventsMax) {
                 break;
             }
-            int part = 0;
-            for (var event : e.getValue()) {
-                var h = event.header();
-                events.add(new EncodedEvent(ledgerId, seq, part++, h.eventId(), h.type(), h.accountId(), h.occurredAt(),
-                        EventJson.encode(event), traceparents.get(seq)));
+            var payloads = EventJson.encodeAll(e.getValue());
+            for (int part = 0; part < e.getValue().size(); part++) {
+                var h = e.getValue().get(part).header();
+                events.add(new EncodedEvent(ledgerId, seq, part, h.eventId(), h.type(), h.accountId(), h.occurredAt(),
+                        payloads.get(part), traceparents.get(seq)));
             }
             expected++;
         }

@@ -6,6 +6,9 @@ import dev.creditledger.core.Entry;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Posting;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,7 +24,24 @@ public final class EventJson {
     private EventJson() {}
 
     public static String encode(LedgerEvent event) {
-        var json = new StringBuilder(512);
+        return encode(event, new IdentityHashMap<>());
+    }
+
+    /**
+     * Encodes several events; the copies of one entry (events holding the same {@link Entry} object, as
+     * {@link LedgerEvents#of(Entry)} makes them) share the encoding of the entry, which is most of each.
+     */
+    public static List<String> encodeAll(List<LedgerEvent> events) {
+        Map<Entry, String> entries = new IdentityHashMap<>();
+        List<String> encoded = new ArrayList<>(events.size());
+        for (var event : events) {
+            encoded.add(encode(event, entries));
+        }
+        return encoded;
+    }
+
+    private static String encode(LedgerEvent event, Map<Entry, String> entries) {
+        var json = new StringBuilder(1024);
         var h = event.header();
         json.append('{');
         field(json, "eventId", h.eventId()).append(',');
@@ -34,7 +54,7 @@ public final class EventJson {
         switch (event) {
             case LedgerEvent.AccountOpened opened -> account(json.append(','), opened.account());
             case LedgerEvent.AccountClosed closed -> { }
-            case LedgerEvent.EntryPosted posted -> entry(json.append(','), posted.entry());
+            case LedgerEvent.EntryPosted posted -> json.append(',').append(entries.computeIfAbsent(posted.entry(), EventJson::entry));
         }
         return json.append('}').toString();
     }
@@ -51,7 +71,8 @@ public final class EventJson {
         json.append('}');
     }
 
-    private static void entry(StringBuilder json, Entry e) {
+    private static String entry(Entry e) {
+        var json = new StringBuilder(768);
         name(json, "entry").append('{');
         field(json, "id", e.id()).append(',');
         field(json, "kind", e.kind().name()).append(',');
@@ -67,7 +88,7 @@ public final class EventJson {
         for (int i = 0; i < e.postings().size(); i++) {
             posting(json.append(i == 0 ? "" : ","), e.postings().get(i));
         }
-        json.append("]}");
+        return json.append("]}").toString();
     }
 
     private static void posting(StringBuilder json, Posting p) {
