@@ -75,6 +75,32 @@ public sealed interface Command {
     /** Releases a hold whose timeout has passed; issued by the expiry worker. */
     record ExpireHold(UUID entryId, UUID holdId) implements Command {}
 
+    /**
+     * Gives {@code amountMinor} to {@code accountId} (credited) from {@code fromAccountId} (debited) as a
+     * grant: a lot that debits of the account draw down, soonest expiry first, and whose remainder moves
+     * to the ledger's breakage account for the asset at {@code expiresAt} (null: never expires; kept to
+     * the microsecond, rounded down).
+     */
+    record IssueGrant(
+            UUID grantId,
+            UUID accountId,
+            UUID fromAccountId,
+            long amountMinor,
+            String asset,
+            java.time.Instant expiresAt,
+            String source,
+            Map<String, String> metadata) implements Command {
+        public IssueGrant {
+            metadata = Map.copyOf(metadata);
+            // Times are kept to the microsecond, as PostgreSQL keeps them: the expiry the state machine
+            // decides with is the one stored and published.
+            expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        }
+    }
+
+    /** Moves what is left of a grant that reached its expiry to the breakage account; issued by the expiry worker. */
+    record ExpireGrant(UUID grantId) implements Command {}
+
     /** Moves {@code amountMinor} of a posted transfer back (null: all that is not reversed yet). */
     record ReverseTransfer(UUID entryId, UUID transferId, Long amountMinor, Map<String, String> metadata) implements Command {
         public ReverseTransfer {

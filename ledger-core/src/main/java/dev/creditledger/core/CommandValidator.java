@@ -33,6 +33,14 @@ public final class CommandValidator {
                     checkMetadata(c.metadata()));
             case Command.VoidHold v -> checkMetadata(v.metadata());
             case Command.ExpireHold x -> null;
+            case Command.IssueGrant g -> firstOf(
+                    checkAmount(g.amountMinor(), "amount"),
+                    g.accountId().equals(g.fromAccountId())
+                            ? new Violation(Reason.SAME_ACCOUNT, "account and from are the same account " + g.accountId()) : null,
+                    checkAssetCode(g.asset()),
+                    checkGrantSource(g.source()),
+                    checkMetadata(g.metadata()));
+            case Command.ExpireGrant x -> null;
             case Command.ReverseTransfer r -> firstOf(
                     r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "reversal amount"),
                     checkMetadata(r.metadata()));
@@ -81,6 +89,14 @@ public final class CommandValidator {
         if (code.isBlank() || code.length() > Limits.ACCOUNT_CODE_LENGTH_MAX) {
             return new Violation(Reason.ACCOUNT_CODE_INVALID,
                     "account code must have 1 to ACCOUNT_CODE_LENGTH_MAX " + Limits.ACCOUNT_CODE_LENGTH_MAX + " characters");
+        }
+        return null;
+    }
+
+    private static Violation checkGrantSource(String source) {
+        if (source != null && (source.isBlank() || source.length() > Limits.GRANT_SOURCE_LENGTH_MAX)) {
+            return new Violation(Reason.GRANT_SOURCE_INVALID,
+                    "grant source must have 1 to GRANT_SOURCE_LENGTH_MAX " + Limits.GRANT_SOURCE_LENGTH_MAX + " characters");
         }
         return null;
     }

@@ -7,12 +7,13 @@ import java.util.UUID;
 
 /**
  * A journal entry as written: immutable, balanced per asset, numbered by the ledger sequence.
- * Transfer-shaped entries (TRANSFER, HOLD, CAPTURE, VOID, EXPIRY, REVERSAL) also carry their source,
+ * Transfer-shaped entries (TRANSFER, HOLD, CAPTURE, VOID, EXPIRY, REVERSAL, GRANT, GRANT_EXPIRY) also carry their source,
  * destination, amount and asset; {@code referenceId} names the hold a capture, void or expiry
  * resolves, or the transfer a reversal reverses.
  *
  * @param amountMinor for CAPTURE the captured amount, for VOID and EXPIRY the released amount;
  *                    zero for multi-leg entries
+ * @param grantChanges what the entry did to grants, in order (empty for most entries)
  */
 public record Entry(
         UUID id,
@@ -27,10 +28,19 @@ public record Entry(
         Instant expiresAt,
         Map<String, String> metadata,
         Instant createdAt,
-        List<Posting> postings) {
+        List<Posting> postings,
+        List<GrantChange> grantChanges) {
 
     public Entry {
         metadata = Map.copyOf(metadata);
         postings = List.copyOf(postings);
+        grantChanges = List.copyOf(grantChanges);
+    }
+
+    public Entry(UUID id, UUID ledgerId, long seq, EntryKind kind, UUID fromAccountId, UUID toAccountId, long amountMinor,
+                 String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata, Instant createdAt,
+                 List<Posting> postings) {
+        this(id, ledgerId, seq, kind, fromAccountId, toAccountId, amountMinor, asset, referenceId, expiresAt, metadata,
+                createdAt, postings, List.of());
     }
 }

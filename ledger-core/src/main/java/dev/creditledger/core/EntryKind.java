@@ -15,5 +15,9 @@ public enum EntryKind {
     /** A multi-leg entry: any number of postings that balance per asset. */
     ENTRY,
     /** Moves all or part of a posted transfer back, as a new entry. */
-    REVERSAL
+    REVERSAL,
+    /** Gives credit to an account as a grant (a lot with its own remaining amount and expiry). */
+    GRANT,
+    /** Moves what is left of a grant at its expiry to the ledger's breakage account. */
+    GRANT_EXPIRY
 }

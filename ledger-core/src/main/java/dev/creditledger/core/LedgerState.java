@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The part of the ledgers a batch can see: last sequence numbers, assets, accounts, transfers and
- * idempotency records. The PostgreSQL engine loads (and locks) exactly what a batch references; the
+ * The part of the ledgers a batch can see: last sequence numbers, assets, accounts, transfers, grants
+ * and idempotency records. The PostgreSQL engine loads (and locks) exactly what a batch references; the
  * in-memory engine used in tests keeps everything. The state machine changes it in place and can
  * undo its own changes back to a savepoint, which is how one failing command (or one failing
  * all-or-nothing submission) is rejected alone.
  *
- * Look-ups are scoped by ledger: an account or transfer of another ledger is not found.
+ * Look-ups are scoped by ledger: an account or transfer of another ledger is not found. The grants of
+ * an account that the engine loads are at least its ACTIVE ones and those named by the loaded
+ * transfers' draws; {@link #grantsOf} answers from what was loaded.
  */
 public final class LedgerState {
 
@@ -24,6 +26,8 @@ public final class LedgerState {
     private final Map<UUID, AccountState> accounts = new HashMap<>();
     private final Map<CodeKey, UUID> accountIdsByCode = new HashMap<>();
     private final Map<UUID, TransferState> transfers = new HashMap<>();
+    private final Map<UUID, GrantState> grants = new HashMap<>();
+    private final Map<UUID, List<UUID>> grantIdsByAccount = new HashMap<>();
     private final Map<CodeKey, IdempotencyRecord> idempotency = new HashMap<>();
     private final List<Runnable> undoLog = new ArrayList<>();
 
@@ -51,6 +55,12 @@ public final class LedgerState {
 
     public void loadTransfer(TransferState state) {
         transfers.put(state.transferId(), state);
+    }
+
+    public void loadGrant(GrantState state) {
+        if (grants.put(state.grantId(), state) == null) {
+            grantIdsByAccount.computeIfAbsent(state.accountId(), a -> new ArrayList<>()).add(state.grantId());
+        }
     }
 
     public void loadIdempotency(IdempotencyRecord record) {
@@ -93,6 +103,28 @@ public final class LedgerState {
         return state != null && state.ledgerId().equals(ledgerId) ? state : null;
     }
 
+    public GrantState grant(UUID ledgerId, UUID grantId) {
+        var state = grants.get(grantId);
+        return state != null && state.ledgerId().equals(ledgerId) ? state : null;
+    }
+
+    /** The loaded grants of an account, in no particular order. */
+    public List<GrantState> grantsOf(UUID accountId) {
+        var ids = grantIdsByAccount.get(accountId);
+        if (ids == null) {
+            return List.of();
+        }
+        List<GrantState> found = new ArrayList<>(ids.size());
+        for (var id : ids) {
+            found.add(grants.get(id));
+        }
+        return found;
+    }
+
+    public Map<UUID, GrantState> grants() {
+        return java.util.Collections.unmodifiableMap(grants);
+    }
+
     public IdempotencyRecord idempotency(UUID ledgerId, String key) {
         return idempotency.get(new CodeKey(ledgerId, key));
     }
@@ -128,6 +160,17 @@ public final class LedgerState {
     void putTransfer(TransferState state) {
         var previous = transfers.put(state.transferId(), state);
         undoLog.add(() -> restore(transfers, state.transferId(), previous));
+    }
+
+    void putGrant(GrantState state) {
+        var id = state.grantId();
+        var previous = grants.put(id, state);
+        undoLog.add(() -> restore(grants, id, previous));
+        if (previous == null) {
+            var ids = grantIdsByAccount.computeIfAbsent(state.accountId(), a -> new ArrayList<>());
+            ids.add(id);
+            undoLog.add(() -> ids.remove(id));
+        }
     }
 
     void putIdempotency(IdempotencyRecord record) {

@@ -36,6 +36,15 @@ public final class Limits {
     /** Longest hold timeout, in seconds (one year). */
     public static final long HOLD_TIMEOUT_SECONDS_MAX = 366L * 24 * 60 * 60;
 
+    /** Longest grant source (what the grant came from: a plan, a purchase, a promotion), in characters. */
+    public static final int GRANT_SOURCE_LENGTH_MAX = 128;
+
+    /**
+     * Most ACTIVE grants one account may have: every batch that touches the account loads them, and a
+     * debit may change each of them. A grant beyond it is refused with GRANT_LIMIT_REACHED.
+     */
+    public static final int GRANTS_ACTIVE_PER_ACCOUNT_MAX = 1_000;
+
     /** Longest idempotency key, in characters. */
     public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 255;
 

@@ -40,6 +40,7 @@ public final class PostingStateMachine {
     private final List<IdempotencyRecord> newIdempotencyRecords = new ArrayList<>();
     private final Set<UUID> touchedAccounts = new LinkedHashSet<>();
     private final Set<UUID> touchedTransfers = new LinkedHashSet<>();
+    private final Set<UUID> touchedGrants = new LinkedHashSet<>();
     private final Set<UUID> advancedLedgers = new LinkedHashSet<>();
 
     private PostingStateMachine(LedgerState state, Instant now) {
@@ -61,6 +62,7 @@ public final class PostingStateMachine {
         return new BatchOutcome(results, List.copyOf(createdAccounts), List.copyOf(entries),
                 touchedAccounts.stream().map(id -> state.accounts().get(id)).filter(a -> a != null).toList(),
                 touchedTransfers.stream().map(id -> state.transfers().get(id)).filter(t -> t != null).toList(),
+                touchedGrants.stream().map(id -> state.grants().get(id)).filter(g -> g != null).toList(),
                 List.copyOf(newIdempotencyRecords), lastSeqs());
     }
 
@@ -195,6 +197,8 @@ public final class PostingStateMachine {
             case Command.VoidHold v -> resolveHold(ledgerId, v.entryId(), v.holdId(), EntryKind.VOID, null, v.metadata());
             case Command.ExpireHold x -> resolveHold(ledgerId, x.entryId(), x.holdId(), EntryKind.EXPIRY, null, Map.of());
             case Command.ReverseTransfer r -> reverse(ledgerId, r);
+            case Command.IssueGrant g -> issueGrant(ledgerId, g);
+            case Command.ExpireGrant x -> expireGrantNow(ledgerId, x);
         };
     }
 
@@ -210,21 +214,33 @@ public final class PostingStateMachine {
         if (c.code() != null && state.accountIdByCode(ledgerId, c.code()) != null) {
             throw new Rejection(Reason.ACCOUNT_CODE_TAKEN, "account code '" + c.code() + "' is taken in this ledger");
         }
+        var account = openAccount(ledgerId, c.accountId(), c.code(), c.asset(), c.normalSide(), c.overdraftLimitMinor(),
+                c.metadata());
+        return new CommandResult.Accepted(account.id(), account.seq(), false);
+    }
+
+    private Account openAccount(UUID ledgerId, UUID accountId, String code, String asset, Side normalSide,
+                                Long overdraftLimitMinor, Map<String, String> metadata) {
         long seq = state.nextSeq(ledgerId);
         touch(advancedLedgers, ledgerId);
-        var account = new Account(c.accountId(), ledgerId, c.code(), c.asset(), c.normalSide(),
-                c.overdraftLimitMinor(), c.metadata(), now, seq);
+        var account = new Account(accountId, ledgerId, code, asset, normalSide, overdraftLimitMinor, metadata, now, seq);
         state.putAccount(AccountState.opened(account));
         touchAccount(account.id());
         int mark = createdAccounts.size();
         createdAccounts.add(account);
         onRollback(() -> truncate(createdAccounts, mark));
-        return new CommandResult.Accepted(account.id(), seq, false);
+        return account;
     }
 
     private CommandResult closeAccount(UUID ledgerId, Command.CloseAccount c) {
+        requireOpen(requireAccount(ledgerId, c.accountId()));
+        sweepExpiredGrants(ledgerId, c.accountId());
         var account = requireAccount(ledgerId, c.accountId());
-        requireOpen(account);
+        var liveGrants = state.grantsOf(c.accountId()).stream().filter(g -> g.status() == GrantStatus.ACTIVE).count();
+        if (liveGrants > 0) {
+            throw new Rejection(Reason.ACCOUNT_BALANCE_NOT_ZERO, "account " + c.accountId() + " has " + liveGrants
+                    + " active grant(s) with credit left or reserved");
+        }
         if (!account.balance().isZero()) {
             throw new Rejection(Reason.ACCOUNT_BALANCE_NOT_ZERO, "account " + c.accountId()
                     + " has a posted balance of " + account.balance().posted(account.account().normalSide())
@@ -244,6 +260,10 @@ public final class PostingStateMachine {
         requireOpen(to);
         requireAsset(from, t.asset());
         requireAsset(to, t.asset());
+        sweepExpiredGrants(ledgerId, t.from());
+        List<GrantChange> grantChanges = new ArrayList<>();
+        var draws = drawGrants(t.from(), t.amountMinor(), t.pending() ? GrantChangeKind.RESERVED : GrantChangeKind.CONSUMED,
+                grantChanges);
         long posted = t.pending() ? 0 : t.amountMinor();
         long pending = t.pending() ? t.amountMinor() : 0;
         var lines = List.of(
@@ -251,9 +271,9 @@ public final class PostingStateMachine {
                 new Line(to.account().id(), Side.CREDIT, posted, pending));
         var expiresAt = t.pending() && t.holdTimeout() != null ? now.plus(t.holdTimeout()) : null;
         var entry = writeEntry(ledgerId, t.transferId(), t.pending() ? EntryKind.HOLD : EntryKind.TRANSFER,
-                t.from(), t.to(), t.amountMinor(), t.asset(), null, expiresAt, t.metadata(), lines);
+                t.from(), t.to(), t.amountMinor(), t.asset(), null, expiresAt, t.metadata(), lines, grantChanges, true);
         putTransfer(new TransferState(t.transferId(), ledgerId, t.from(), t.to(), t.asset(), t.amountMinor(), t.pending(),
-                t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt));
+                t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt, draws));
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 
@@ -265,7 +285,19 @@ public final class PostingStateMachine {
             requireAsset(account, requested.asset());
             lines.add(new Line(requested.accountId(), requested.side(), requested.amountMinor(), 0));
         }
-        var entry = writeEntry(ledgerId, e.entryId(), EntryKind.ENTRY, null, null, 0, null, null, null, e.metadata(), lines);
+        List<GrantChange> grantChanges = new ArrayList<>();
+        for (var line : lines) {
+            if (line.side() == Side.DEBIT) {
+                sweepExpiredGrants(ledgerId, line.accountId());
+            }
+        }
+        for (var line : lines) {
+            if (line.side() == Side.DEBIT) {
+                drawGrants(line.accountId(), line.postedMinor(), GrantChangeKind.CONSUMED, grantChanges);
+            }
+        }
+        var entry = writeEntry(ledgerId, e.entryId(), EntryKind.ENTRY, null, null, 0, null, null, null, e.metadata(), lines,
+                grantChanges, true);
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 
@@ -305,18 +337,22 @@ public final class PostingStateMachine {
             requireOpen(to);
         }
         long released = -hold.amountMinor();
+        List<GrantChange> grantChanges = new ArrayList<>();
+        var consumedDraws = settleReservations(hold, captured, grantChanges);
         var lines = List.of(
                 new Line(from.account().id(), Side.DEBIT, captured, released),
                 new Line(to.account().id(), Side.CREDIT, captured, released));
         long entryAmount = kind == EntryKind.CAPTURE ? captured : hold.amountMinor();
         var entry = writeEntry(ledgerId, entryId, kind, hold.fromAccountId(), hold.toAccountId(), entryAmount,
-                hold.asset(), holdId, null, metadata, lines);
+                hold.asset(), holdId, null, metadata, lines, grantChanges, true);
         var newStatus = switch (kind) {
             case CAPTURE -> TransferStatus.POSTED;
             case VOID -> TransferStatus.VOIDED;
             default -> TransferStatus.EXPIRED;
         };
-        putTransfer(hold.withStatus(newStatus, captured));
+        putTransfer(hold.withStatus(newStatus, captured).withDraws(consumedDraws));
+        // What the hold released to grants that expired meanwhile expires now.
+        sweepExpiredGrants(ledgerId, hold.fromAccountId());
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 
@@ -338,13 +374,195 @@ public final class PostingStateMachine {
         var originalTo = requireAccount(ledgerId, original.toAccountId());
         requireOpen(originalFrom);
         requireOpen(originalTo);
+        sweepExpiredGrants(ledgerId, original.toAccountId());
+        List<GrantChange> grantChanges = new ArrayList<>();
+        drawGrants(original.toAccountId(), amount, GrantChangeKind.CONSUMED, grantChanges);
+        var stillRestorable = restoreGrants(original, amount, grantChanges);
         var lines = List.of(
                 new Line(original.toAccountId(), Side.DEBIT, amount, 0),
                 new Line(original.fromAccountId(), Side.CREDIT, amount, 0));
         var entry = writeEntry(ledgerId, r.entryId(), EntryKind.REVERSAL, original.toAccountId(), original.fromAccountId(),
-                amount, original.asset(), original.transferId(), null, r.metadata(), lines);
-        putTransfer(original.withReversed(original.reversedMinor() + amount));
+                amount, original.asset(), original.transferId(), null, r.metadata(), lines, grantChanges, true);
+        putTransfer(original.withReversed(original.reversedMinor() + amount).withDraws(stillRestorable));
+        // What the refund restored to grants that expired since the spend expires now (docs: the refund rule).
+        sweepExpiredGrants(ledgerId, original.fromAccountId());
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult issueGrant(UUID ledgerId, Command.IssueGrant g) {
+        var account = requireAccount(ledgerId, g.accountId());
+        var from = requireAccount(ledgerId, g.fromAccountId());
+        requireOpen(account);
+        requireOpen(from);
+        requireAsset(account, g.asset());
+        requireAsset(from, g.asset());
+        if (account.account().normalSide() != Side.CREDIT) {
+            throw new Rejection(Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, "account " + g.accountId()
+                    + " is debit-normal; grants are given to credit-normal accounts");
+        }
+        if (g.expiresAt() != null && !now.isBefore(g.expiresAt())) {
+            throw new Rejection(Reason.GRANT_EXPIRY_INVALID, "grant expiry " + g.expiresAt()
+                    + " is not after the time it is made, " + now);
+        }
+        long active = state.grantsOf(g.accountId()).stream().filter(x -> x.status() == GrantStatus.ACTIVE).count();
+        if (active >= Limits.GRANTS_ACTIVE_PER_ACCOUNT_MAX) {
+            throw new Rejection(Reason.GRANT_LIMIT_REACHED, "account " + g.accountId() + " has " + active
+                    + " active grants, the most GRANTS_ACTIVE_PER_ACCOUNT_MAX " + Limits.GRANTS_ACTIVE_PER_ACCOUNT_MAX + " allows");
+        }
+        var breakageId = openBreakageAccountIfMissing(ledgerId, g.asset());
+        sweepExpiredGrants(ledgerId, g.fromAccountId());
+        List<GrantChange> grantChanges = new ArrayList<>();
+        drawGrants(g.fromAccountId(), g.amountMinor(), GrantChangeKind.CONSUMED, grantChanges);
+        grantChanges.add(new GrantChange(g.grantId(), g.accountId(), GrantChangeKind.GRANTED, g.amountMinor()));
+        var lines = List.of(
+                new Line(g.fromAccountId(), Side.DEBIT, g.amountMinor(), 0),
+                new Line(g.accountId(), Side.CREDIT, g.amountMinor(), 0));
+        var entry = writeEntry(ledgerId, g.grantId(), EntryKind.GRANT, g.fromAccountId(), g.accountId(), g.amountMinor(),
+                g.asset(), null, g.expiresAt(), g.metadata(), lines, grantChanges, true);
+        putGrant(GrantState.made(g.grantId(), ledgerId, g.accountId(), g.asset(), g.amountMinor(), g.expiresAt(), g.source(),
+                g.metadata(), breakageId, entry.seq(), now));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult expireGrantNow(UUID ledgerId, Command.ExpireGrant x) {
+        var grant = state.grant(ledgerId, x.grantId());
+        if (grant == null) {
+            throw new Rejection(Reason.GRANT_NOT_FOUND, "grant " + x.grantId() + " does not exist in this ledger");
+        }
+        if (!grant.expiredAt(now) || grant.remainingMinor() == 0) {
+            throw new Rejection(Reason.GRANT_NOT_EXPIRED, "grant " + x.grantId() + (grant.expiresAt() == null ? " has no expiry"
+                    : grant.expiredAt(now) ? " has nothing left to expire" : " expires at " + grant.expiresAt()));
+        }
+        var entry = expireGrant(ledgerId, grant);
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    // ---- grants ----
+
+    /**
+     * Draws up to {@code amountMinor} from the account's spendable grants in {@link GrantState#SPEND_ORDER},
+     * as {@code kind} (CONSUMED or RESERVED), and answers what it drew from each. What the grants do not
+     * cover comes from the rest of the balance; whether the balance allows it is checked by writeEntry.
+     */
+    private List<GrantDraw> drawGrants(UUID accountId, long amountMinor, GrantChangeKind kind, List<GrantChange> changes) {
+        var grants = state.grantsOf(accountId);
+        if (grants.isEmpty()) {
+            return List.of();
+        }
+        var spendable = grants.stream().filter(g -> g.remainingMinor() > 0 && !g.expiredAt(now))
+                .sorted(GrantState.SPEND_ORDER).toList();
+        List<GrantDraw> draws = new ArrayList<>();
+        long left = amountMinor;
+        for (var grant : spendable) {
+            if (left == 0) {
+                break;
+            }
+            long take = Math.min(left, grant.remainingMinor());
+            changeGrant(grant, kind, take, changes);
+            draws.add(new GrantDraw(grant.grantId(), take));
+            left -= take;
+        }
+        return draws;
+    }
+
+    /**
+     * Settles a hold's reservations: the first {@code capturedMinor} of them, in the order they were made,
+     * are consumed; the rest is released. Answers what was consumed (what a reversal can give back).
+     */
+    private List<GrantDraw> settleReservations(TransferState hold, long capturedMinor, List<GrantChange> changes) {
+        List<GrantDraw> consumed = new ArrayList<>();
+        long toCapture = capturedMinor;
+        for (var draw : hold.draws()) {
+            var grant = requireGrant(hold.ledgerId(), draw.grantId());
+            long capture = Math.min(toCapture, draw.amountMinor());
+            if (capture > 0) {
+                changeGrant(grant, GrantChangeKind.CAPTURED, capture, changes);
+                consumed.add(new GrantDraw(draw.grantId(), capture));
+                grant = state.grant(hold.ledgerId(), draw.grantId());
+            }
+            if (draw.amountMinor() > capture) {
+                changeGrant(grant, GrantChangeKind.RELEASED, draw.amountMinor() - capture, changes);
+            }
+            toCapture -= capture;
+        }
+        return consumed;
+    }
+
+    /**
+     * Gives back to the grants a transfer consumed up to {@code amountMinor}, the last drawn first (so a
+     * partial refund returns the credit that would have lasted longest). Answers what stays restorable.
+     */
+    private List<GrantDraw> restoreGrants(TransferState original, long amountMinor, List<GrantChange> changes) {
+        List<GrantDraw> remaining = new ArrayList<>(original.draws());
+        long left = amountMinor;
+        for (int i = remaining.size() - 1; i >= 0 && left > 0; i--) {
+            var draw = remaining.get(i);
+            long restore = Math.min(left, draw.amountMinor());
+            changeGrant(requireGrant(original.ledgerId(), draw.grantId()), GrantChangeKind.RESTORED, restore, changes);
+            left -= restore;
+            if (restore == draw.amountMinor()) {
+                remaining.remove(i);
+            } else {
+                remaining.set(i, new GrantDraw(draw.grantId(), draw.amountMinor() - restore));
+            }
+        }
+        return remaining;
+    }
+
+    /** Expires, each as its own GRANT_EXPIRY entry, the grants of the account that reached their expiry with credit left. */
+    private void sweepExpiredGrants(UUID ledgerId, UUID accountId) {
+        var due = state.grantsOf(accountId).stream().filter(g -> g.remainingMinor() > 0 && g.expiredAt(now))
+                .sorted(GrantState.SPEND_ORDER).toList();
+        for (var grant : due) {
+            expireGrant(ledgerId, grant);
+        }
+    }
+
+    /**
+     * Moves what is left of a grant to its breakage account. Balance constraints are not checked: the
+     * entry only takes back credit the grant gave, and an expiry is never refused.
+     */
+    private Entry expireGrant(UUID ledgerId, GrantState grant) {
+        long amount = grant.remainingMinor();
+        requireAccount(ledgerId, grant.accountId());
+        requireAccount(ledgerId, grant.expiryAccountId());
+        List<GrantChange> changes = new ArrayList<>();
+        changeGrant(grant, GrantChangeKind.EXPIRED, amount, changes);
+        var lines = List.of(
+                new Line(grant.accountId(), Side.DEBIT, amount, 0),
+                new Line(grant.expiryAccountId(), Side.CREDIT, amount, 0));
+        var entryId = SystemAccounts.grantExpiryEntryId(grant.grantId(), state.lastSeq(ledgerId) + 1);
+        return writeEntry(ledgerId, entryId, EntryKind.GRANT_EXPIRY, grant.accountId(), grant.expiryAccountId(), amount,
+                grant.asset(), grant.grantId(), null, Map.of(), lines, changes, false);
+    }
+
+    /** The breakage account of the asset, opened by this command when the ledger does not have it yet. */
+    private UUID openBreakageAccountIfMissing(UUID ledgerId, String asset) {
+        var id = SystemAccounts.breakageAccountId(ledgerId, asset);
+        if (state.account(ledgerId, id) == null) {
+            var code = SystemAccounts.breakageAccountCode(asset);
+            openAccount(ledgerId, id, state.accountIdByCode(ledgerId, code) == null ? code : null, asset, Side.CREDIT, null,
+                    Map.of("purpose", "breakage"));
+        }
+        return id;
+    }
+
+    private GrantState requireGrant(UUID ledgerId, UUID grantId) {
+        var grant = state.grant(ledgerId, grantId);
+        if (grant == null) {
+            throw new IllegalStateException("grant " + grantId + " of ledger " + ledgerId + " was not loaded");
+        }
+        return grant;
+    }
+
+    private void changeGrant(GrantState grant, GrantChangeKind kind, long amountMinor, List<GrantChange> changes) {
+        putGrant(grant.apply(kind, amountMinor));
+        changes.add(new GrantChange(grant.grantId(), grant.accountId(), kind, amountMinor));
+    }
+
+    private void putGrant(GrantState grant) {
+        state.putGrant(grant);
+        touch(touchedGrants, grant.grantId());
     }
 
     // ---- journal writing ----
@@ -358,7 +576,7 @@ public final class PostingStateMachine {
      */
     private Entry writeEntry(UUID ledgerId, UUID entryId, EntryKind kind, UUID from, UUID to, long amountMinor,
                              String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata,
-                             List<Line> lines) {
+                             List<Line> lines, List<GrantChange> grantChanges, boolean enforceConstraints) {
         requireBalanced(lines);
         Map<UUID, BigInteger> availableBefore = new LinkedHashMap<>();
         List<Posting> postings = new ArrayList<>(lines.size());
@@ -372,13 +590,15 @@ public final class PostingStateMachine {
             postings.add(new Posting(line.accountId(), account.account().asset(), line.side(), line.postedMinor(),
                     line.pendingDeltaMinor(), after, changed.version()));
         }
-        for (var before : availableBefore.entrySet()) {
-            requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
+        if (enforceConstraints) {
+            for (var before : availableBefore.entrySet()) {
+                requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
+            }
         }
         long seq = state.nextSeq(ledgerId);
         touch(advancedLedgers, ledgerId);
         var entry = new Entry(entryId, ledgerId, seq, kind, from, to, amountMinor, asset, referenceId, expiresAt,
-                metadata, now, postings);
+                metadata, now, postings, grantChanges);
         int mark = entries.size();
         entries.add(entry);
         onRollback(() -> truncate(entries, mark));

@@ -19,6 +19,8 @@ public enum Reason {
     ENTRY_TOO_MANY_POSTINGS("A multi-leg entry has more postings than ENTRY_POSTINGS_MAX."),
     ENTRY_NOT_BALANCED("The debits and credits of the entry differ for at least one asset."),
     ASSET_INVALID("The asset code or exponent is not valid."),
+    GRANT_SOURCE_INVALID("The grant source is empty or longer than GRANT_SOURCE_LENGTH_MAX."),
+    GRANT_EXPIRY_INVALID("A grant's expiry must lie after the time it is made."),
     LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
 
     // Rejections that depend on the state of the ledger.
@@ -42,6 +44,10 @@ public enum Reason {
     CAPTURE_EXCEEDS_HOLD("The capture amount is larger than the held amount."),
     TRANSFER_NOT_POSTED("Only posted transfers (or captured holds) can be reversed."),
     REVERSAL_EXCEEDS_ORIGINAL("The reversals of a transfer would exceed the amount it posted."),
+    GRANT_NOT_FOUND("The grant does not exist in this ledger."),
+    GRANT_ACCOUNT_NOT_CREDIT_NORMAL("Grants are given to credit-normal accounts (wallets, credit balances): a debit of the account spends them."),
+    GRANT_LIMIT_REACHED("The account already has GRANTS_ACTIVE_PER_ACCOUNT_MAX active grants."),
+    GRANT_NOT_EXPIRED("The grant has no expiry, has not reached it yet, or has nothing left to expire."),
     IDEMPOTENCY_KEY_REUSED("The idempotency key was already used with a different request."),
     LINKED_COMMAND_FAILED("Another command of the same all-or-nothing batch failed, so none was applied.");
 

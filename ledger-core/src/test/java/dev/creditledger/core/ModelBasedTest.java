@@ -48,14 +48,20 @@ class ModelBasedTest {
         assertThat(run.requests).isGreaterThanOrEqualTo(REQUESTS_PER_SEED);
         assertThat(run.acceptedByKind.keySet()).as("accepted command kinds, seed %d", seed)
                 .contains("CreateAccount", "CloseAccount", "PostTransfer", "PostEntry", "CaptureHold", "VoidHold",
-                        "ExpireHold", "ReverseTransfer");
+                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant");
+        assertThat(run.grantChangeKinds).as("grant change kinds seen, seed %d", seed)
+                .containsExactlyInAnyOrder(GrantChangeKind.values());
+        assertThat(run.implicitExpiries).as("expiries written inside other commands, seed %d", seed).isGreaterThan(50);
+        assertThat(run.grantStatuses).as("grant statuses seen, seed %d", seed).containsExactlyInAnyOrder(GrantStatus.values());
         assertThat(run.rejectedByReason.keySet()).as("rejection reasons seen, seed %d", seed).contains(
                 Reason.INSUFFICIENT_FUNDS, Reason.ACCOUNT_NOT_FOUND, Reason.LEDGER_NOT_FOUND, Reason.ASSET_MISMATCH,
                 Reason.ENTRY_NOT_BALANCED, Reason.CAPTURE_EXCEEDS_HOLD, Reason.HOLD_NOT_PENDING, Reason.HOLD_EXPIRED,
                 Reason.HOLD_NOT_EXPIRED, Reason.REVERSAL_EXCEEDS_ORIGINAL, Reason.TRANSFER_NOT_POSTED,
                 Reason.TRANSFER_NOT_FOUND, Reason.TRANSFER_NOT_A_HOLD, Reason.ACCOUNT_BALANCE_NOT_ZERO,
                 Reason.ACCOUNT_CODE_TAKEN, Reason.IDEMPOTENCY_KEY_REUSED, Reason.LINKED_COMMAND_FAILED,
-                Reason.AMOUNT_NOT_POSITIVE, Reason.ACCOUNT_CLOSED, Reason.ASSET_NOT_FOUND, Reason.BALANCE_OVERFLOW);
+                Reason.AMOUNT_NOT_POSITIVE, Reason.ACCOUNT_CLOSED, Reason.ASSET_NOT_FOUND, Reason.BALANCE_OVERFLOW,
+                Reason.GRANT_NOT_FOUND, Reason.GRANT_NOT_EXPIRED, Reason.GRANT_EXPIRY_INVALID,
+                Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID);
         assertThat(run.replays).as("replayed results, seed %d", seed).isGreaterThan(100);
     }
 
@@ -77,18 +83,28 @@ class ModelBasedTest {
         long replays;
         final Map<String, Integer> acceptedByKind = new HashMap<>();
         final Map<Reason, Integer> rejectedByReason = new HashMap<>();
+        final Set<GrantChangeKind> grantChangeKinds = new HashSet<>();
+        final Set<GrantStatus> grantStatuses = new HashSet<>();
+        long implicitExpiries;
 
         // What the generator knows (ids it has used, whether or not the command was accepted).
-        record GenAccount(UUID id, String asset) {}
+        record GenAccount(UUID id, String asset, Side side) {
+            GenAccount(UUID id, String asset) {
+                this(id, asset, Side.CREDIT);
+            }
+        }
 
         record GenTransfer(UUID id, long amount, boolean hold) {}
 
         final Map<UUID, List<GenAccount>> accountsOf = new HashMap<>();
         final Map<UUID, List<GenTransfer>> transfersOf = new HashMap<>();
         final Map<UUID, List<Request>> keyedOf = new HashMap<>();
+        final Map<UUID, List<UUID>> grantsOf = new HashMap<>();
 
         // Running sums of the postings emitted so far, per account: the four totals and the posting count.
         final Map<UUID, long[]> journal = new HashMap<>();
+        // Running parts of every grant from the entries' grant changes: remaining, reserved, consumed, expired.
+        final Map<UUID, long[]> grantJournal = new HashMap<>();
 
         Run(long seed) {
             this.seed = seed;
@@ -102,7 +118,9 @@ class ModelBasedTest {
                 accountsOf.put(l, new ArrayList<>());
                 transfersOf.put(l, new ArrayList<>());
                 keyedOf.put(l, new ArrayList<>());
+                grantsOf.put(l, new ArrayList<>());
             }
+            grantsOf.put(unknownLedger, new ArrayList<>());
             accountsOf.put(unknownLedger, new ArrayList<>());
             transfersOf.put(unknownLedger, new ArrayList<>());
             keyedOf.put(unknownLedger, new ArrayList<>());
@@ -117,7 +135,7 @@ class ModelBasedTest {
                 List<GenAccount> whales = new ArrayList<>();
                 for (var side : Side.values()) {
                     var id = id();
-                    whales.add(new GenAccount(id, "USD"));
+                    whales.add(new GenAccount(id, "USD", side));
                     opening.add(Submission.single(new Request(l, null,
                             new Command.CreateAccount(id, null, "USD", side, null, Map.of()))));
                 }
@@ -143,6 +161,7 @@ class ModelBasedTest {
         void runBatch(List<Submission> batch) {
             Map<UUID, Acct> accountsBefore = new HashMap<>(model.accounts());
             Map<UUID, Xfer> transfersBefore = new HashMap<>(model.transfers());
+            Map<UUID, ReferenceLedger.Gr> grantsBefore = new HashMap<>(model.grants());
             long seq1 = model.lastSeq(l1);
             long seq2 = model.lastSeq(l2);
 
@@ -224,9 +243,38 @@ class ModelBasedTest {
                 boolean same = t.status() == m.status() && t.postedMinor() == m.posted() && t.reversedMinor() == m.reversed()
                         && t.amountMinor() == m.amount() && t.hold() == m.hold() && Objects.equals(t.expiresAt(), m.expiresAt())
                         && t.ledgerId().equals(m.ledger()) && t.fromAccountId().equals(m.from()) && t.toAccountId().equals(m.to())
-                        && t.asset().equals(m.asset());
+                        && t.asset().equals(m.asset())
+                        && t.draws().equals(m.draws().stream().map(d -> new GrantDraw(d.grant(), d.amount())).toList());
                 check(same, "transfer differs\n  expected " + m + "\n  actual   " + t);
             }
+
+            // Grants.
+            check(state.grants().keySet().equals(model.grants().keySet()), "grant ids differ: state "
+                    + diff(state.grants().keySet(), model.grants().keySet()) + " model " + diff(model.grants().keySet(), state.grants().keySet()));
+            for (var m : model.grants().values()) {
+                var g = state.grants().get(m.id());
+                boolean same = g.ledgerId().equals(m.ledger()) && g.accountId().equals(m.account()) && g.asset().equals(m.asset())
+                        && g.amountMinor() == m.amount() && g.remainingMinor() == m.remaining() && g.reservedMinor() == m.reserved()
+                        && g.consumedMinor() == m.consumed() && g.expiredMinor() == m.expired()
+                        && Objects.equals(g.expiresAt(), m.expiresAt()) && g.createdSeq() == m.seq()
+                        && g.expiryAccountId().equals(m.expiryAccount());
+                check(same, "grant differs\n  expected " + m + "\n  actual   " + g);
+                grantStatuses.add(g.status());
+            }
+            Set<UUID> changedGrants = new HashSet<>();
+            model.grants().forEach((id, g) -> {
+                if (!g.equals(grantsBefore.get(id))) {
+                    changedGrants.add(id);
+                }
+            });
+            Set<UUID> reportedGrants = new HashSet<>();
+            for (var g : out.changedGrants()) {
+                check(reportedGrants.add(g.grantId()), "grant reported twice in changedGrants: " + g);
+                check(g.equals(state.grants().get(g.grantId())), "changedGrants holds a stale state " + g);
+            }
+            // A grant can come back to where it was within one batch (a hold reserved it, a void released it):
+            // reporting it again is a harmless rewrite, missing a changed one is not.
+            check(reportedGrants.containsAll(changedGrants), "outcome changedGrants miss " + diff(changedGrants, reportedGrants));
 
             // The outcome names exactly what changed.
             Set<UUID> changedAccounts = new HashSet<>();
@@ -256,6 +304,7 @@ class ModelBasedTest {
                     + diff(reportedTransfers, changedTransfers) + " missing " + diff(changedTransfers, reportedTransfers));
             Set<UUID> created = new HashSet<>();
             out.createdAccounts().forEach(a -> created.add(a.id()));
+            freshAccounts.addAll(model.implicitAccounts());
             check(created.equals(freshAccounts) && created.size() == out.createdAccounts().size(),
                     "createdAccounts " + created + " != accepted creations " + freshAccounts);
 
@@ -300,7 +349,26 @@ class ModelBasedTest {
                     t[1] += sign * p.pendingDeltaMinor();
                 }
                 perAsset.forEach((asset, t) -> check(t[0] == 0 && t[1] == 0, "entry not balanced in " + asset + ": " + e));
+                for (var c : e.grantChanges()) {
+                    grantChangeKinds.add(c.kind());
+                    var parts = grantJournal.computeIfAbsent(c.grantId(), id -> new long[4]);
+                    long a = c.amountMinor();
+                    check(a > 0, "grant change without an amount " + c + " in " + e);
+                    switch (c.kind()) {
+                        case GRANTED -> parts[0] += a;
+                        case CONSUMED -> { parts[0] -= a; parts[2] += a; }
+                        case RESERVED -> { parts[0] -= a; parts[1] += a; }
+                        case RELEASED -> { parts[1] -= a; parts[0] += a; }
+                        case CAPTURED -> { parts[1] -= a; parts[2] += a; }
+                        case RESTORED -> { parts[2] -= a; parts[0] += a; }
+                        case EXPIRED -> { parts[0] -= a; parts[3] += a; }
+                    }
+                }
+                if (e.kind() == EntryKind.GRANT_EXPIRY) {
+                    implicitExpiries++;
+                }
             }
+            freshEntries.addAll(model.implicitEntries());
             check(entryIds.equals(freshEntries), "entries " + entryIds.size() + " != accepted posting commands " + freshEntries.size()
                     + ": extra " + diff(entryIds, freshEntries) + " missing " + diff(freshEntries, entryIds));
 
@@ -321,6 +389,12 @@ class ModelBasedTest {
             }
             sums.forEach((k, s) -> check(s[0] == s[1] && s[2] == s[3], "ledger/asset " + k + " does not balance: "
                     + java.util.Arrays.toString(s)));
+            for (var g : state.grants().values()) {
+                var parts = grantJournal.getOrDefault(g.grantId(), new long[4]);
+                check(parts[0] == g.remainingMinor() && parts[1] == g.reservedMinor() && parts[2] == g.consumedMinor()
+                        && parts[3] == g.expiredMinor(), "grant " + g + " differs from its journaled changes "
+                        + java.util.Arrays.toString(parts));
+            }
         }
 
         String ctx() {
@@ -411,7 +485,7 @@ class ModelBasedTest {
             } else if (p < 79) {
                 var hold = pickTransfer(ledger, true);
                 return new Command.ExpireHold(id(), hold == null ? id() : hold.id());
-            } else if (p < 91) {
+            } else if (p < 84) {
                 var t = pickTransfer(ledger, false);
                 Long amount = switch (rnd.nextInt(10)) {
                     case 0, 1, 2, 3 -> null;
@@ -420,11 +494,40 @@ class ModelBasedTest {
                     default -> t == null ? 5L : 1 + (long) (rnd.nextDouble() * t.amount() / 2);
                 };
                 return new Command.ReverseTransfer(id(), t == null ? id() : t.id(), amount, Map.of());
-            } else if (p < 95) {
+            } else if (p < 91) {
+                return grant(ledger);
+            } else if (p < 93) {
+                var grants = grantsOf.get(rnd.nextInt(30) == 0 ? (ledger.equals(l1) ? l2 : l1) : ledger);
+                return new Command.ExpireGrant(grants.isEmpty() || rnd.nextInt(30) == 0 ? id() : grants.get(rnd.nextInt(grants.size())));
+            } else if (p < 96) {
                 return new Command.CloseAccount(pickAccount(ledger, null).id());
             } else {
                 return createAccount(ledger);
             }
+        }
+
+        /** A grant to a (mostly credit-normal) account, from another; expiries on a coarse grid so that some are equal. */
+        Command grant(UUID ledger) {
+            var to = pickAccount(ledger, null);
+            for (int tries = 0; tries < 4 && to.side() != Side.CREDIT; tries++) {
+                to = pickAccount(ledger, null);
+            }
+            var from = rnd.nextInt(60) == 0 ? to : pickAccount(ledger, rnd.nextInt(25) == 0 ? null : to.asset());
+            Instant expiresAt = switch (rnd.nextInt(10)) {
+                case 0, 1 -> null;
+                case 2 -> rnd.nextBoolean() ? now : now.minusSeconds(1);             // not after now: refused
+                default -> now.plusSeconds(300L * (1 + rnd.nextInt(12)));             // 5 minutes to an hour, on a grid
+            };
+            String source = switch (rnd.nextInt(40)) {
+                case 0 -> " ";
+                case 1 -> "s".repeat(Limits.GRANT_SOURCE_LENGTH_MAX + (rnd.nextBoolean() ? 0 : 1));
+                default -> rnd.nextBoolean() ? null : "plan-" + rnd.nextInt(5);
+            };
+            UUID grantId = id();
+            grantsOf.get(ledger).add(grantId);
+            transfersOf.get(ledger).add(new GenTransfer(grantId, 1, false)); // reversing a grant's id must fail
+            return new Command.IssueGrant(grantId, to.id(), from.id(), amount(), rnd.nextInt(30) == 0 ? pickAsset(ledger) : to.asset(),
+                    expiresAt, source, Map.of());
         }
 
         Command createAccount(UUID ledger) {
@@ -451,7 +554,7 @@ class ModelBasedTest {
                 var any = pickAccount(rnd.nextBoolean() ? l1 : l2, null);
                 accountId = any.id(); // an id that exists (maybe in the other ledger)
             } else {
-                accountsOf.get(ledger).add(new GenAccount(accountId, asset));
+                accountsOf.get(ledger).add(new GenAccount(accountId, asset, side));
             }
             return new Command.CreateAccount(accountId, code, asset, side, limit, rnd.nextInt(30) == 0 ? bigMetadata() : Map.of());
         }

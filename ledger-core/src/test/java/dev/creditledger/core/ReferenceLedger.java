@@ -46,7 +46,18 @@ final class ReferenceLedger {
                 long dp, long cp, long dpend, long cpend, boolean closed, long version) {}
 
     record Xfer(UUID id, UUID ledger, UUID from, UUID to, String asset, long amount, boolean hold,
-                TransferStatus status, long posted, long reversed, Instant expiresAt) {}
+                TransferStatus status, long posted, long reversed, Instant expiresAt, List<Draw> draws) {}
+
+    /** What a transfer holds of one grant (reserved by a hold, or consumed and still restorable). */
+    record Draw(UUID grant, long amount) {}
+
+    /** A grant: amount = remaining + reserved + consumed + expired. */
+    record Gr(UUID id, UUID ledger, UUID account, String asset, long amount, long remaining, long reserved, long consumed,
+              long expired, Instant expiresAt, long seq, UUID expiryAccount) {
+        Gr with(long remaining, long reserved, long consumed, long expired) {
+            return new Gr(id, ledger, account, asset, amount, remaining, reserved, consumed, expired, expiresAt, seq, expiryAccount);
+        }
+    }
 
     record Stored(String hash, Res result) {}
 
@@ -60,19 +71,29 @@ final class ReferenceLedger {
         final Map<UUID, Xfer> transfers;
         final Map<IdemKey, Stored> idem;
         final Map<IdemKey, Stored> newIdem; // records made by the current batch, in order of first storing
+        final Map<UUID, Gr> grants;
+        final Map<UUID, List<UUID>> grantIdsByAccount; // immutable lists, replaced when a grant is added
+        final List<UUID> implicitEntries;   // expiry entries made by the current batch without their own command
+        final List<UUID> implicitAccounts;  // breakage accounts opened by the current batch without their own command
 
         World() {
-            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new LinkedHashMap<>());
+            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
+                    new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         World(Map<UUID, Long> seq, Map<UUID, Set<String>> assets, Map<UUID, Acct> accounts, Map<UUID, Xfer> transfers,
-              Map<IdemKey, Stored> idem, Map<IdemKey, Stored> newIdem) {
+              Map<IdemKey, Stored> idem, Map<IdemKey, Stored> newIdem, Map<UUID, Gr> grants,
+              Map<UUID, List<UUID>> grantIdsByAccount, List<UUID> implicitEntries, List<UUID> implicitAccounts) {
             this.seq = seq;
             this.assets = assets;
             this.accounts = accounts;
             this.transfers = transfers;
             this.idem = idem;
             this.newIdem = newIdem;
+            this.grants = grants;
+            this.grantIdsByAccount = grantIdsByAccount;
+            this.implicitEntries = implicitEntries;
+            this.implicitAccounts = implicitAccounts;
         }
 
         /**
@@ -81,7 +102,9 @@ final class ReferenceLedger {
          */
         World copy() {
             return new World(new HashMap<>(seq), assets, new HashMap<>(accounts), new Overlay<>(transfers),
-                    new Overlay<>(idem), new LinkedHashMap<>(newIdem));
+                    new Overlay<>(idem), new LinkedHashMap<>(newIdem), new Overlay<>(grants), new Overlay<>(grantIdsByAccount),
+                    new ArrayList<>(implicitEntries),
+                    new ArrayList<>(implicitAccounts));
         }
 
         /** Keeps a successful trial: its overlays are written through to this world's maps. */
@@ -93,6 +116,12 @@ final class ReferenceLedger {
             idem.putAll(((Overlay<IdemKey, Stored>) trial.idem).local);
             newIdem.clear();
             newIdem.putAll(trial.newIdem);
+            grants.putAll(((Overlay<UUID, Gr>) trial.grants).local);
+            grantIdsByAccount.putAll(((Overlay<UUID, List<UUID>>) trial.grantIdsByAccount).local);
+            implicitEntries.clear();
+            implicitEntries.addAll(trial.implicitEntries);
+            implicitAccounts.clear();
+            implicitAccounts.addAll(trial.implicitAccounts);
         }
     }
 
@@ -147,6 +176,20 @@ final class ReferenceLedger {
         return w.transfers;
     }
 
+    Map<UUID, Gr> grants() {
+        return w.grants;
+    }
+
+    /** Expiry entries the last batch made inside other commands. */
+    List<UUID> implicitEntries() {
+        return w.implicitEntries;
+    }
+
+    /** Breakage accounts the last batch opened inside grant commands. */
+    List<UUID> implicitAccounts() {
+        return w.implicitAccounts;
+    }
+
     long lastSeq(UUID ledger) {
         return w.seq.getOrDefault(ledger, 0L);
     }
@@ -158,6 +201,8 @@ final class ReferenceLedger {
 
     List<List<Res>> apply(List<Submission> batch, Instant now) {
         w.newIdem.clear();
+        w.implicitEntries.clear();
+        w.implicitAccounts.clear();
         List<List<Res>> out = new ArrayList<>();
         for (var s : batch) {
             out.add(s.atomic() ? applyAtomic(s.requests(), now) : applyEach(s.requests(), now));
@@ -230,19 +275,24 @@ final class ReferenceLedger {
         }
     }
 
+    /** Runs the request on a copy, kept only when it is accepted: a command may write expiry entries before it fails. */
     private static Res handle(World w, Request r, Instant now) {
         Res seen = seenBefore(w, r);
         if (seen != null) {
             return seen;
         }
-        Res res = execute(w, r.ledgerId(), r.command(), now);
+        World trial = w.copy();
+        Res res = execute(trial, r.ledgerId(), r.command(), now);
+        if (res.accepted()) {
+            w.adopt(trial);
+        }
         store(w, r, res);
         return res;
     }
 
     // ---------------------------------------------------------------- commands
 
-    /** Thrown by checks; the model never mutates before all checks passed, so nothing needs undoing. */
+    /** Thrown by checks; a request runs on a copy of the world, so nothing needs undoing. */
     private static final class No extends RuntimeException {
         final Reason reason;
 
@@ -264,13 +314,15 @@ final class ReferenceLedger {
             validateInput(c);
             return switch (c) {
                 case Command.CreateAccount a -> createAccount(w, ledger, a);
-                case Command.CloseAccount a -> closeAccount(w, ledger, a);
+                case Command.CloseAccount a -> closeAccount(w, ledger, a, now);
                 case Command.PostTransfer t -> transfer(w, ledger, t, now);
-                case Command.PostEntry e -> entry(w, ledger, e);
+                case Command.PostEntry e -> entry(w, ledger, e, now);
                 case Command.CaptureHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'C', h.amountMinor(), now);
                 case Command.VoidHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'V', null, now);
                 case Command.ExpireHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'E', null, now);
-                case Command.ReverseTransfer rv -> reverse(w, ledger, rv);
+                case Command.ReverseTransfer rv -> reverse(w, ledger, rv, now);
+                case Command.IssueGrant g -> grant(w, ledger, g, now);
+                case Command.ExpireGrant x -> expireGrant(w, ledger, x, now);
             };
         } catch (No no) {
             return Res.no(no.reason);
@@ -355,6 +407,18 @@ final class ReferenceLedger {
                 }
                 metadata(rv.metadata());
             }
+            case Command.IssueGrant g -> {
+                amount(g.amountMinor());
+                if (g.accountId().equals(g.fromAccountId())) {
+                    fail(Reason.SAME_ACCOUNT);
+                }
+                assetCode(g.asset());
+                if (g.source() != null && (g.source().isBlank() || g.source().length() > Limits.GRANT_SOURCE_LENGTH_MAX)) {
+                    fail(Reason.GRANT_SOURCE_INVALID);
+                }
+                metadata(g.metadata());
+            }
+            case Command.ExpireGrant x -> { }
         }
     }
 
@@ -414,10 +478,17 @@ final class ReferenceLedger {
         return Res.ok(a.accountId(), seq);
     }
 
-    private static Res closeAccount(World w, UUID ledger, Command.CloseAccount c) {
+    private static Res closeAccount(World w, UUID ledger, Command.CloseAccount c, Instant now) {
         Acct a = account(w, ledger, c.accountId());
         if (a.closed()) {
             fail(Reason.ACCOUNT_CLOSED);
+        }
+        sweep(w, ledger, a.id(), now);
+        a = w.accounts.get(a.id());
+        for (var g : grantsInSpendOrder(w, a.id())) {
+            if (g.expired() == 0 && g.remaining() + g.reserved() > 0) {
+                fail(Reason.ACCOUNT_BALANCE_NOT_ZERO);
+            }
         }
         if (a.dp() != a.cp() || a.dpend() != 0 || a.cpend() != 0) {
             fail(Reason.ACCOUNT_BALANCE_NOT_ZERO);
@@ -438,15 +509,17 @@ final class ReferenceLedger {
         }
         long posted = t.pending() ? 0 : t.amountMinor();
         long pending = t.pending() ? t.amountMinor() : 0;
-        post(w, List.of(new Move(t.from(), Side.DEBIT, posted, pending), new Move(t.to(), Side.CREDIT, posted, pending)));
+        sweep(w, ledger, t.from(), now);
+        var draws = draw(w, t.from(), t.amountMinor(), t.pending(), now);
+        post(w, List.of(new Move(t.from(), Side.DEBIT, posted, pending), new Move(t.to(), Side.CREDIT, posted, pending)), true);
         long seq = nextSeq(w, ledger);
         Instant expiresAt = t.pending() && t.holdTimeout() != null ? now.plusSeconds(t.holdTimeout().getSeconds()) : null;
         w.transfers.put(t.transferId(), new Xfer(t.transferId(), ledger, t.from(), t.to(), t.asset(), t.amountMinor(),
-                t.pending(), t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt));
+                t.pending(), t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt, draws));
         return Res.ok(t.transferId(), seq);
     }
 
-    private static Res entry(World w, UUID ledger, Command.PostEntry e) {
+    private static Res entry(World w, UUID ledger, Command.PostEntry e, Instant now) {
         List<Move> moves = new ArrayList<>();
         for (var line : e.postings()) {
             Acct a = account(w, ledger, line.accountId());
@@ -456,7 +529,17 @@ final class ReferenceLedger {
             }
             moves.add(new Move(line.accountId(), line.side(), line.amountMinor(), 0));
         }
-        post(w, moves);
+        for (var line : e.postings()) {
+            if (line.side() == Side.DEBIT) {
+                sweep(w, ledger, line.accountId(), now);
+            }
+        }
+        for (var line : e.postings()) {
+            if (line.side() == Side.DEBIT) {
+                draw(w, line.accountId(), line.amountMinor(), false, now);
+            }
+        }
+        post(w, moves, true);
         return Res.ok(e.entryId(), nextSeq(w, ledger));
     }
 
@@ -487,16 +570,29 @@ final class ReferenceLedger {
             open(account(w, ledger, h.from()));
             open(account(w, ledger, h.to()));
         }
+        // The hold's reservations, in the order they were made: the captured part is consumed, the rest released.
+        List<Draw> consumed = new ArrayList<>();
+        long toCapture = captured;
+        for (var d : h.draws()) {
+            long c = Math.min(toCapture, d.amount());
+            Gr g = w.grants.get(d.grant());
+            w.grants.put(g.id(), g.with(g.remaining() + d.amount() - c, g.reserved() - d.amount(), g.consumed() + c, g.expired()));
+            if (c > 0) {
+                consumed.add(new Draw(d.grant(), c));
+            }
+            toCapture -= c;
+        }
         post(w, List.of(new Move(h.from(), Side.DEBIT, captured, -h.amount()),
-                new Move(h.to(), Side.CREDIT, captured, -h.amount())));
+                new Move(h.to(), Side.CREDIT, captured, -h.amount())), true);
         long seq = nextSeq(w, ledger);
         TransferStatus status = kind == 'C' ? TransferStatus.POSTED : kind == 'V' ? TransferStatus.VOIDED : TransferStatus.EXPIRED;
         w.transfers.put(holdId, new Xfer(h.id(), h.ledger(), h.from(), h.to(), h.asset(), h.amount(), true, status,
-                captured, 0, h.expiresAt()));
+                captured, 0, h.expiresAt(), consumed));
+        sweep(w, ledger, h.from(), now);
         return Res.ok(entryId, seq);
     }
 
-    private static Res reverse(World w, UUID ledger, Command.ReverseTransfer r) {
+    private static Res reverse(World w, UUID ledger, Command.ReverseTransfer r, Instant now) {
         Xfer t = w.transfers.get(r.transferId());
         if (t == null || !t.ledger().equals(ledger)) {
             fail(Reason.TRANSFER_NOT_FOUND);
@@ -511,11 +607,145 @@ final class ReferenceLedger {
         }
         open(account(w, ledger, t.from()));
         open(account(w, ledger, t.to()));
-        post(w, List.of(new Move(t.to(), Side.DEBIT, amount, 0), new Move(t.from(), Side.CREDIT, amount, 0)));
+        sweep(w, ledger, t.to(), now);
+        draw(w, t.to(), amount, false, now);
+        // A refund gives back what the spend consumed, the last drawn grant first.
+        List<Draw> restorable = new ArrayList<>(t.draws());
+        long toRestore = amount;
+        while (toRestore > 0 && !restorable.isEmpty()) {
+            var d = restorable.removeLast();
+            long back = Math.min(toRestore, d.amount());
+            Gr g = w.grants.get(d.grant());
+            w.grants.put(g.id(), g.with(g.remaining() + back, g.reserved(), g.consumed() - back, g.expired()));
+            toRestore -= back;
+            if (back < d.amount()) {
+                restorable.add(new Draw(d.grant(), d.amount() - back));
+            }
+        }
+        post(w, List.of(new Move(t.to(), Side.DEBIT, amount, 0), new Move(t.from(), Side.CREDIT, amount, 0)), true);
         long seq = nextSeq(w, ledger);
         w.transfers.put(t.id(), new Xfer(t.id(), t.ledger(), t.from(), t.to(), t.asset(), t.amount(), t.hold(), t.status(),
-                t.posted(), t.reversed() + amount, t.expiresAt()));
+                t.posted(), t.reversed() + amount, t.expiresAt(), restorable));
+        sweep(w, ledger, t.from(), now);
         return Res.ok(r.entryId(), seq);
+    }
+
+    // ---- grants ----
+
+    private static Res grant(World w, UUID ledger, Command.IssueGrant g, Instant now) {
+        Acct to = account(w, ledger, g.accountId());
+        Acct from = account(w, ledger, g.fromAccountId());
+        open(to);
+        open(from);
+        if (!to.asset().equals(g.asset()) || !from.asset().equals(g.asset())) {
+            fail(Reason.ASSET_MISMATCH);
+        }
+        if (to.normal() != Side.CREDIT) {
+            fail(Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL);
+        }
+        if (g.expiresAt() != null && now.compareTo(g.expiresAt()) >= 0) {
+            fail(Reason.GRANT_EXPIRY_INVALID);
+        }
+        long active = grantsInSpendOrder(w, to.id()).stream().filter(x -> x.expired() == 0
+                && x.remaining() + x.reserved() > 0).count();
+        if (active >= Limits.GRANTS_ACTIVE_PER_ACCOUNT_MAX) {
+            fail(Reason.GRANT_LIMIT_REACHED);
+        }
+        UUID breakage = SystemAccounts.breakageAccountId(ledger, g.asset());
+        if (!w.accounts.containsKey(breakage)) {
+            String code = "breakage." + g.asset();
+            for (var other : w.accounts.values()) {
+                if (other.ledger().equals(ledger) && code.equals(other.code())) {
+                    code = null;
+                    break;
+                }
+            }
+            nextSeq(w, ledger);
+            w.accounts.put(breakage, new Acct(breakage, ledger, code, g.asset(), Side.CREDIT, null, 0, 0, 0, 0, false, 0));
+            w.implicitAccounts.add(breakage);
+        }
+        sweep(w, ledger, g.fromAccountId(), now);
+        draw(w, g.fromAccountId(), g.amountMinor(), false, now);
+        post(w, List.of(new Move(g.fromAccountId(), Side.DEBIT, g.amountMinor(), 0),
+                new Move(g.accountId(), Side.CREDIT, g.amountMinor(), 0)), true);
+        long seq = nextSeq(w, ledger);
+        w.grants.put(g.grantId(), new Gr(g.grantId(), ledger, g.accountId(), g.asset(), g.amountMinor(), g.amountMinor(), 0, 0, 0,
+                g.expiresAt(), seq, breakage));
+        List<UUID> ids = new ArrayList<>(w.grantIdsByAccount.getOrDefault(g.accountId(), List.of()));
+        ids.add(g.grantId());
+        w.grantIdsByAccount.put(g.accountId(), List.copyOf(ids));
+        return Res.ok(g.grantId(), seq);
+    }
+
+    private static Res expireGrant(World w, UUID ledger, Command.ExpireGrant x, Instant now) {
+        Gr g = w.grants.get(x.grantId());
+        if (g == null || !g.ledger().equals(ledger)) {
+            fail(Reason.GRANT_NOT_FOUND);
+        }
+        if (g.expiresAt() == null || now.isBefore(g.expiresAt()) || g.remaining() == 0) {
+            fail(Reason.GRANT_NOT_EXPIRED);
+        }
+        long seq = expire(w, ledger, g);
+        return Res.ok(SystemAccounts.grantExpiryEntryId(g.id(), seq), seq);
+    }
+
+    /** The account's grants, soonest expiry first, those without expiry last, equal expiries in the order they were made. */
+    private static List<Gr> grantsInSpendOrder(World w, UUID account) {
+        List<Gr> mine = new ArrayList<>();
+        for (var id : w.grantIdsByAccount.getOrDefault(account, List.of())) {
+            mine.add(w.grants.get(id));
+        }
+        mine.sort((a, b) -> {
+            if (a.expiresAt() == null || b.expiresAt() == null) {
+                int byNull = Boolean.compare(a.expiresAt() == null, b.expiresAt() == null);
+                if (byNull != 0) {
+                    return byNull;
+                }
+            } else if (!a.expiresAt().equals(b.expiresAt())) {
+                return a.expiresAt().compareTo(b.expiresAt());
+            }
+            return Long.compare(a.seq(), b.seq());
+        });
+        return mine;
+    }
+
+    /** Spends (or reserves) from the account's unexpired grants in spend order; the rest comes from the plain balance. */
+    private static List<Draw> draw(World w, UUID account, long amount, boolean reserve, Instant now) {
+        List<Draw> draws = new ArrayList<>();
+        long left = amount;
+        for (var g : grantsInSpendOrder(w, account)) {
+            if (left == 0) {
+                break;
+            }
+            boolean spendable = g.remaining() > 0 && (g.expiresAt() == null || now.isBefore(g.expiresAt()));
+            if (!spendable) {
+                continue;
+            }
+            long take = Math.min(left, g.remaining());
+            w.grants.put(g.id(), reserve ? g.with(g.remaining() - take, g.reserved() + take, g.consumed(), g.expired())
+                    : g.with(g.remaining() - take, g.reserved(), g.consumed() + take, g.expired()));
+            draws.add(new Draw(g.id(), take));
+            left -= take;
+        }
+        return draws;
+    }
+
+    /** Expires every grant of the account that reached its expiry with credit left, each in its own entry. */
+    private static void sweep(World w, UUID ledger, UUID account, Instant now) {
+        for (var g : grantsInSpendOrder(w, account)) {
+            if (g.remaining() > 0 && g.expiresAt() != null && now.compareTo(g.expiresAt()) >= 0) {
+                expire(w, ledger, g);
+            }
+        }
+    }
+
+    private static long expire(World w, UUID ledger, Gr g) {
+        post(w, List.of(new Move(g.account(), Side.DEBIT, g.remaining(), 0), new Move(g.expiryAccount(), Side.CREDIT, g.remaining(), 0)),
+                false);
+        w.grants.put(g.id(), g.with(0, g.reserved(), g.consumed(), g.expired() + g.remaining()));
+        long seq = nextSeq(w, ledger);
+        w.implicitEntries.add(SystemAccounts.grantExpiryEntryId(g.id(), seq));
+        return seq;
     }
 
     // ---- money ----
@@ -526,7 +756,7 @@ final class ReferenceLedger {
      * Computes every touched account's new totals (BALANCE_OVERFLOW if a total leaves the 64-bit range),
      * checks the balance constraints, and only then stores the new accounts.
      */
-    private static void post(World w, List<Move> moves) {
+    private static void post(World w, List<Move> moves, boolean checkConstraints) {
         Map<UUID, BigInteger[]> totals = new LinkedHashMap<>();
         Map<UUID, Integer> postings = new HashMap<>();
         for (var m : moves) {
@@ -547,7 +777,7 @@ final class ReferenceLedger {
         }
         for (var e : totals.entrySet()) {
             Acct a = w.accounts.get(e.getKey());
-            if (a.limit() == null) {
+            if (a.limit() == null || !checkConstraints) {
                 continue;
             }
             var t = e.getValue();

@@ -4,6 +4,8 @@ import dev.creditledger.core.Account;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.GrantChange;
+import dev.creditledger.core.GrantChangeKind;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.events.EventHeader;
@@ -95,7 +97,27 @@ public final class EventCodec {
         }
         return new Entry(uuid(e, "id"), header.ledgerId(), header.ledgerSeq(), kind, nullableUuid(e, "fromAccountId"),
                 nullableUuid(e, "toAccountId"), integer(e, "amountMinor"), nullableText(e, "asset"),
-                nullableUuid(e, "referenceId"), nullableInstant(e, "expiresAt"), metadata(e), instant(e, "createdAt"), postings);
+                nullableUuid(e, "referenceId"), nullableInstant(e, "expiresAt"), metadata(e), instant(e, "createdAt"), postings,
+                grantChanges(e));
+    }
+
+    /** Events written before grants existed have no grantChanges field: they changed no grant. */
+    private static List<GrantChange> grantChanges(JsonNode e) {
+        var node = e.get("grantChanges");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<GrantChange> changes = new ArrayList<>();
+        for (var c : array(e, "grantChanges")) {
+            GrantChangeKind kind;
+            try {
+                kind = GrantChangeKind.valueOf(text(c, "kind"));
+            } catch (IllegalArgumentException unknown) {
+                throw new UndecodableEventException("grantChanges.kind " + c.get("kind") + " is not a grant change kind");
+            }
+            changes.add(new GrantChange(uuid(c, "grantId"), uuid(c, "accountId"), kind, integer(c, "amountMinor")));
+        }
+        return changes;
     }
 
     private static Map<String, String> metadata(JsonNode parent) {

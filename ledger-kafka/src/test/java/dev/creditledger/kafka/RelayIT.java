@@ -8,6 +8,7 @@ import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
+import dev.creditledger.core.SystemAccounts;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.events.EventType;
 import dev.creditledger.core.events.LedgerEvent;
@@ -98,6 +99,14 @@ class RelayIT {
         main.post(new Command.ReverseTransfer(LedgerScript.nextId(), paid, 400L, Map.of()));
         var idle = main.openAccount(0L);
         main.post(new Command.CloseAccount(idle));
+        // A grant that expires at once. The breakage account is opened first, as a client would open any
+        // account, so that every event of the ledger is derivable from the answers (a grant would open it itself).
+        main.post(new Command.CreateAccount(SystemAccounts.breakageAccountId(main.ledgerId, "USD"), "breakage.USD", "USD",
+                Side.CREDIT, null, Map.of()));
+        var grant = main.post(new Command.IssueGrant(LedgerScript.nextId(), bob, funding, 70, "USD",
+                java.time.Instant.now().plusMillis(50), "test", Map.of())).entry().id();
+        sleep(100);
+        main.post(new Command.ExpireGrant(grant));
         var other = new LedgerScript(engine, admin.createLedger("other").id());
         other.transfer(other.openAccount(null), other.openAccount(null), 5);
 
@@ -314,6 +323,15 @@ class RelayIT {
             public void close() {
                 claim.close();
             }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

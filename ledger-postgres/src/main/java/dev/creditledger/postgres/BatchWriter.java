@@ -20,7 +20,7 @@ import java.util.UUID;
  * Writes what one ledger's part of a batch produced in ONE statement: every table's rows travel as
  * column arrays and are inserted with {@code unnest}, each table in its own data-modifying CTE. Journal
  * rows are inserted, never updated; materialised state (balances, transfer states, the ledger's last
- * sequence) is written with its final value only: balance rows of accounts opened in the batch are
+ * sequence, grants) is written with its final value only: balance rows of accounts opened in the batch are
  * inserted, the others updated in place. Nothing else is written for the events: the relay
  * reads them from these rows (ADR 0006).
  *
@@ -76,16 +76,38 @@ final class BatchWriter {
                          credits_posted_after, debits_pending_after, credits_pending_after, line_no, side, asset)),
             tracked AS (
                 INSERT INTO transfer_states AS t (ledger_id, transfer_id, from_account_id, to_account_id, asset, amount, is_hold,
-                                                  status, posted_amount, reversed_amount, expires_at, updated_at)
+                                                  status, posted_amount, reversed_amount, expires_at, updated_at,
+                                                  draw_grant_ids, draw_amounts)
                 SELECT p.ledger_id, s.transfer_id, s.from_account_id, s.to_account_id, s.asset, s.amount, s.is_hold, s.status,
-                       s.posted_amount, s.reversed_amount, s.expires_at, p.at
+                       s.posted_amount, s.reversed_amount, s.expires_at, p.at,
+                       string_to_array(nullif(s.draw_grant_ids, ''), ',')::uuid[],
+                       string_to_array(nullif(s.draw_amounts, ''), ',')::bigint[]
                 FROM params p, unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::boolean[], ?::text[], ?::bigint[],
-                                      ?::bigint[], ?::timestamptz[])
+                                      ?::bigint[], ?::timestamptz[], ?::text[], ?::text[])
                     AS s(transfer_id, from_account_id, to_account_id, asset, amount, is_hold, status, posted_amount,
-                         reversed_amount, expires_at)
+                         reversed_amount, expires_at, draw_grant_ids, draw_amounts)
                 ON CONFLICT (ledger_id, transfer_id) DO UPDATE SET status = EXCLUDED.status,
                     posted_amount = EXCLUDED.posted_amount, reversed_amount = EXCLUDED.reversed_amount,
+                    updated_at = EXCLUDED.updated_at, draw_grant_ids = EXCLUDED.draw_grant_ids,
+                    draw_amounts = EXCLUDED.draw_amounts),
+            granted AS (
+                INSERT INTO grants (ledger_id, id, account_id, asset, amount, remaining, reserved, consumed, expired, expires_at,
+                                    source, metadata, expiry_account_id, created_seq, created_at, status, updated_at)
+                SELECT p.ledger_id, g.id, g.account_id, g.asset, g.amount, g.remaining, g.reserved, g.consumed, g.expired,
+                       g.expires_at, g.source, g.metadata, g.expiry_account_id, g.created_seq, g.created_at, g.status, p.at
+                FROM params p, unnest(?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                                      ?::bigint[], ?::timestamptz[], ?::text[], ?::jsonb[], ?::uuid[], ?::bigint[],
+                                      ?::timestamptz[], ?::text[])
+                    AS g(id, account_id, asset, amount, remaining, reserved, consumed, expired, expires_at, source, metadata,
+                         expiry_account_id, created_seq, created_at, status)
+                ON CONFLICT (ledger_id, id) DO UPDATE SET remaining = EXCLUDED.remaining, reserved = EXCLUDED.reserved,
+                    consumed = EXCLUDED.consumed, expired = EXCLUDED.expired, status = EXCLUDED.status,
                     updated_at = EXCLUDED.updated_at),
+            grant_changed AS (
+                INSERT INTO grant_changes (ledger_id, entry_seq, grant_id, account_id, change_no, kind, amount)
+                SELECT p.ledger_id, c.entry_seq, c.grant_id, c.account_id, c.change_no, c.kind, c.amount
+                FROM params p, unnest(?::bigint[], ?::uuid[], ?::uuid[], ?::int[], ?::text[], ?::bigint[])
+                    AS c(entry_seq, grant_id, account_id, change_no, kind, amount)),
             remembered AS (
                 INSERT INTO idempotency (ledger_id, key_digest, request_digest, seq, created_at, rejection, detail)
                 SELECT p.ledger_id, i.key_digest, i.request_digest, i.seq, p.at, i.rejection, i.detail
@@ -112,6 +134,8 @@ final class BatchWriter {
             bindEntries(columns, outcome, origins);
             bindPostings(columns, outcome);
             bindTransferStates(columns, outcome);
+            bindGrants(columns, outcome);
+            bindGrantChanges(columns, outcome);
             bindIdempotency(columns, outcome);
             columns.nullableLong(lastSeq);
             ps.execute();
@@ -272,8 +296,12 @@ final class BatchWriter {
         var posted = new long[n];
         var reversed = new long[n];
         var expiresAt = new String[n];
+        var drawGrantIds = new String[n];
+        var drawAmounts = new String[n];
         for (int i = 0; i < n; i++) {
             var t = stored.get(i);
+            drawGrantIds[i] = joined(t.draws().stream().map(d -> d.grantId().toString()).toList());
+            drawAmounts[i] = joined(t.draws().stream().map(d -> Long.toString(d.amountMinor())).toList());
             id[i] = t.transferId();
             from[i] = t.fromAccountId();
             to[i] = t.toAccountId();
@@ -286,7 +314,76 @@ final class BatchWriter {
             expiresAt[i] = t.expiresAt() == null ? null : t.expiresAt().toString();
         }
         columns.uuids(id).uuids(from).uuids(to).texts(asset).longs(amount).booleans(hold).texts(status).longs(posted)
-                .longs(reversed).texts(expiresAt);
+                .longs(reversed).texts(expiresAt).texts(drawGrantIds).texts(drawAmounts);
+    }
+
+    /** A transfer's draws travel as comma-separated text: unnest cannot take an array of arrays of different lengths. */
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
+    private static void bindGrants(Columns columns, BatchOutcome outcome) throws SQLException {
+        var grants = outcome.changedGrants();
+        int n = grants.size();
+        var id = new UUID[n];
+        var accountId = new UUID[n];
+        var asset = new String[n];
+        var amount = new long[n];
+        var remaining = new long[n];
+        var reserved = new long[n];
+        var consumed = new long[n];
+        var expired = new long[n];
+        var expiresAt = new String[n];
+        var source = new String[n];
+        var metadata = new String[n];
+        var expiryAccountId = new UUID[n];
+        var createdSeq = new long[n];
+        var createdAt = new String[n];
+        var status = new String[n];
+        for (int i = 0; i < n; i++) {
+            var g = grants.get(i);
+            id[i] = g.grantId();
+            accountId[i] = g.accountId();
+            asset[i] = g.asset();
+            amount[i] = g.amountMinor();
+            remaining[i] = g.remainingMinor();
+            reserved[i] = g.reservedMinor();
+            consumed[i] = g.consumedMinor();
+            expired[i] = g.expiredMinor();
+            expiresAt[i] = g.expiresAt() == null ? null : g.expiresAt().toString();
+            source[i] = g.source();
+            metadata[i] = g.metadata().isEmpty() ? null : JsonText.object(g.metadata());
+            expiryAccountId[i] = g.expiryAccountId();
+            createdSeq[i] = g.createdSeq();
+            createdAt[i] = g.createdAt().toString();
+            status[i] = g.status().name();
+        }
+        columns.uuids(id).uuids(accountId).texts(asset).longs(amount).longs(remaining).longs(reserved).longs(consumed)
+                .longs(expired).texts(expiresAt).texts(source).texts(metadata).uuids(expiryAccountId).longs(createdSeq)
+                .texts(createdAt).texts(status);
+    }
+
+    private static void bindGrantChanges(Columns columns, BatchOutcome outcome) throws SQLException {
+        int n = outcome.entries().stream().mapToInt(e -> e.grantChanges().size()).sum();
+        var entrySeq = new long[n];
+        var grantId = new UUID[n];
+        var accountId = new UUID[n];
+        var changeNo = new int[n];
+        var kind = new String[n];
+        var amount = new long[n];
+        int i = 0;
+        for (var e : outcome.entries()) {
+            for (int c = 0; c < e.grantChanges().size(); c++, i++) {
+                var change = e.grantChanges().get(c);
+                entrySeq[i] = e.seq();
+                grantId[i] = change.grantId();
+                accountId[i] = change.accountId();
+                changeNo[i] = c;
+                kind[i] = change.kind().name();
+                amount[i] = change.amountMinor();
+            }
+        }
+        columns.longs(entrySeq).uuids(grantId).uuids(accountId).ints(changeNo).texts(kind).longs(amount);
     }
 
     private static void bindIdempotency(Columns columns, BatchOutcome outcome) throws SQLException {

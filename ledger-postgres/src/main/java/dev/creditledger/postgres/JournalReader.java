@@ -4,6 +4,8 @@ import dev.creditledger.core.Account;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.GrantChange;
+import dev.creditledger.core.GrantChangeKind;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
 import java.sql.Connection;
@@ -44,6 +46,8 @@ final class JournalReader {
             + "p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after, "
             + "p.credits_pending_after, p.account_version";
 
+    private static final String GRANT_CHANGE_COLUMNS = "g.entry_seq, g.change_no, g.grant_id, g.account_id, g.kind, g.amount";
+
     /** Joins a posting to its entry {@code e} through the bucketed index on the sequence. */
     static final String POSTINGS_OF_ENTRY = "p.ledger_id = e.ledger_id AND p.entry_seq / 32 = e.seq / 32 AND p.entry_seq = e.seq";
 
@@ -53,6 +57,7 @@ final class JournalReader {
             return Map.of();
         }
         Map<Long, List<Posting>> postings = new HashMap<>();
+        Map<Long, List<GrantChange>> grantChanges = new HashMap<>();
         List<EntryRow> rows = new ArrayList<>();
         var idArray = Sql.uuidArray(connection, ids);
         new Pipeline()
@@ -67,10 +72,16 @@ final class JournalReader {
                     ps.setArray(i + 1, idArray);
                     return i + 2;
                 }, rs -> readPostings(rs, postings))
+                .add("SELECT " + GRANT_CHANGE_COLUMNS + " FROM entries e JOIN grant_changes g ON g.ledger_id = e.ledger_id "
+                        + "AND g.entry_seq = e.seq WHERE e.ledger_id = ? AND e.id = ANY(?) ORDER BY g.entry_seq, g.change_no", (ps, i) -> {
+                    ps.setObject(i, ledgerId);
+                    ps.setArray(i + 1, idArray);
+                    return i + 2;
+                }, rs -> readGrantChanges(rs, grantChanges))
                 .run(connection);
         Map<UUID, JournalEntry> entries = new HashMap<>();
         for (var row : rows) {
-            var entry = row.toEntry(postings.getOrDefault(row.seq, List.of()));
+            var entry = row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of()));
             entries.put(entry.entry().id(), entry);
         }
         return entries;
@@ -81,12 +92,13 @@ final class JournalReader {
 
     /**
      * The accounts opened, accounts closed and entries of one ledger with a sequence in
-     * {@code (afterSeq, toSeq]}: four statements in one round trip.
+     * {@code (afterSeq, toSeq]}: five statements in one round trip.
      */
     static Changes changesBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
         List<OpenedAccount> opened = new ArrayList<>();
         List<ClosedAccount> closed = new ArrayList<>();
         Map<Long, List<Posting>> postings = new HashMap<>();
+        Map<Long, List<GrantChange>> grantChanges = new HashMap<>();
         List<EntryRow> rows = new ArrayList<>();
         new Pipeline()
                 .add("SELECT " + Rows.ACCOUNT_COLUMNS + ", a.traceparent FROM accounts a WHERE a.ledger_id = ? AND a.seq > ? AND a.seq <= ? "
@@ -111,10 +123,13 @@ final class JournalReader {
                     ps.setLong(i + 1, toSeq / 32);
                     return i + 2;
                 }, rs -> readPostings(rs, postings))
+                .add("SELECT " + GRANT_CHANGE_COLUMNS + " FROM grant_changes g WHERE g.ledger_id = ? AND g.entry_seq > ? "
+                        + "AND g.entry_seq <= ? ORDER BY g.entry_seq, g.change_no",
+                        (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> readGrantChanges(rs, grantChanges))
                 .run(connection);
         List<JournalEntry> entries = new ArrayList<>(rows.size());
         for (var row : rows) {
-            entries.add(row.toEntry(postings.getOrDefault(row.seq, List.of())));
+            entries.add(row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of())));
         }
         return new Changes(opened, closed, entries);
     }
@@ -137,11 +152,11 @@ final class JournalReader {
     private record EntryRow(UUID ledgerId, long seq, UUID id, EntryKind kind, long amount, UUID referenceId, Instant expiresAt,
                             Instant createdAt, Map<String, String> metadata, String idempotencyKey, String traceparent) {
 
-        JournalEntry toEntry(List<Posting> postings) {
+        JournalEntry toEntry(List<Posting> postings, List<GrantChange> grantChanges) {
             boolean transferShaped = kind != EntryKind.ENTRY && postings.size() >= 2;
             var entry = new Entry(id, ledgerId, seq, kind, transferShaped ? postings.get(0).accountId() : null,
                     transferShaped ? postings.get(1).accountId() : null, amount, transferShaped ? postings.get(0).asset() : null,
-                    referenceId, expiresAt, metadata, createdAt, postings);
+                    referenceId, expiresAt, metadata, createdAt, postings, grantChanges);
             return new JournalEntry(entry, idempotencyKey, traceparent);
         }
     }
@@ -162,6 +177,14 @@ final class JournalReader {
                     new Balance(rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"),
                             rs.getLong("debits_pending_after"), rs.getLong("credits_pending_after")),
                     rs.getLong("account_version")));
+        }
+    }
+
+    private static void readGrantChanges(ResultSet rs, Map<Long, List<GrantChange>> changes) throws SQLException {
+        while (rs.next()) {
+            changes.computeIfAbsent(rs.getLong("entry_seq"), s -> new ArrayList<>()).add(new GrantChange(
+                    Sql.uuid(rs, "grant_id"), Sql.uuid(rs, "account_id"), GrantChangeKind.valueOf(rs.getString("kind")),
+                    rs.getLong("amount")));
         }
     }
 

@@ -27,18 +27,8 @@ public final class LedgerQueries {
         this.dataSource = dataSource;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T read(Work<T> work) {
-        try (var connection = dataSource.getConnection()) {
-            connection.setReadOnly(true);
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new StorageUnavailableException("query failed: " + e.getMessage(), e);
-        }
+    private <T> T read(ReadOnly.Work<T> work) {
+        return ReadOnly.run(dataSource, work);
     }
 
     public Optional<AccountState> account(UUID ledgerId, UUID accountId) {

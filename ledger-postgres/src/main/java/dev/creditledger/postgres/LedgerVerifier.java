@@ -20,6 +20,9 @@ import javax.sql.DataSource;
  *       resolved or reversed it, and no other entry has one that disagrees;</li>
  *   <li>the ledger's sequence numbers 1..last_seq are each used exactly once, so the journal, read by
  *       sequence, is a complete event log;</li>
+ *   <li>every grant's remaining, reserved, consumed and expired parts equal what its journaled grant
+ *       changes add up to, every grant change names a grant, and what pending holds reserve of a grant
+ *       is its reserved part;</li>
  *   <li>the relay's published mark is not beyond the last sequence.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
@@ -63,6 +66,7 @@ public final class LedgerVerifier {
                 checkEntriesBalance(connection, ledgerId, differences);
                 checkTrialBalance(connection, ledgerId, differences);
                 checkTransferStates(connection, ledgerId, differences);
+                checkGrants(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
                 connection.commit();
@@ -210,6 +214,53 @@ public final class LedgerVerifier {
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     differences.add("ledger " + ledgerId + " transfer state " + rs.getObject(1) + " names no transfer or hold of the journal");
+                }
+            }
+        }
+    }
+
+    private static void checkGrants(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH journal AS (
+                    SELECT grant_id,
+                           sum(CASE kind WHEN 'GRANTED' THEN amount WHEN 'CONSUMED' THEN -amount WHEN 'RESERVED' THEN -amount
+                                         WHEN 'RELEASED' THEN amount WHEN 'RESTORED' THEN amount WHEN 'EXPIRED' THEN -amount
+                                         ELSE 0 END) AS remaining,
+                           sum(CASE kind WHEN 'RESERVED' THEN amount WHEN 'RELEASED' THEN -amount WHEN 'CAPTURED' THEN -amount
+                                         ELSE 0 END) AS reserved,
+                           sum(CASE kind WHEN 'CONSUMED' THEN amount WHEN 'CAPTURED' THEN amount WHEN 'RESTORED' THEN -amount
+                                         ELSE 0 END) AS consumed,
+                           sum(CASE kind WHEN 'EXPIRED' THEN amount ELSE 0 END) AS expired,
+                           sum(CASE kind WHEN 'GRANTED' THEN amount ELSE 0 END) AS granted
+                    FROM grant_changes WHERE ledger_id = ? GROUP BY grant_id
+                ), held AS (
+                    SELECT d.grant_id, sum(d.amount) AS reserved
+                    FROM transfer_states t, unnest(t.draw_grant_ids, t.draw_amounts) AS d(grant_id, amount)
+                    WHERE t.ledger_id = ? AND t.is_hold AND t.status = 'PENDING' GROUP BY d.grant_id
+                )
+                SELECT coalesce(g.id, j.grant_id) AS grant_id, g.amount, g.remaining, g.reserved, g.consumed, g.expired,
+                       j.granted, j.remaining AS j_remaining, j.reserved AS j_reserved, j.consumed AS j_consumed,
+                       j.expired AS j_expired, coalesce(h.reserved, 0) AS held
+                FROM (SELECT * FROM grants WHERE ledger_id = ?) g
+                FULL JOIN journal j ON j.grant_id = g.id
+                LEFT JOIN held h ON h.grant_id = coalesce(g.id, j.grant_id)
+                WHERE g.id IS NULL OR j.grant_id IS NULL OR g.amount <> j.granted OR g.remaining <> j.remaining
+                   OR g.reserved <> j.reserved OR g.consumed <> j.consumed OR g.expired <> j.expired
+                   OR g.reserved <> coalesce(h.reserved, 0)
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s grant %s: row says amount %s remaining %s reserved %s consumed %s "
+                                    + "expired %s; its journaled changes say granted %s remaining %s reserved %s consumed %s "
+                                    + "expired %s; pending holds reserve %d",
+                            ledgerId, rs.getObject("grant_id"), rs.getObject("amount"), rs.getObject("remaining"),
+                            rs.getObject("reserved"), rs.getObject("consumed"), rs.getObject("expired"), rs.getObject("granted"),
+                            rs.getObject("j_remaining"), rs.getObject("j_reserved"), rs.getObject("j_consumed"),
+                            rs.getObject("j_expired"), rs.getLong("held")));
                 }
             }
         }

@@ -8,8 +8,12 @@ import dev.creditledger.core.TransferStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.creditledger.core.GrantDraw;
+import dev.creditledger.core.GrantState;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -38,18 +42,43 @@ final class Rows {
     }
 
     static final String TRANSFER_STATE_COLUMNS = "ledger_id, transfer_id, from_account_id, to_account_id, asset, amount, "
-            + "is_hold, status, posted_amount, reversed_amount, expires_at";
+            + "is_hold, status, posted_amount, reversed_amount, expires_at, draw_grant_ids, draw_amounts";
 
     static TransferState transferState(ResultSet rs) throws SQLException {
         return new TransferState(Sql.uuid(rs, "transfer_id"), Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "from_account_id"),
                 Sql.uuid(rs, "to_account_id"), rs.getString("asset"), rs.getLong("amount"), rs.getBoolean("is_hold"),
                 TransferStatus.valueOf(rs.getString("status")), rs.getLong("posted_amount"), rs.getLong("reversed_amount"),
-                Sql.instant(rs, "expires_at"));
+                Sql.instant(rs, "expires_at"), draws(rs));
+    }
+
+    private static List<GrantDraw> draws(ResultSet rs) throws SQLException {
+        var ids = rs.getArray("draw_grant_ids");
+        var amounts = rs.getArray("draw_amounts");
+        if (ids == null || amounts == null) {
+            return List.of();
+        }
+        var grantIds = (UUID[]) ids.getArray();
+        var drawn = (Long[]) amounts.getArray();
+        List<GrantDraw> draws = new ArrayList<>(grantIds.length);
+        for (int i = 0; i < grantIds.length; i++) {
+            draws.add(new GrantDraw(grantIds[i], drawn[i]));
+        }
+        return draws;
+    }
+
+    static final String GRANT_COLUMNS = "g.ledger_id, g.id, g.account_id, g.asset, g.amount, g.remaining, g.reserved, g.consumed, "
+            + "g.expired, g.expires_at, g.source, g.expiry_account_id, g.created_seq, g.created_at, " + Sql.metadataColumns("g");
+
+    static GrantState grant(ResultSet rs) throws SQLException {
+        return new GrantState(Sql.uuid(rs, "id"), Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "account_id"), rs.getString("asset"),
+                rs.getLong("amount"), rs.getLong("remaining"), rs.getLong("reserved"), rs.getLong("consumed"),
+                rs.getLong("expired"), Sql.instant(rs, "expires_at"), rs.getString("source"), Sql.metadata(rs),
+                Sql.uuid(rs, "expiry_account_id"), rs.getLong("created_seq"), Sql.instant(rs, "created_at"));
     }
 
     /**
-     * The states of the given transfers and holds of one ledger. Holds, and transfers reversed at least
-     * once, have a {@code transfer_states} row; a transfer posted at once and never reversed has none,
+     * The states of the given transfers and holds of one ledger. Holds, transfers reversed at least
+     * once and transfers that drew grants have a {@code transfer_states} row; a transfer posted at once and never reversed has none,
      * and its state is implied by its entry: POSTED, its whole amount posted, nothing reversed. Ids of
      * other entries (captures, multi-leg entries, ...) or of nothing are left out.
      */
@@ -122,8 +151,11 @@ final class Rows {
         return accounts;
     }
 
-    /** Whether a transfer's state must be stored, or is implied by its entry (see {@link #transferStates}). */
+    /**
+     * Whether a transfer's state must be stored, or is implied by its entry (see {@link #transferStates}):
+     * holds, reversed transfers and transfers that drew grants are stored.
+     */
     static boolean stored(TransferState state) {
-        return state.hold() || state.reversedMinor() > 0;
+        return state.hold() || state.reversedMinor() > 0 || !state.draws().isEmpty();
     }
 }

@@ -10,6 +10,8 @@ import dev.creditledger.core.IdempotencyRecord;
 import dev.creditledger.core.LedgerState;
 import dev.creditledger.core.Reason;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.SystemAccounts;
+import dev.creditledger.core.GrantState;
 import dev.creditledger.core.TransferState;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,8 +26,11 @@ import java.util.UUID;
 
 /**
  * Loads what the submissions of one ledger can touch, in ONE round trip for a batch of transfers and
- * entries (a second one only when captures, voids, expiries or reversals name accounts the batch did
- * not). The first statement locks the ledger row (FOR NO KEY UPDATE): batches of one ledger serialise
+ * entries (more only when captures, voids, expiries or reversals name accounts the batch did not, or
+ * loaded grants name grants or breakage accounts not loaded yet: each further round trip loads what the
+ * previous one named, until nothing new is named). With every account it loads the account's ACTIVE
+ * grants; with every transfer the grants its draws name: together, every grant the state machine can
+ * look at. The first statement locks the ledger row (FOR NO KEY UPDATE): batches of one ledger serialise
  * on it, across batchers and instances, and it is held until the commit. The reads that follow it in
  * the same round trip each take a fresh snapshot (READ COMMITTED), so they see everything the previous
  * holder of the lock committed. Balance and transfer rows need no lock of their own: every writer of
@@ -46,10 +51,14 @@ final class StateLoader {
         final Map<String, List<String>> requestHashesByKey = new HashMap<>();
         final Set<UUID> transferIds = new TreeSet<>();
         final Set<UUID> accountIds = new TreeSet<>();
+        final Set<UUID> grantIds = new TreeSet<>();
         final Set<String> codes = new TreeSet<>();
         boolean opensAccounts;
 
-        References(List<Submission> submissions) {
+        private final UUID ledgerId;
+
+        References(UUID ledgerId, List<Submission> submissions) {
+            this.ledgerId = ledgerId;
             for (var submission : submissions) {
                 for (var request : submission.requests()) {
                     if (request.idempotency() != null) {
@@ -81,13 +90,22 @@ final class StateLoader {
                 case Command.VoidHold v -> transferIds.add(v.holdId());
                 case Command.ExpireHold x -> transferIds.add(x.holdId());
                 case Command.ReverseTransfer r -> transferIds.add(r.transferId());
+                case Command.IssueGrant g -> {
+                    accountIds.add(g.accountId());
+                    accountIds.add(g.fromAccountId());
+                    // The breakage account, which the grant opens when the ledger does not have it yet.
+                    opensAccounts = true;
+                    accountIds.add(SystemAccounts.breakageAccountId(ledgerId, g.asset()));
+                    codes.add(SystemAccounts.breakageAccountCode(g.asset()));
+                }
+                case Command.ExpireGrant x -> grantIds.add(x.grantId());
             }
         }
     }
 
     static Loaded load(Connection connection, UUID ledgerId, List<Submission> submissions, AccountCatalog catalog) throws SQLException {
         var state = new LedgerState();
-        var references = new References(submissions);
+        var references = new References(ledgerId, submissions);
         var pipeline = new Pipeline();
         Instant[] lastAt = new Instant[1];
         pipeline.add("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
@@ -105,6 +123,10 @@ final class StateLoader {
         }
         var accounts = new AccountsStep(connection, ledgerId, references.accountIds, catalog);
         accounts.addTo(pipeline);
+        List<GrantState> grants = new ArrayList<>();
+        if (!references.grantIds.isEmpty()) {
+            addGrantsById(pipeline, connection, ledgerId, references.grantIds, grants);
+        }
         if (!references.keysByDigest.isEmpty()) {
             addIdempotency(pipeline, connection, ledgerId, references, state);
         }
@@ -118,29 +140,79 @@ final class StateLoader {
 
         transfers.values().forEach(state::loadTransfer);
         accounts.loadInto(state);
-        // The accounts of the transfers that captures, voids, expiries and reversals name.
-        Set<UUID> more = new TreeSet<>();
-        for (var transfer : transfers.values()) {
-            for (var id : List.of(transfer.fromAccountId(), transfer.toAccountId())) {
-                if (!references.accountIds.contains(id)) {
-                    more.add(id);
+        grants.forEach(state::loadGrant);
+        loadWhatIsNamed(connection, ledgerId, state, references, catalog);
+        return new Loaded(state, lastAt[0]);
+    }
+
+    /**
+     * Loads, a round trip at a time, the accounts and grants that loaded rows name and that are not
+     * loaded yet: the accounts of transfers (captures, voids and reversals name only the transfer), the
+     * grants of transfers' draws, and the accounts and breakage accounts of grants. Each round asks only
+     * for ids never asked before, so it ends.
+     */
+    private static void loadWhatIsNamed(Connection connection, UUID ledgerId, LedgerState state, References references,
+                                        AccountCatalog catalog) throws SQLException {
+        Set<UUID> askedAccounts = new java.util.HashSet<>(references.accountIds);
+        Set<UUID> askedGrants = new java.util.HashSet<>(references.grantIds);
+        while (true) {
+            Set<UUID> moreAccounts = new TreeSet<>();
+            Set<UUID> moreGrants = new TreeSet<>();
+            for (var transfer : state.transfers().values()) {
+                for (var id : List.of(transfer.fromAccountId(), transfer.toAccountId())) {
+                    if (!askedAccounts.contains(id)) {
+                        moreAccounts.add(id);
+                    }
+                }
+                for (var draw : transfer.draws()) {
+                    if (!askedGrants.contains(draw.grantId()) && !state.grants().containsKey(draw.grantId())) {
+                        moreGrants.add(draw.grantId());
+                    }
                 }
             }
+            for (var grant : state.grants().values()) {
+                for (var id : List.of(grant.accountId(), grant.expiryAccountId())) {
+                    if (!askedAccounts.contains(id)) {
+                        moreAccounts.add(id);
+                    }
+                }
+            }
+            if (moreAccounts.isEmpty() && moreGrants.isEmpty()) {
+                return;
+            }
+            var round = new Pipeline();
+            var accounts = new AccountsStep(connection, ledgerId, moreAccounts, catalog);
+            accounts.addTo(round);
+            List<GrantState> grants = new ArrayList<>();
+            if (!moreGrants.isEmpty()) {
+                addGrantsById(round, connection, ledgerId, moreGrants, grants);
+            }
+            round.run(connection);
+            accounts.loadInto(state);
+            grants.forEach(state::loadGrant);
+            askedAccounts.addAll(moreAccounts);
+            askedGrants.addAll(moreGrants);
         }
-        if (!more.isEmpty()) {
-            var second = new Pipeline();
-            var moreAccounts = new AccountsStep(connection, ledgerId, more, catalog);
-            moreAccounts.addTo(second);
-            second.run(connection);
-            moreAccounts.loadInto(state);
-        }
-        return new Loaded(state, lastAt[0]);
+    }
+
+    private static void addGrantsById(Pipeline pipeline, Connection connection, UUID ledgerId, Set<UUID> ids, List<GrantState> into)
+            throws SQLException {
+        var idArray = Sql.uuidArray(connection, ids);
+        pipeline.add("SELECT " + Rows.GRANT_COLUMNS + " FROM grants g WHERE g.ledger_id = ? AND g.id = ANY(?)", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            ps.setArray(i + 1, idArray);
+            return i + 2;
+        }, rs -> {
+            while (rs.next()) {
+                into.add(Rows.grant(rs));
+            }
+        });
     }
 
     /** What a {@code balances} row holds besides its key. */
     private record BalanceRow(dev.creditledger.core.Balance balance, AccountStatus status, long version) {}
 
-    /** Balance rows of some accounts, and the definitions the catalog does not have. */
+    /** Balance rows of some accounts, their active grants, and the definitions the catalog does not have. */
     private static final class AccountsStep {
         private final Connection connection;
         private final UUID ledgerId;
@@ -150,6 +222,7 @@ final class StateLoader {
         private final List<UUID> missing;
         private final Map<UUID, BalanceRow> balances = new HashMap<>();
         private final Map<UUID, Account> fetched = new HashMap<>();
+        private final List<GrantState> activeGrants = new ArrayList<>();
 
         AccountsStep(Connection connection, UUID ledgerId, Set<UUID> ids, AccountCatalog catalog) {
             this.connection = connection;
@@ -174,6 +247,16 @@ final class StateLoader {
                 while (rs.next()) {
                     balances.put(Sql.uuid(rs, "account_id"), new BalanceRow(Rows.balance(rs),
                             AccountStatus.valueOf(rs.getString("status")), rs.getLong("version")));
+                }
+            });
+            pipeline.add("SELECT " + Rows.GRANT_COLUMNS + " FROM grants g WHERE g.ledger_id = ? AND g.account_id = ANY(?) "
+                    + "AND g.status = 'ACTIVE'", (ps, i) -> {
+                ps.setObject(i, ledgerId);
+                ps.setArray(i + 1, idArray);
+                return i + 2;
+            }, rs -> {
+                while (rs.next()) {
+                    activeGrants.add(Rows.grant(rs));
                 }
             });
             if (!missing.isEmpty()) {
@@ -202,6 +285,7 @@ final class StateLoader {
                 var b = e.getValue();
                 state.loadAccount(new AccountState(definition, b.balance(), b.status(), b.version()));
             }
+            activeGrants.forEach(state::loadGrant);
         }
     }
 

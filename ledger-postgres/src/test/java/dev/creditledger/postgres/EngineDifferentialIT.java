@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.Asset;
+import dev.creditledger.core.GrantState;
 import dev.creditledger.core.TransferState;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
@@ -67,6 +68,7 @@ class EngineDifferentialIT {
     void engineAgreesWithTheStateMachineOnAHundredThousandRandomCommands() {
         var admin = new LedgerAdmin(dataSource, clock);
         var queries = new LedgerQueries(dataSource);
+        var grants = new GrantQueries(dataSource);
         var ledgers = List.of(admin.createLedger("diff-a").id(), admin.createLedger("diff-b").id());
         var model = new LedgerState();
         for (var ledger : ledgers) {
@@ -90,13 +92,23 @@ class EngineDifferentialIT {
             }
             generator.learn(submissions, expected.results());
             compare(queries, expected.changedAccounts(), expected.changedTransfers(), round);
+            compareGrants(grants, expected.changedGrants(), round);
         }
         compare(queries, model.accounts().values(), model.transfers().values(), round);
+        compareGrants(grants, model.grants().values(), round);
         assertThat(new LedgerVerifier(dataSource).verify(ledgers).differences()).isEmpty();
         System.out.printf("differential seed %d: %d commands in %d rounds, %d accepted, %d retries%n",
                 SEED, commands, round, generator.accepted, generator.replays);
         assertThat(generator.accepted).as("the run must exercise real money movement").isGreaterThan(COMMANDS_MIN / 5);
         assertThat(generator.replays).as("and retries").isGreaterThan(100);
+        assertThat(generator.grants.values().stream().mapToInt(List::size).sum()).as("and grants").isGreaterThan(1_000);
+    }
+
+    private static void compareGrants(GrantQueries queries, java.util.Collection<GrantState> grants, int round) {
+        for (var expected : grants) {
+            var actual = queries.grant(expected.ledgerId(), expected.grantId()).orElseThrow();
+            assertThat(actual).as("seed %d round %d grant %s", SEED, round, expected.grantId()).isEqualTo(expected);
+        }
     }
 
     private static void compare(LedgerQueries queries, java.util.Collection<AccountState> accounts,
@@ -117,6 +129,7 @@ class EngineDifferentialIT {
         final List<UUID> ledgers;
         final Map<UUID, List<UUID>> accounts = new java.util.HashMap<>();
         final Map<UUID, List<UUID>> transfers = new java.util.HashMap<>();
+        final Map<UUID, List<UUID>> grants = new java.util.HashMap<>();
         final List<Request> keyed = new ArrayList<>();
         final Map<UUID, String> assetOf = new java.util.HashMap<>();
         final Map<String, List<UUID>> accountsByLedgerAndAsset = new java.util.HashMap<>();
@@ -131,6 +144,7 @@ class EngineDifferentialIT {
             ledgers.forEach(l -> {
                 accounts.put(l, new ArrayList<>());
                 transfers.put(l, new ArrayList<>());
+                grants.put(l, new ArrayList<>());
             });
         }
 
@@ -191,7 +205,17 @@ class EngineDifferentialIT {
             if (dice < 65) return new Command.CaptureHold(UUID.randomUUID(), known, random.nextBoolean() ? null : (long) 1 + random.nextInt(700), Map.of());
             if (dice < 70) return new Command.VoidHold(UUID.randomUUID(), known, Map.of());
             if (dice < 74) return new Command.ExpireHold(UUID.randomUUID(), known);
-            if (dice < 84) return new Command.ReverseTransfer(UUID.randomUUID(), known, random.nextBoolean() ? null : (long) 1 + random.nextInt(300), Map.of());
+            if (dice < 80) return new Command.ReverseTransfer(UUID.randomUUID(), known, random.nextBoolean() ? null : (long) 1 + random.nextInt(300), Map.of());
+            if (dice < 87) {
+                // A grant to the counterparty from the first account, expiring within two minutes of the (fast) clock or never.
+                var expiresAt = random.nextInt(4) == 0 ? null : Instant.ofEpochMilli(clockMillis.get()).plusSeconds(random.nextInt(120));
+                return new Command.IssueGrant(UUID.randomUUID(), to, from, amount, asset, expiresAt,
+                        random.nextBoolean() ? null : "plan-" + random.nextInt(3), Map.of());
+            }
+            if (dice < 89) {
+                var ledgerGrants = grants.get(ledger);
+                return new Command.ExpireGrant(ledgerGrants.isEmpty() || random.nextInt(25) == 0 ? UUID.randomUUID() : pick(ledgerGrants));
+            }
             if (dice < 97) {
                 var third = random.nextInt(8) == 0 ? pick(ledgerAccounts) : pick(sameAsset);
                 long part = 1 + random.nextInt(300);
@@ -224,6 +248,7 @@ class EngineDifferentialIT {
                                     .add(c.accountId());
                         }
                         case Command.PostTransfer t -> transfers.get(request.ledgerId()).add(t.transferId());
+                        case Command.IssueGrant g -> grants.get(request.ledgerId()).add(g.grantId());
                         default -> { }
                     }
                 }

@@ -3,6 +3,7 @@ package dev.creditledger.server;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PostgresPostingEngine;
@@ -18,7 +19,7 @@ import dev.creditledger.server.auth.AuthInterceptor;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
-import dev.creditledger.server.worker.HoldExpiryWorker;
+import dev.creditledger.server.worker.ExpiryWorker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
@@ -66,14 +67,14 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
 
     private final LedgerProperties properties;
     private final ApiKeyCache keys;
-    private final HoldExpiryWorker expiryWorker;
+    private final ExpiryWorker expiryWorker;
     private final EventMetrics eventMetrics;
     private final EventPipeline eventPipeline;
     private final ProjectionsAccess projections;
     private final DataSource dataSource;
     private final Clock clock;
 
-    public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, HoldExpiryWorker expiryWorker,
+    public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, ExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
                              DataSource dataSource, Clock clock) {
         this.properties = properties;
@@ -136,9 +137,14 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     }
 
     @Bean
-    static HoldExpiryWorker holdExpiryWorker(LedgerQueries queries, PostgresPostingEngine engine, IdGenerator ids, Clock clock,
-                                             LedgerProperties properties) {
-        return new HoldExpiryWorker(queries, engine, ids, clock, properties.expiry().batchSizeMax());
+    static GrantQueries grantQueries(DataSource dataSource) {
+        return new GrantQueries(dataSource);
+    }
+
+    @Bean
+    static ExpiryWorker expiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids,
+                                     Clock clock, LedgerProperties properties) {
+        return new ExpiryWorker(queries, grants, engine, ids, clock, properties.expiry().batchSizeMax());
     }
 
     @Bean(destroyMethod = "close")

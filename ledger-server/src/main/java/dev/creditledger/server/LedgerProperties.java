@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param writeTimeoutMs longest wait of a write request for its batch, in ms; then 503
  * @param roles          what this process runs (default: all four)
  * @param engine         posting engine limits
- * @param expiry         hold expiry worker
+ * @param expiry         hold and grant expiry worker
  * @param kafka          where the event topics are; required by the relay and projector roles
  * @param relay          event relay tuning
  * @param projections    the read-model database and the projector

@@ -45,7 +45,7 @@ public class RequestCodecBenchmark {
             + "\"idempotencyKey\":\"bench-000001\"}").getBytes(StandardCharsets.UTF_8);
     private final Responses.TransferJson response = new Responses.TransferJson(UUID.fromString("0193a1c2-0000-7000-8000-0000000000ff"),
             EntryKind.TRANSFER, FROM, TO, 1234, "USD", TransferStatus.POSTED, null, 0L, null, null, Map.of(),
-            Instant.parse("2026-12-02T00:00:00.123456Z"), 4242);
+            Instant.parse("2026-12-02T00:00:00.123456Z"), 4242, null);
 
     @Benchmark
     public Requests.CreateTransfer decodeCreateTransfer() {

@@ -3,6 +3,7 @@ package dev.creditledger.core.events;
 import dev.creditledger.core.Account;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
+import dev.creditledger.core.GrantChange;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Posting;
 import java.time.Instant;
@@ -88,7 +89,21 @@ public final class EventJson {
         for (int i = 0; i < e.postings().size(); i++) {
             posting(json.append(i == 0 ? "" : ","), e.postings().get(i));
         }
+        json.append("],");
+        name(json, "grantChanges").append('[');
+        for (int i = 0; i < e.grantChanges().size(); i++) {
+            grantChange(json.append(i == 0 ? "" : ","), e.grantChanges().get(i));
+        }
         return json.append("]}").toString();
+    }
+
+    private static void grantChange(StringBuilder json, GrantChange c) {
+        json.append('{');
+        field(json, "grantId", c.grantId()).append(',');
+        field(json, "accountId", c.accountId()).append(',');
+        field(json, "kind", c.kind().name()).append(',');
+        name(json, "amountMinor").append(c.amountMinor());
+        json.append('}');
     }
 
     private static void posting(StringBuilder json, Posting p) {

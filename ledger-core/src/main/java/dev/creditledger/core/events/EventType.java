@@ -12,6 +12,8 @@ public enum EventType {
     HOLD_VOIDED("ledger.hold.voided", EventTopic.TRANSFER),
     HOLD_EXPIRED("ledger.hold.expired", EventTopic.TRANSFER),
     TRANSFER_REVERSED("ledger.transfer.reversed", EventTopic.TRANSFER),
+    GRANT_ISSUED("ledger.grant.issued", EventTopic.TRANSFER),
+    GRANT_EXPIRED("ledger.grant.expired", EventTopic.TRANSFER),
     ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY);
 
     /** Version of every payload schema; it changes only with an incompatible change, together with the topic version. */
@@ -43,6 +45,8 @@ public enum EventType {
             case EXPIRY -> HOLD_EXPIRED;
             case REVERSAL -> TRANSFER_REVERSED;
             case ENTRY -> ENTRY_POSTED;
+            case GRANT -> GRANT_ISSUED;
+            case GRANT_EXPIRY -> GRANT_EXPIRED;
         };
     }
 

@@ -47,6 +47,7 @@ final class DocScenario {
     static final UUID REFUND_1 = UUID.fromString("01a1fe91-85d8-700a-967b-21c4e8e3574f");
     static final UUID SETTLEMENT = UUID.fromString("01a200fb-5157-7855-b72c-2e0bc0290103");
     static final UUID HOLD_4 = UUID.fromString("01a20105-1bc5-7e79-9b9c-1091a4ff91e3");
+    static final UUID PROMO_GRANT = UUID.fromString("01a2010f-ec04-7b1a-9d47-3f2c8e51a0b6");
 
     private final LedgerState state = new LedgerState();
     private final List<LedgerEvent> events = new ArrayList<>();
@@ -74,6 +75,8 @@ final class DocScenario {
         shown.put(EventType.HOLD_EXPIRED, copy(all, EventType.HOLD_EXPIRED, ALICE));
         shown.put(EventType.TRANSFER_REVERSED, copy(all, EventType.TRANSFER_REVERSED, ALICE));
         shown.put(EventType.ENTRY_POSTED, copy(all, EventType.ENTRY_POSTED, SHOP));
+        shown.put(EventType.GRANT_ISSUED, copy(all, EventType.GRANT_ISSUED, ISSUER));
+        shown.put(EventType.GRANT_EXPIRED, copy(all, EventType.GRANT_EXPIRED, ALICE));
         return shown;
     }
 
@@ -128,6 +131,11 @@ final class DocScenario {
         // A pending top-up without a timeout: a hold whose expiresAt is null.
         batch("2026-11-22T02:10:41.733064Z",
                 new Command.PostTransfer(HOLD_4, ISSUER, ALICE, 250, "USD", true, null, Map.of("reason", "promised bonus")));
+        // A promotional grant of 1.00, valid one day (its first use opens the breakage account), unused, so all of it expires.
+        batch("2026-11-22T02:22:30.404040Z",
+                new Command.IssueGrant(PROMO_GRANT, ALICE, ISSUER, 100, "USD", Instant.parse("2026-11-23T02:22:30Z"), "promo:welcome",
+                        Map.of("campaign", "welcome")));
+        batch("2026-11-23T02:22:31.018250Z", new Command.ExpireGrant(PROMO_GRANT));
         return events;
     }
 

@@ -58,6 +58,19 @@ public final class Requests {
 
     public record PostingLine(UUID account, Side side, Long amount, @JsonAlias("asset") String currency) {}
 
+    @Schema(example = """
+            {"account": "0193a1c2-...", "from": "0193a1c2-...", "amount": 1000, "currency": "CREDITS",
+             "expiresAt": "2027-01-01T00:00:00Z", "source": "plan:pro:2026-12", "idempotencyKey": "grant-acme-2026-12"}""")
+    public record CreateGrant(
+            @Schema(description = "Account credited with the grant (credit-normal: a wallet or credit balance)") UUID account,
+            @Schema(description = "Account debited: an issuing or plan account") UUID from,
+            @Schema(description = "Minor units, 1 to AMOUNT_MINOR_MAX (10^18)", example = "1000") Long amount,
+            @Schema(description = "Asset code; 'asset' is accepted too", example = "CREDITS") @JsonAlias("asset") String currency,
+            @Schema(description = "When what remains expires (ISO-8601, after now, kept to the microsecond); omitted: never") java.time.Instant expiresAt,
+            @Schema(description = "What the grant came from (1 to GRANT_SOURCE_LENGTH_MAX characters)", example = "plan:pro:2026-12") String source,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
     public record CreateLedger(@Schema(example = "acme-credits") String name) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,

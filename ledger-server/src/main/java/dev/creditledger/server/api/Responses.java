@@ -7,6 +7,9 @@ import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.GrantChangeKind;
+import dev.creditledger.core.GrantState;
+import dev.creditledger.core.GrantStatus;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.TransferState;
@@ -80,7 +83,8 @@ public final class Responses {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TransferJson(UUID id, EntryKind type, UUID from, UUID to, long amount, String currency,
                                TransferStatus status, Long capturedAmount, Long reversedAmount, Instant expiresAt,
-                               UUID transferId, Map<String, String> metadata, Instant createdAt, long seq) {
+                               UUID transferId, Map<String, String> metadata, Instant createdAt, long seq,
+                               List<GrantChangeJson> grants) {
 
         /** With the current state (GET). */
         static TransferJson of(Entry e, TransferState state) {
@@ -89,7 +93,8 @@ public final class Responses {
             }
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
                     state.status(), state.hold() && state.status() == TransferStatus.POSTED ? state.postedMinor() : null,
-                    state.reversedMinor(), e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq());
+                    state.reversedMinor(), e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq(),
+                    GrantChangeJson.of(e));
         }
 
         /** As it was written (create responses and their replays). */
@@ -101,7 +106,40 @@ public final class Responses {
             };
             Long reversed = status == null ? null : 0L;
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
-                    status, null, reversed, e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq());
+                    status, null, reversed, e.expiresAt(), e.referenceId(), sorted(e.metadata()), e.createdAt(), e.seq(),
+                    GrantChangeJson.of(e));
+        }
+    }
+
+    /** What an entry did to one grant: {@code kind} says which parts of the grant {@code amount} moved between. */
+    public record GrantChangeJson(UUID grant, UUID account, GrantChangeKind kind, long amount) {
+        /** The entry's grant changes, or null when it has none (so the field is left out). */
+        static List<GrantChangeJson> of(Entry e) {
+            if (e.grantChanges().isEmpty()) {
+                return null;
+            }
+            return e.grantChanges().stream().map(c -> new GrantChangeJson(c.grantId(), c.accountId(), c.kind(), c.amountMinor())).toList();
+        }
+    }
+
+    /**
+     * A grant: {@code amount} = {@code remaining} (spendable) + {@code reserved} (by pending holds) +
+     * {@code consumed} + {@code expired}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GrantJson(UUID id, UUID account, String currency, long amount, long remaining, long reserved, long consumed,
+                            long expired, Instant expiresAt, String source, GrantStatus status, UUID expiryAccount,
+                            Map<String, String> metadata, Instant createdAt, long seq) {
+        static GrantJson of(GrantState g) {
+            return new GrantJson(g.grantId(), g.accountId(), g.asset(), g.amountMinor(), g.remainingMinor(), g.reservedMinor(),
+                    g.consumedMinor(), g.expiredMinor(), g.expiresAt(), g.source(), g.status(), g.expiryAccountId(),
+                    sorted(g.metadata()), g.createdAt(), g.createdSeq());
+        }
+
+        /** The grant as it was made (create responses and their replays): all of it remaining. */
+        static GrantJson asMade(GrantState g) {
+            return of(GrantState.made(g.grantId(), g.ledgerId(), g.accountId(), g.asset(), g.amountMinor(), g.expiresAt(),
+                    g.source(), g.metadata(), g.expiryAccountId(), g.createdSeq(), g.createdAt()));
         }
     }
 

@@ -5,7 +5,7 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Submission;
-import dev.creditledger.postgres.ExpiredHold;
+import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import java.time.Clock;
@@ -19,54 +19,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expires holds whose timeout has passed: scans for them and submits ExpireHold commands through the
- * posting engine, so expiry is journaled and locked like any other write. Several instances may run
- * it: a hold expired by one is answered HOLD_NOT_PENDING for the other, which changes nothing.
- * A hold that is past its time but not yet expired already refuses capture and void (HOLD_EXPIRED).
+ * Expires holds whose timeout has passed and grants that reached their expiry with credit left: scans
+ * for them and submits ExpireHold and ExpireGrant commands through the posting engine, so expiry is
+ * journaled and locked like any other write, at the time of the batch that applies it. Several
+ * instances may run it: a hold or grant expired by one is answered HOLD_NOT_PENDING or
+ * GRANT_NOT_EXPIRED for the other, which changes nothing. Nothing depends on the worker being on time:
+ * a hold past its time already refuses capture and void (HOLD_EXPIRED), and any command that debits an
+ * account first expires the account's grants that are due.
  */
-public final class HoldExpiryWorker {
-    private static final Logger log = LoggerFactory.getLogger(HoldExpiryWorker.class);
+public final class ExpiryWorker {
+    private static final Logger log = LoggerFactory.getLogger(ExpiryWorker.class);
     private static final long WAIT_SECONDS_MAX = 60;
 
     private final LedgerQueries queries;
+    private final GrantQueries grants;
     private final PostgresPostingEngine engine;
     private final IdGenerator ids;
     private final Clock clock;
     private final int batchSizeMax;
 
-    public HoldExpiryWorker(LedgerQueries queries, PostgresPostingEngine engine, IdGenerator ids, Clock clock, int batchSizeMax) {
+    public ExpiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids, Clock clock,
+                        int batchSizeMax) {
         this.queries = queries;
+        this.grants = grants;
         this.engine = engine;
         this.ids = ids;
         this.clock = clock;
         this.batchSizeMax = batchSizeMax;
     }
 
-    /** One scan; returns how many holds it expired. */
+    /** One scan of each kind; returns how many holds and grants it expired. */
     public int expireDue() {
-        List<ExpiredHold> due;
+        return expireHolds() + expireGrants();
+    }
+
+    int expireHolds() {
+        Map<UUID, List<Request>> byLedger = new LinkedHashMap<>();
         try {
-            due = queries.expiredHolds(clock.instant(), batchSizeMax);
+            for (var hold : queries.expiredHolds(clock.instant(), batchSizeMax)) {
+                byLedger.computeIfAbsent(hold.ledgerId(), id -> new ArrayList<>())
+                        .add(new Request(hold.ledgerId(), null, new Command.ExpireHold(ids.next(), hold.transferId())));
+            }
         } catch (RuntimeException e) {
             log.warn("hold expiry scan failed: {}", e.getMessage());
             return 0;
         }
+        return submit(byLedger, "holds");
+    }
+
+    int expireGrants() {
         Map<UUID, List<Request>> byLedger = new LinkedHashMap<>();
-        for (var hold : due) {
-            byLedger.computeIfAbsent(hold.ledgerId(), id -> new ArrayList<>())
-                    .add(new Request(hold.ledgerId(), null, new Command.ExpireHold(ids.next(), hold.transferId())));
+        try {
+            for (var grant : grants.dueGrants(clock.instant(), batchSizeMax)) {
+                byLedger.computeIfAbsent(grant.ledgerId(), id -> new ArrayList<>())
+                        .add(new Request(grant.ledgerId(), null, new Command.ExpireGrant(grant.grantId())));
+            }
+        } catch (RuntimeException e) {
+            log.warn("grant expiry scan failed: {}", e.getMessage());
+            return 0;
         }
+        return submit(byLedger, "grants");
+    }
+
+    private int submit(Map<UUID, List<Request>> byLedger, String what) {
         int expired = 0;
         for (var requests : byLedger.values()) {
             try {
                 var results = engine.submit(new Submission(requests, false)).get(WAIT_SECONDS_MAX, TimeUnit.SECONDS);
                 expired += (int) results.stream().filter(r -> r.result() instanceof CommandResult.Accepted).count();
             } catch (Exception e) {
-                log.warn("expiring {} holds failed, will retry: {}", requests.size(), e.toString());
+                log.warn("expiring {} {} failed, will retry: {}", requests.size(), what, e.toString());
             }
         }
         if (expired > 0) {
-            log.info("expired {} holds", expired);
+            log.info("expired {} {}", expired, what);
         }
         return expired;
     }
