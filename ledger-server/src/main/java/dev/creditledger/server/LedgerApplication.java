@@ -3,6 +3,7 @@ package dev.creditledger.server;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
@@ -139,6 +140,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean
     static GrantQueries grantQueries(DataSource dataSource) {
         return new GrantQueries(dataSource);
+    }
+
+    @Bean
+    static ExplainQueries explainQueries(DataSource dataSource, LedgerQueries queries) {
+        return new ExplainQueries(dataSource, queries);
     }
 
     @Bean
