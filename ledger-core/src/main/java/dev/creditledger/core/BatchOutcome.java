@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param changedAccounts final state of every account created or changed by the batch
  * @param changedTransfers final state of every transfer created or changed by the batch
  * @param changedGrants final state of every grant made or changed by the batch
+ * @param changedEscrows final state of every escrow funded or changed by the batch
  * @param lastSeqByLedger the last sequence number of every ledger the batch advanced
  */
 public record BatchOutcome(
@@ -20,6 +21,7 @@ public record BatchOutcome(
         List<AccountState> changedAccounts,
         List<TransferState> changedTransfers,
         List<GrantState> changedGrants,
+        List<EscrowState> changedEscrows,
         List<IdempotencyRecord> newIdempotencyRecords,
         Map<UUID, Long> lastSeqByLedger) {
 

@@ -101,6 +101,36 @@ public sealed interface Command {
     /** Moves what is left of a grant that reached its expiry to the breakage account; issued by the expiry worker. */
     record ExpireGrant(UUID grantId) implements Command {}
 
+    /**
+     * The buyer pays {@code amountMinor} into escrow for an order: it moves from {@code buyer} to the
+     * ledger's escrow account for the asset and is held for the order until released to {@code seller} or
+     * refunded to the buyer.
+     */
+    record FundEscrow(UUID entryId, String orderId, UUID buyer, UUID seller, long amountMinor, String asset,
+                      Map<String, String> metadata) implements Command {
+        public FundEscrow {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /**
+     * Releases everything the order still holds in one entry: to the seller, minus {@code feeMinor} (0 or
+     * more, less than what is held) to {@code feeAccountId} (required when there is a fee).
+     */
+    record ReleaseEscrow(UUID entryId, String orderId, long feeMinor, UUID feeAccountId, Map<String, String> metadata)
+            implements Command {
+        public ReleaseEscrow {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /** Refunds {@code amountMinor} of what the order holds to the buyer (null: all of it). */
+    record RefundEscrow(UUID entryId, String orderId, Long amountMinor, Map<String, String> metadata) implements Command {
+        public RefundEscrow {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
     /** Moves {@code amountMinor} of a posted transfer back (null: all that is not reversed yet). */
     record ReverseTransfer(UUID entryId, UUID transferId, Long amountMinor, Map<String, String> metadata) implements Command {
         public ReverseTransfer {

@@ -41,6 +41,23 @@ public final class CommandValidator {
                     checkGrantSource(g.source()),
                     checkMetadata(g.metadata()));
             case Command.ExpireGrant x -> null;
+            case Command.FundEscrow f -> firstOf(
+                    checkOrderId(f.orderId()),
+                    checkAmount(f.amountMinor(), "amount"),
+                    f.buyer().equals(f.seller()) ? new Violation(Reason.SAME_ACCOUNT, "buyer and seller are the same account " + f.buyer()) : null,
+                    checkAssetCode(f.asset()),
+                    checkMetadata(f.metadata()));
+            case Command.ReleaseEscrow r -> firstOf(
+                    checkOrderId(r.orderId()),
+                    r.feeMinor() < 0 || (r.feeMinor() > 0 && r.feeAccountId() == null)
+                            ? new Violation(Reason.ESCROW_FEE_INVALID, "fee " + r.feeMinor() + " must be 0 or more, with a fee account when above 0")
+                            : null,
+                    r.feeMinor() > Limits.AMOUNT_MINOR_MAX ? checkAmount(r.feeMinor(), "fee") : null,
+                    checkMetadata(r.metadata()));
+            case Command.RefundEscrow r -> firstOf(
+                    checkOrderId(r.orderId()),
+                    r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "refund amount"),
+                    checkMetadata(r.metadata()));
             case Command.ReverseTransfer r -> firstOf(
                     r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "reversal amount"),
                     checkMetadata(r.metadata()));
@@ -89,6 +106,15 @@ public final class CommandValidator {
         if (code.isBlank() || code.length() > Limits.ACCOUNT_CODE_LENGTH_MAX) {
             return new Violation(Reason.ACCOUNT_CODE_INVALID,
                     "account code must have 1 to ACCOUNT_CODE_LENGTH_MAX " + Limits.ACCOUNT_CODE_LENGTH_MAX + " characters");
+        }
+        return null;
+    }
+
+    public static Violation checkOrderId(String orderId) {
+        if (orderId == null || orderId.isEmpty() || orderId.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX
+                || orderId.chars().anyMatch(Character::isISOControl)) {
+            return new Violation(Reason.ESCROW_ORDER_ID_INVALID, "an order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX "
+                    + Limits.ESCROW_ORDER_ID_LENGTH_MAX + " characters and no control characters");
         }
         return null;
     }

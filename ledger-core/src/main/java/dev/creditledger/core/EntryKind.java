@@ -19,5 +19,11 @@ public enum EntryKind {
     /** Gives credit to an account as a grant (a lot with its own remaining amount and expiry). */
     GRANT,
     /** Moves what is left of a grant at its expiry to the ledger's breakage account. */
-    GRANT_EXPIRY
+    GRANT_EXPIRY,
+    /** A buyer pays into escrow for an order (buyer to the ledger's escrow account). */
+    ESCROW_FUND,
+    /** An order's escrow goes to the seller, minus the platform's fee: two or three postings. */
+    ESCROW_RELEASE,
+    /** All or part of an order's escrow goes back to the buyer. */
+    ESCROW_REFUND
 }

@@ -28,6 +28,7 @@ public final class LedgerState {
     private final Map<UUID, TransferState> transfers = new HashMap<>();
     private final Map<UUID, GrantState> grants = new HashMap<>();
     private final Map<UUID, List<UUID>> grantIdsByAccount = new HashMap<>();
+    private final Map<CodeKey, EscrowState> escrows = new HashMap<>();
     private final Map<CodeKey, IdempotencyRecord> idempotency = new HashMap<>();
     private final List<Runnable> undoLog = new ArrayList<>();
 
@@ -61,6 +62,10 @@ public final class LedgerState {
         if (grants.put(state.grantId(), state) == null) {
             grantIdsByAccount.computeIfAbsent(state.accountId(), a -> new ArrayList<>()).add(state.grantId());
         }
+    }
+
+    public void loadEscrow(EscrowState state) {
+        escrows.put(new CodeKey(state.ledgerId(), state.orderId()), state);
     }
 
     public void loadIdempotency(IdempotencyRecord record) {
@@ -125,6 +130,20 @@ public final class LedgerState {
         return java.util.Collections.unmodifiableMap(grants);
     }
 
+    public EscrowState escrow(UUID ledgerId, String orderId) {
+        return escrows.get(new CodeKey(ledgerId, orderId));
+    }
+
+    public Map<String, EscrowState> escrows(UUID ledgerId) {
+        Map<String, EscrowState> ofLedger = new HashMap<>();
+        escrows.forEach((key, escrow) -> {
+            if (key.ledgerId().equals(ledgerId)) {
+                ofLedger.put(key.code(), escrow);
+            }
+        });
+        return ofLedger;
+    }
+
     public IdempotencyRecord idempotency(UUID ledgerId, String key) {
         return idempotency.get(new CodeKey(ledgerId, key));
     }
@@ -171,6 +190,12 @@ public final class LedgerState {
             ids.add(id);
             undoLog.add(() -> ids.remove(id));
         }
+    }
+
+    void putEscrow(EscrowState state) {
+        var key = new CodeKey(state.ledgerId(), state.orderId());
+        var previous = escrows.put(key, state);
+        undoLog.add(() -> restore(escrows, key, previous));
     }
 
     void putIdempotency(IdempotencyRecord record) {

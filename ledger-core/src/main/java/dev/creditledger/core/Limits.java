@@ -45,6 +45,9 @@ public final class Limits {
      */
     public static final int GRANTS_ACTIVE_PER_ACCOUNT_MAX = 1_000;
 
+    /** Longest order id of an escrow, in characters. */
+    public static final int ESCROW_ORDER_ID_LENGTH_MAX = 128;
+
     /** Longest idempotency key, in characters. */
     public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 255;
 

@@ -41,6 +41,7 @@ public final class PostingStateMachine {
     private final Set<UUID> touchedAccounts = new LinkedHashSet<>();
     private final Set<UUID> touchedTransfers = new LinkedHashSet<>();
     private final Set<UUID> touchedGrants = new LinkedHashSet<>();
+    private final Map<UUID, EscrowState> touchedEscrows = new LinkedHashMap<>();
     private final Set<UUID> advancedLedgers = new LinkedHashSet<>();
 
     private PostingStateMachine(LedgerState state, Instant now) {
@@ -63,6 +64,7 @@ public final class PostingStateMachine {
                 touchedAccounts.stream().map(id -> state.accounts().get(id)).filter(a -> a != null).toList(),
                 touchedTransfers.stream().map(id -> state.transfers().get(id)).filter(t -> t != null).toList(),
                 touchedGrants.stream().map(id -> state.grants().get(id)).filter(g -> g != null).toList(),
+                touchedEscrows.values().stream().map(e -> state.escrow(e.ledgerId(), e.orderId())).filter(e -> e != null).toList(),
                 List.copyOf(newIdempotencyRecords), lastSeqs());
     }
 
@@ -199,6 +201,9 @@ public final class PostingStateMachine {
             case Command.ReverseTransfer r -> reverse(ledgerId, r);
             case Command.IssueGrant g -> issueGrant(ledgerId, g);
             case Command.ExpireGrant x -> expireGrantNow(ledgerId, x);
+            case Command.FundEscrow f -> fundEscrow(ledgerId, f);
+            case Command.ReleaseEscrow r -> releaseEscrow(ledgerId, r);
+            case Command.RefundEscrow r -> refundEscrow(ledgerId, r);
         };
     }
 
@@ -437,6 +442,95 @@ public final class PostingStateMachine {
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 
+    // ---- escrow ----
+
+    private CommandResult fundEscrow(UUID ledgerId, Command.FundEscrow f) {
+        var buyer = requireAccount(ledgerId, f.buyer());
+        var seller = requireAccount(ledgerId, f.seller());
+        requireOpen(buyer);
+        requireOpen(seller);
+        requireAsset(buyer, f.asset());
+        requireAsset(seller, f.asset());
+        if (state.escrow(ledgerId, f.orderId()) != null) {
+            throw new Rejection(Reason.ESCROW_ALREADY_EXISTS, "order '" + f.orderId() + "' already has an escrow");
+        }
+        var escrowAccount = openSystemAccountIfMissing(ledgerId, SystemAccounts.escrowAccountId(ledgerId, f.asset()),
+                SystemAccounts.escrowAccountCode(f.asset()), f.asset(), "escrow");
+        sweepExpiredGrants(ledgerId, f.buyer());
+        List<GrantChange> grantChanges = new ArrayList<>();
+        drawGrants(f.buyer(), f.amountMinor(), GrantChangeKind.CONSUMED, grantChanges);
+        var lines = List.of(
+                new Line(f.buyer(), Side.DEBIT, f.amountMinor(), 0),
+                new Line(escrowAccount, Side.CREDIT, f.amountMinor(), 0));
+        var entry = writeEntry(ledgerId, f.entryId(), EntryKind.ESCROW_FUND, f.buyer(), escrowAccount, f.amountMinor(), f.asset(),
+                null, null, f.metadata(), lines, grantChanges, true);
+        putEscrow(new EscrowState(f.entryId(), ledgerId, f.orderId(), f.buyer(), f.seller(), escrowAccount, f.asset(),
+                f.amountMinor(), 0, 0, entry.seq(), now));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult releaseEscrow(UUID ledgerId, Command.ReleaseEscrow r) {
+        var escrow = requireHeldEscrow(ledgerId, r.orderId());
+        long held = escrow.heldMinor();
+        if (r.feeMinor() >= held) {
+            throw new Rejection(Reason.ESCROW_FEE_TOO_HIGH, "fee " + r.feeMinor() + " is not less than the " + held + " held");
+        }
+        var seller = requireAccount(ledgerId, escrow.sellerAccountId());
+        requireOpen(seller);
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line(escrow.escrowAccountId(), Side.DEBIT, held, 0));
+        lines.add(new Line(escrow.sellerAccountId(), Side.CREDIT, held - r.feeMinor(), 0));
+        if (r.feeMinor() > 0) {
+            var fees = requireAccount(ledgerId, r.feeAccountId());
+            requireOpen(fees);
+            requireAsset(fees, escrow.asset());
+            lines.add(new Line(r.feeAccountId(), Side.CREDIT, r.feeMinor(), 0));
+        }
+        var entry = writeEntry(ledgerId, r.entryId(), EntryKind.ESCROW_RELEASE, escrow.escrowAccountId(), escrow.sellerAccountId(),
+                held, escrow.asset(), escrow.escrowId(), null, r.metadata(), lines, List.of(), true);
+        putEscrow(escrow.withReleased(held));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    private CommandResult refundEscrow(UUID ledgerId, Command.RefundEscrow r) {
+        var escrow = requireHeldEscrow(ledgerId, r.orderId());
+        long amount = r.amountMinor() == null ? escrow.heldMinor() : r.amountMinor();
+        if (amount > escrow.heldMinor()) {
+            throw new Rejection(Reason.REFUND_EXCEEDS_ESCROW, "refund of " + amount + " exceeds the " + escrow.heldMinor()
+                    + " order '" + r.orderId() + "' holds");
+        }
+        requireOpen(requireAccount(ledgerId, escrow.buyerAccountId()));
+        var lines = List.of(
+                new Line(escrow.escrowAccountId(), Side.DEBIT, amount, 0),
+                new Line(escrow.buyerAccountId(), Side.CREDIT, amount, 0));
+        var entry = writeEntry(ledgerId, r.entryId(), EntryKind.ESCROW_REFUND, escrow.escrowAccountId(), escrow.buyerAccountId(),
+                amount, escrow.asset(), escrow.escrowId(), null, r.metadata(), lines, List.of(), true);
+        putEscrow(escrow.withRefunded(escrow.refundedMinor() + amount));
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    /** The order's escrow when it still holds something: refused when it is unknown, released or refunded in full. */
+    private EscrowState requireHeldEscrow(UUID ledgerId, String orderId) {
+        var escrow = state.escrow(ledgerId, orderId);
+        if (escrow == null) {
+            throw new Rejection(Reason.ESCROW_NOT_FOUND, "order '" + orderId + "' has no escrow in this ledger");
+        }
+        return switch (escrow.status()) {
+            case HELD -> escrow;
+            case RELEASED -> throw new Rejection(Reason.ESCROW_ALREADY_RELEASED, "order '" + orderId + "' was released to the seller");
+            case REFUNDED -> throw new Rejection(Reason.ESCROW_REFUNDED, "order '" + orderId + "' was refunded in full");
+        };
+    }
+
+    private void putEscrow(EscrowState escrow) {
+        state.putEscrow(escrow);
+        var key = escrow.escrowId();
+        if (!touchedEscrows.containsKey(key)) {
+            touchedEscrows.put(key, escrow);
+            onRollback(() -> touchedEscrows.remove(key));
+        }
+    }
+
     // ---- grants ----
 
     /**
@@ -538,11 +632,18 @@ public final class PostingStateMachine {
 
     /** The breakage account of the asset, opened by this command when the ledger does not have it yet. */
     private UUID openBreakageAccountIfMissing(UUID ledgerId, String asset) {
-        var id = SystemAccounts.breakageAccountId(ledgerId, asset);
+        return openSystemAccountIfMissing(ledgerId, SystemAccounts.breakageAccountId(ledgerId, asset),
+                SystemAccounts.breakageAccountCode(asset), asset, "breakage");
+    }
+
+    /**
+     * A system account ({@link SystemAccounts}): credit-normal, unconstrained, with its code unless a
+     * client's account holds it, opened by the command that first needs it.
+     */
+    private UUID openSystemAccountIfMissing(UUID ledgerId, UUID id, String code, String asset, String purpose) {
         if (state.account(ledgerId, id) == null) {
-            var code = SystemAccounts.breakageAccountCode(asset);
             openAccount(ledgerId, id, state.accountIdByCode(ledgerId, code) == null ? code : null, asset, Side.CREDIT, null,
-                    Map.of("purpose", "breakage"));
+                    Map.of("purpose", purpose));
         }
         return id;
     }

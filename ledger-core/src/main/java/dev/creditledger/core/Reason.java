@@ -21,6 +21,8 @@ public enum Reason {
     ASSET_INVALID("The asset code or exponent is not valid."),
     GRANT_SOURCE_INVALID("The grant source is empty or longer than GRANT_SOURCE_LENGTH_MAX."),
     GRANT_EXPIRY_INVALID("A grant's expiry must lie after the time it is made."),
+    ESCROW_ORDER_ID_INVALID("An escrow's order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX characters and no control characters."),
+    ESCROW_FEE_INVALID("A release's fee must be zero or more, with a fee account when it is more than zero."),
     LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
 
     // Rejections that depend on the state of the ledger.
@@ -48,6 +50,12 @@ public enum Reason {
     GRANT_ACCOUNT_NOT_CREDIT_NORMAL("Grants are given to credit-normal accounts (wallets, credit balances): a debit of the account spends them."),
     GRANT_LIMIT_REACHED("The account already has GRANTS_ACTIVE_PER_ACCOUNT_MAX active grants."),
     GRANT_NOT_EXPIRED("The grant has no expiry, has not reached it yet, or has nothing left to expire."),
+    ESCROW_NOT_FOUND("No escrow exists for this order in this ledger."),
+    ESCROW_ALREADY_EXISTS("This order already has an escrow."),
+    ESCROW_ALREADY_RELEASED("The order's escrow was already released to the seller: it cannot be released again or refunded."),
+    ESCROW_REFUNDED("The order's escrow was refunded in full: nothing is held."),
+    ESCROW_FEE_TOO_HIGH("The platform fee must be less than what the order holds."),
+    REFUND_EXCEEDS_ESCROW("The refund is larger than what the order still holds."),
     IDEMPOTENCY_KEY_REUSED("The idempotency key was already used with a different request."),
     LINKED_COMMAND_FAILED("Another command of the same all-or-nothing batch failed, so none was applied.");
 

@@ -48,7 +48,8 @@ class ModelBasedTest {
         assertThat(run.requests).isGreaterThanOrEqualTo(REQUESTS_PER_SEED);
         assertThat(run.acceptedByKind.keySet()).as("accepted command kinds, seed %d", seed)
                 .contains("CreateAccount", "CloseAccount", "PostTransfer", "PostEntry", "CaptureHold", "VoidHold",
-                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant");
+                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow");
+        assertThat(run.escrowStatuses).as("escrow statuses seen, seed %d", seed).containsExactlyInAnyOrder(EscrowStatus.values());
         assertThat(run.grantChangeKinds).as("grant change kinds seen, seed %d", seed)
                 .containsExactlyInAnyOrder(GrantChangeKind.values());
         assertThat(run.implicitExpiries).as("expiries written inside other commands, seed %d", seed).isGreaterThan(50);
@@ -61,7 +62,9 @@ class ModelBasedTest {
                 Reason.ACCOUNT_CODE_TAKEN, Reason.IDEMPOTENCY_KEY_REUSED, Reason.LINKED_COMMAND_FAILED,
                 Reason.AMOUNT_NOT_POSITIVE, Reason.ACCOUNT_CLOSED, Reason.ASSET_NOT_FOUND, Reason.BALANCE_OVERFLOW,
                 Reason.GRANT_NOT_FOUND, Reason.GRANT_NOT_EXPIRED, Reason.GRANT_EXPIRY_INVALID,
-                Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID);
+                Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID,
+                Reason.ESCROW_NOT_FOUND, Reason.ESCROW_ALREADY_EXISTS, Reason.ESCROW_ALREADY_RELEASED, Reason.ESCROW_REFUNDED,
+                Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID);
         assertThat(run.replays).as("replayed results, seed %d", seed).isGreaterThan(100);
     }
 
@@ -85,6 +88,7 @@ class ModelBasedTest {
         final Map<Reason, Integer> rejectedByReason = new HashMap<>();
         final Set<GrantChangeKind> grantChangeKinds = new HashSet<>();
         final Set<GrantStatus> grantStatuses = new HashSet<>();
+        final Set<EscrowStatus> escrowStatuses = new HashSet<>();
         long implicitExpiries;
 
         // What the generator knows (ids it has used, whether or not the command was accepted).
@@ -162,6 +166,7 @@ class ModelBasedTest {
             Map<UUID, Acct> accountsBefore = new HashMap<>(model.accounts());
             Map<UUID, Xfer> transfersBefore = new HashMap<>(model.transfers());
             Map<UUID, ReferenceLedger.Gr> grantsBefore = new HashMap<>(model.grants());
+            Map<String, ReferenceLedger.Esc> escrowsBefore = new HashMap<>(model.escrows());
             long seq1 = model.lastSeq(l1);
             long seq2 = model.lastSeq(l2);
 
@@ -261,6 +266,36 @@ class ModelBasedTest {
                 check(same, "grant differs\n  expected " + m + "\n  actual   " + g);
                 grantStatuses.add(g.status());
             }
+            // Escrows.
+            Map<String, EscrowState> escrows = new HashMap<>();
+            for (var l : List.of(l1, l2)) {
+                state.escrows(l).forEach((order, e) -> escrows.put(l + "/" + order, e));
+            }
+            check(escrows.keySet().equals(model.escrows().keySet()), "escrows differ: state " + diff(escrows.keySet(), model.escrows().keySet())
+                    + " model " + diff(model.escrows().keySet(), escrows.keySet()));
+            for (var m : model.escrows().entrySet()) {
+                var e = escrows.get(m.getKey());
+                var x = m.getValue();
+                boolean same = e.escrowId().equals(x.id()) && e.buyerAccountId().equals(x.buyer()) && e.sellerAccountId().equals(x.seller())
+                        && e.escrowAccountId().equals(x.account()) && e.asset().equals(x.asset()) && e.amountMinor() == x.amount()
+                        && e.releasedMinor() == x.released() && e.refundedMinor() == x.refunded() && e.createdSeq() == x.seq();
+                check(same, "escrow differs\n  expected " + x + "\n  actual   " + e);
+                escrowStatuses.add(e.status());
+            }
+            Set<String> changedEscrows = new HashSet<>();
+            model.escrows().forEach((k, e) -> {
+                if (!e.equals(escrowsBefore.get(k))) {
+                    changedEscrows.add(k);
+                }
+            });
+            Set<String> reportedEscrows = new HashSet<>();
+            for (var e : out.changedEscrows()) {
+                check(reportedEscrows.add(e.ledgerId() + "/" + e.orderId()), "escrow reported twice in changedEscrows: " + e);
+                check(e.equals(escrows.get(e.ledgerId() + "/" + e.orderId())), "changedEscrows holds a stale state " + e);
+            }
+            check(reportedEscrows.equals(changedEscrows), "outcome changedEscrows differ: extra " + diff(reportedEscrows, changedEscrows)
+                    + " missing " + diff(changedEscrows, reportedEscrows));
+
             Set<UUID> changedGrants = new HashSet<>();
             model.grants().forEach((id, g) -> {
                 if (!g.equals(grantsBefore.get(id))) {
@@ -499,10 +534,46 @@ class ModelBasedTest {
             } else if (p < 93) {
                 var grants = grantsOf.get(rnd.nextInt(30) == 0 ? (ledger.equals(l1) ? l2 : l1) : ledger);
                 return new Command.ExpireGrant(grants.isEmpty() || rnd.nextInt(30) == 0 ? id() : grants.get(rnd.nextInt(grants.size())));
+            } else if (p < 94) {
+                return escrow(ledger);
             } else if (p < 96) {
                 return new Command.CloseAccount(pickAccount(ledger, null).id());
             } else {
                 return createAccount(ledger);
+            }
+        }
+
+        /** Escrow commands over a small pool of order ids, so that orders are funded twice, released twice, refunded after release. */
+        Command escrow(UUID ledger) {
+            String order = switch (rnd.nextInt(60)) {
+                case 0 -> "";
+                case 1 -> "o".repeat(Limits.ESCROW_ORDER_ID_LENGTH_MAX + (rnd.nextBoolean() ? 0 : 1));
+                case 2 -> "bad\u0000id";
+                default -> "ord-" + rnd.nextInt(60);
+            };
+            int kind = rnd.nextInt(10);
+            if (kind < 4) {
+                var buyer = pickAccount(ledger, null);
+                var seller = rnd.nextInt(40) == 0 ? buyer : pickAccount(ledger, rnd.nextInt(25) == 0 ? null : buyer.asset());
+                return new Command.FundEscrow(id(), order, buyer.id(), seller.id(), amount(),
+                        rnd.nextInt(30) == 0 ? pickAsset(ledger) : buyer.asset(), Map.of());
+            } else if (kind < 7) {
+                long fee = switch (rnd.nextInt(12)) {
+                    case 0 -> -1;
+                    case 1 -> 1_000_000;          // more than most orders hold
+                    case 2, 3, 4, 5 -> 0;
+                    default -> rnd.nextInt(50);
+                };
+                UUID feeAccount = fee == 0 && rnd.nextBoolean() ? null : rnd.nextInt(20) == 0 ? null : pickAccount(ledger, null).id();
+                return new Command.ReleaseEscrow(id(), order, fee, feeAccount, Map.of());
+            } else {
+                Long amount = switch (rnd.nextInt(8)) {
+                    case 0, 1, 2 -> null;
+                    case 3 -> 1_000_000L;
+                    case 4 -> rnd.nextBoolean() ? 0L : -5L;
+                    default -> (long) (1 + rnd.nextInt(300));
+                };
+                return new Command.RefundEscrow(id(), order, amount, Map.of());
             }
         }
 

@@ -51,6 +51,10 @@ final class ReferenceLedger {
     /** What a transfer holds of one grant (reserved by a hold, or consumed and still restorable). */
     record Draw(UUID grant, long amount) {}
 
+    /** An order's escrow: held = amount - released - refunded. */
+    record Esc(UUID id, UUID ledger, String order, UUID buyer, UUID seller, UUID account, String asset, long amount,
+               long released, long refunded, long seq) {}
+
     /** A grant: amount = remaining + reserved + consumed + expired. */
     record Gr(UUID id, UUID ledger, UUID account, String asset, long amount, long remaining, long reserved, long consumed,
               long expired, Instant expiresAt, long seq, UUID expiryAccount) {
@@ -73,17 +77,19 @@ final class ReferenceLedger {
         final Map<IdemKey, Stored> newIdem; // records made by the current batch, in order of first storing
         final Map<UUID, Gr> grants;
         final Map<UUID, List<UUID>> grantIdsByAccount; // immutable lists, replaced when a grant is added
+        final Map<String, Esc> escrows;                // by ledger + "/" + order id
         final List<UUID> implicitEntries;   // expiry entries made by the current batch without their own command
         final List<UUID> implicitAccounts;  // breakage accounts opened by the current batch without their own command
 
         World() {
             this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
-                    new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         World(Map<UUID, Long> seq, Map<UUID, Set<String>> assets, Map<UUID, Acct> accounts, Map<UUID, Xfer> transfers,
               Map<IdemKey, Stored> idem, Map<IdemKey, Stored> newIdem, Map<UUID, Gr> grants,
-              Map<UUID, List<UUID>> grantIdsByAccount, List<UUID> implicitEntries, List<UUID> implicitAccounts) {
+              Map<UUID, List<UUID>> grantIdsByAccount, Map<String, Esc> escrows, List<UUID> implicitEntries,
+              List<UUID> implicitAccounts) {
             this.seq = seq;
             this.assets = assets;
             this.accounts = accounts;
@@ -92,32 +98,33 @@ final class ReferenceLedger {
             this.newIdem = newIdem;
             this.grants = grants;
             this.grantIdsByAccount = grantIdsByAccount;
+            this.escrows = escrows;
             this.implicitEntries = implicitEntries;
             this.implicitAccounts = implicitAccounts;
         }
 
         /**
-         * A copy for an all-or-nothing trial. Small maps are copied; the two that grow with the run
-         * (transfers, idempotency records) are read-through overlays whose writes stay local.
+         * A copy for a trial (every request runs on one). The sequences are copied; the maps are read-through
+         * overlays whose writes stay local until the trial is adopted.
          */
         World copy() {
-            return new World(new HashMap<>(seq), assets, new HashMap<>(accounts), new Overlay<>(transfers),
+            return new World(new HashMap<>(seq), assets, new Overlay<>(accounts), new Overlay<>(transfers),
                     new Overlay<>(idem), new LinkedHashMap<>(newIdem), new Overlay<>(grants), new Overlay<>(grantIdsByAccount),
-                    new ArrayList<>(implicitEntries),
+                    new Overlay<>(escrows), new ArrayList<>(implicitEntries),
                     new ArrayList<>(implicitAccounts));
         }
 
         /** Keeps a successful trial: its overlays are written through to this world's maps. */
         void adopt(World trial) {
             seq.putAll(trial.seq);
-            accounts.clear();
-            accounts.putAll(trial.accounts);
+            accounts.putAll(((Overlay<UUID, Acct>) trial.accounts).local);
             transfers.putAll(((Overlay<UUID, Xfer>) trial.transfers).local);
             idem.putAll(((Overlay<IdemKey, Stored>) trial.idem).local);
             newIdem.clear();
             newIdem.putAll(trial.newIdem);
             grants.putAll(((Overlay<UUID, Gr>) trial.grants).local);
             grantIdsByAccount.putAll(((Overlay<UUID, List<UUID>>) trial.grantIdsByAccount).local);
+            escrows.putAll(((Overlay<String, Esc>) trial.escrows).local);
             implicitEntries.clear();
             implicitEntries.addAll(trial.implicitEntries);
             implicitAccounts.clear();
@@ -178,6 +185,10 @@ final class ReferenceLedger {
 
     Map<UUID, Gr> grants() {
         return w.grants;
+    }
+
+    Map<String, Esc> escrows() {
+        return w.escrows;
     }
 
     /** Expiry entries the last batch made inside other commands. */
@@ -323,6 +334,9 @@ final class ReferenceLedger {
                 case Command.ReverseTransfer rv -> reverse(w, ledger, rv, now);
                 case Command.IssueGrant g -> grant(w, ledger, g, now);
                 case Command.ExpireGrant x -> expireGrant(w, ledger, x, now);
+                case Command.FundEscrow f -> fundEscrow(w, ledger, f, now);
+                case Command.ReleaseEscrow r -> releaseEscrow(w, ledger, r);
+                case Command.RefundEscrow r -> refundEscrow(w, ledger, r);
             };
         } catch (No no) {
             return Res.no(no.reason);
@@ -419,6 +433,43 @@ final class ReferenceLedger {
                 metadata(g.metadata());
             }
             case Command.ExpireGrant x -> { }
+            case Command.FundEscrow f -> {
+                orderId(f.orderId());
+                amount(f.amountMinor());
+                if (f.buyer().equals(f.seller())) {
+                    fail(Reason.SAME_ACCOUNT);
+                }
+                assetCode(f.asset());
+                metadata(f.metadata());
+            }
+            case Command.ReleaseEscrow r -> {
+                orderId(r.orderId());
+                if (r.feeMinor() < 0 || (r.feeMinor() > 0 && r.feeAccountId() == null)) {
+                    fail(Reason.ESCROW_FEE_INVALID);
+                }
+                if (r.feeMinor() > Limits.AMOUNT_MINOR_MAX) {
+                    fail(Reason.AMOUNT_EXCEEDS_LIMIT);
+                }
+                metadata(r.metadata());
+            }
+            case Command.RefundEscrow r -> {
+                orderId(r.orderId());
+                if (r.amountMinor() != null) {
+                    amount(r.amountMinor());
+                }
+                metadata(r.metadata());
+            }
+        }
+    }
+
+    private static void orderId(String id) {
+        if (id == null || id.isEmpty() || id.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX) {
+            fail(Reason.ESCROW_ORDER_ID_INVALID);
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.isISOControl(id.charAt(i))) {
+                fail(Reason.ESCROW_ORDER_ID_INVALID);
+            }
         }
     }
 
@@ -630,6 +681,99 @@ final class ReferenceLedger {
         return Res.ok(r.entryId(), seq);
     }
 
+    // ---- escrow ----
+
+    private static Res fundEscrow(World w, UUID ledger, Command.FundEscrow f, Instant now) {
+        Acct buyer = account(w, ledger, f.buyer());
+        Acct seller = account(w, ledger, f.seller());
+        open(buyer);
+        open(seller);
+        if (!buyer.asset().equals(f.asset()) || !seller.asset().equals(f.asset())) {
+            fail(Reason.ASSET_MISMATCH);
+        }
+        if (w.escrows.containsKey(ledger + "/" + f.orderId())) {
+            fail(Reason.ESCROW_ALREADY_EXISTS);
+        }
+        UUID escrowAccount = systemAccount(w, ledger, SystemAccounts.escrowAccountId(ledger, f.asset()), "escrow." + f.asset(), f.asset());
+        sweep(w, ledger, f.buyer(), now);
+        draw(w, f.buyer(), f.amountMinor(), false, now);
+        post(w, List.of(new Move(f.buyer(), Side.DEBIT, f.amountMinor(), 0), new Move(escrowAccount, Side.CREDIT, f.amountMinor(), 0)),
+                true);
+        long seq = nextSeq(w, ledger);
+        w.escrows.put(ledger + "/" + f.orderId(), new Esc(f.entryId(), ledger, f.orderId(), f.buyer(), f.seller(), escrowAccount,
+                f.asset(), f.amountMinor(), 0, 0, seq));
+        return Res.ok(f.entryId(), seq);
+    }
+
+    private static Res releaseEscrow(World w, UUID ledger, Command.ReleaseEscrow r) {
+        Esc e = heldEscrow(w, ledger, r.orderId());
+        long held = e.amount() - e.released() - e.refunded();
+        if (r.feeMinor() >= held) {
+            fail(Reason.ESCROW_FEE_TOO_HIGH);
+        }
+        open(account(w, ledger, e.seller()));
+        List<Move> moves = new ArrayList<>(List.of(new Move(e.account(), Side.DEBIT, held, 0),
+                new Move(e.seller(), Side.CREDIT, held - r.feeMinor(), 0)));
+        if (r.feeMinor() > 0) {
+            Acct fees = account(w, ledger, r.feeAccountId());
+            open(fees);
+            if (!fees.asset().equals(e.asset())) {
+                fail(Reason.ASSET_MISMATCH);
+            }
+            moves.add(new Move(r.feeAccountId(), Side.CREDIT, r.feeMinor(), 0));
+        }
+        post(w, moves, true);
+        long seq = nextSeq(w, ledger);
+        w.escrows.put(ledger + "/" + r.orderId(), new Esc(e.id(), e.ledger(), e.order(), e.buyer(), e.seller(), e.account(), e.asset(),
+                e.amount(), e.released() + held, e.refunded(), e.seq()));
+        return Res.ok(r.entryId(), seq);
+    }
+
+    private static Res refundEscrow(World w, UUID ledger, Command.RefundEscrow r) {
+        Esc e = heldEscrow(w, ledger, r.orderId());
+        long held = e.amount() - e.released() - e.refunded();
+        long amount = r.amountMinor() == null ? held : r.amountMinor();
+        if (amount > held) {
+            fail(Reason.REFUND_EXCEEDS_ESCROW);
+        }
+        open(account(w, ledger, e.buyer()));
+        post(w, List.of(new Move(e.account(), Side.DEBIT, amount, 0), new Move(e.buyer(), Side.CREDIT, amount, 0)), true);
+        long seq = nextSeq(w, ledger);
+        w.escrows.put(ledger + "/" + r.orderId(), new Esc(e.id(), e.ledger(), e.order(), e.buyer(), e.seller(), e.account(), e.asset(),
+                e.amount(), e.released(), e.refunded() + amount, e.seq()));
+        return Res.ok(r.entryId(), seq);
+    }
+
+    private static Esc heldEscrow(World w, UUID ledger, String order) {
+        Esc e = w.escrows.get(ledger + "/" + order);
+        if (e == null) {
+            fail(Reason.ESCROW_NOT_FOUND);
+        }
+        if (e.released() > 0) {
+            fail(Reason.ESCROW_ALREADY_RELEASED);
+        }
+        if (e.refunded() == e.amount()) {
+            fail(Reason.ESCROW_REFUNDED);
+        }
+        return e;
+    }
+
+    /** Opens a system account (credit-normal, unconstrained) with its code unless a client's account has it. */
+    private static UUID systemAccount(World w, UUID ledger, UUID id, String code, String asset) {
+        if (!w.accounts.containsKey(id)) {
+            for (var other : w.accounts.values()) {
+                if (other.ledger().equals(ledger) && code.equals(other.code())) {
+                    code = null;
+                    break;
+                }
+            }
+            nextSeq(w, ledger);
+            w.accounts.put(id, new Acct(id, ledger, code, asset, Side.CREDIT, null, 0, 0, 0, 0, false, 0));
+            w.implicitAccounts.add(id);
+        }
+        return id;
+    }
+
     // ---- grants ----
 
     private static Res grant(World w, UUID ledger, Command.IssueGrant g, Instant now) {
@@ -651,19 +795,7 @@ final class ReferenceLedger {
         if (active >= Limits.GRANTS_ACTIVE_PER_ACCOUNT_MAX) {
             fail(Reason.GRANT_LIMIT_REACHED);
         }
-        UUID breakage = SystemAccounts.breakageAccountId(ledger, g.asset());
-        if (!w.accounts.containsKey(breakage)) {
-            String code = "breakage." + g.asset();
-            for (var other : w.accounts.values()) {
-                if (other.ledger().equals(ledger) && code.equals(other.code())) {
-                    code = null;
-                    break;
-                }
-            }
-            nextSeq(w, ledger);
-            w.accounts.put(breakage, new Acct(breakage, ledger, code, g.asset(), Side.CREDIT, null, 0, 0, 0, 0, false, 0));
-            w.implicitAccounts.add(breakage);
-        }
+        UUID breakage = systemAccount(w, ledger, SystemAccounts.breakageAccountId(ledger, g.asset()), "breakage." + g.asset(), g.asset());
         sweep(w, ledger, g.fromAccountId(), now);
         draw(w, g.fromAccountId(), g.amountMinor(), false, now);
         post(w, List.of(new Move(g.fromAccountId(), Side.DEBIT, g.amountMinor(), 0),

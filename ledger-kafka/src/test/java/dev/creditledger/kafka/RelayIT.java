@@ -107,6 +107,12 @@ class RelayIT {
                 java.time.Instant.now().plusMillis(50), "test", Map.of())).entry().id();
         sleep(100);
         main.post(new Command.ExpireGrant(grant));
+        // An order paid into escrow, partly refunded, released minus a fee (the escrow account opened first, as above).
+        main.post(new Command.CreateAccount(SystemAccounts.escrowAccountId(main.ledgerId, "USD"), "escrow.USD", "USD",
+                Side.CREDIT, null, Map.of()));
+        main.post(new Command.FundEscrow(LedgerScript.nextId(), "order-1", alice, carol, 300, "USD", Map.of()));
+        main.post(new Command.RefundEscrow(LedgerScript.nextId(), "order-1", 100L, Map.of()));
+        main.post(new Command.ReleaseEscrow(LedgerScript.nextId(), "order-1", 20, funding, Map.of()));
         var other = new LedgerScript(engine, admin.createLedger("other").id());
         other.transfer(other.openAccount(null), other.openAccount(null), 5);
 

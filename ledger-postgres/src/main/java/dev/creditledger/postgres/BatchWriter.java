@@ -103,6 +103,17 @@ final class BatchWriter {
                 ON CONFLICT (ledger_id, id) DO UPDATE SET remaining = EXCLUDED.remaining, reserved = EXCLUDED.reserved,
                     consumed = EXCLUDED.consumed, expired = EXCLUDED.expired, status = EXCLUDED.status,
                     updated_at = EXCLUDED.updated_at),
+            escrowed AS (
+                INSERT INTO escrows (ledger_id, order_id, id, buyer_account_id, seller_account_id, escrow_account_id, asset, amount,
+                                     released, refunded, status, created_seq, created_at, updated_at)
+                SELECT p.ledger_id, x.order_id, x.id, x.buyer_account_id, x.seller_account_id, x.escrow_account_id, x.asset, x.amount,
+                       x.released, x.refunded, x.status, x.created_seq, x.created_at, p.at
+                FROM params p, unnest(?::text[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::bigint[],
+                                      ?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[])
+                    AS x(order_id, id, buyer_account_id, seller_account_id, escrow_account_id, asset, amount, released, refunded,
+                         status, created_seq, created_at)
+                ON CONFLICT (ledger_id, order_id) DO UPDATE SET released = EXCLUDED.released, refunded = EXCLUDED.refunded,
+                    status = EXCLUDED.status, updated_at = EXCLUDED.updated_at),
             grant_changed AS (
                 INSERT INTO grant_changes (ledger_id, entry_seq, grant_id, account_id, change_no, kind, amount)
                 SELECT p.ledger_id, c.entry_seq, c.grant_id, c.account_id, c.change_no, c.kind, c.amount
@@ -135,6 +146,7 @@ final class BatchWriter {
             bindPostings(columns, outcome);
             bindTransferStates(columns, outcome);
             bindGrants(columns, outcome);
+            bindEscrows(columns, outcome);
             bindGrantChanges(columns, outcome);
             bindIdempotency(columns, outcome);
             columns.nullableLong(lastSeq);
@@ -361,6 +373,40 @@ final class BatchWriter {
         columns.uuids(id).uuids(accountId).texts(asset).longs(amount).longs(remaining).longs(reserved).longs(consumed)
                 .longs(expired).texts(expiresAt).texts(source).texts(metadata).uuids(expiryAccountId).longs(createdSeq)
                 .texts(createdAt).texts(status);
+    }
+
+    private static void bindEscrows(Columns columns, BatchOutcome outcome) throws SQLException {
+        var escrows = outcome.changedEscrows();
+        int n = escrows.size();
+        var orderId = new String[n];
+        var id = new UUID[n];
+        var buyer = new UUID[n];
+        var seller = new UUID[n];
+        var account = new UUID[n];
+        var asset = new String[n];
+        var amount = new long[n];
+        var released = new long[n];
+        var refunded = new long[n];
+        var status = new String[n];
+        var createdSeq = new long[n];
+        var createdAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            var e = escrows.get(i);
+            orderId[i] = e.orderId();
+            id[i] = e.escrowId();
+            buyer[i] = e.buyerAccountId();
+            seller[i] = e.sellerAccountId();
+            account[i] = e.escrowAccountId();
+            asset[i] = e.asset();
+            amount[i] = e.amountMinor();
+            released[i] = e.releasedMinor();
+            refunded[i] = e.refundedMinor();
+            status[i] = e.status().name();
+            createdSeq[i] = e.createdSeq();
+            createdAt[i] = e.createdAt().toString();
+        }
+        columns.texts(orderId).uuids(id).uuids(buyer).uuids(seller).uuids(account).texts(asset).longs(amount).longs(released)
+                .longs(refunded).texts(status).longs(createdSeq).texts(createdAt);
     }
 
     private static void bindGrantChanges(Columns columns, BatchOutcome outcome) throws SQLException {

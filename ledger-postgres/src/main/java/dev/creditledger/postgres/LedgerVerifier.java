@@ -23,6 +23,8 @@ import javax.sql.DataSource;
  *   <li>every grant's remaining, reserved, consumed and expired parts equal what its journaled grant
  *       changes add up to, every grant change names a grant, and what pending holds reserve of a grant
  *       is its reserved part;</li>
+ *   <li>every order's escrow equals its entries: the funding entry's amount, the released amount of its
+ *       release, the sum of its refunds;</li>
  *   <li>the relay's published mark is not beyond the last sequence.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
@@ -67,6 +69,7 @@ public final class LedgerVerifier {
                 checkTrialBalance(connection, ledgerId, differences);
                 checkTransferStates(connection, ledgerId, differences);
                 checkGrants(connection, ledgerId, differences);
+                checkEscrows(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
                 connection.commit();
@@ -261,6 +264,36 @@ public final class LedgerVerifier {
                             rs.getObject("reserved"), rs.getObject("consumed"), rs.getObject("expired"), rs.getObject("granted"),
                             rs.getObject("j_remaining"), rs.getObject("j_reserved"), rs.getObject("j_consumed"),
                             rs.getObject("j_expired"), rs.getLong("held")));
+                }
+            }
+        }
+    }
+
+    private static void checkEscrows(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH journal AS (
+                    SELECT coalesce(e.reference_id, e.id) AS escrow_id,
+                           sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_FUND') AS amount,
+                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_RELEASE'), 0) AS released,
+                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_REFUND'), 0) AS refunded
+                    FROM entries e WHERE e.ledger_id = ? AND e.kind IN ('ESCROW_FUND', 'ESCROW_RELEASE', 'ESCROW_REFUND')
+                    GROUP BY coalesce(e.reference_id, e.id)
+                )
+                SELECT coalesce(x.id, j.escrow_id) AS escrow_id, x.order_id, x.amount, x.released, x.refunded,
+                       j.amount AS j_amount, j.released AS j_released, j.refunded AS j_refunded
+                FROM (SELECT * FROM escrows WHERE ledger_id = ?) x FULL JOIN journal j ON j.escrow_id = x.id
+                WHERE x.id IS NULL OR j.escrow_id IS NULL OR x.amount IS DISTINCT FROM j.amount
+                   OR x.released <> j.released OR x.refunded <> j.refunded
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s escrow %s (order %s): row says amount %s released %s refunded %s; "
+                                    + "the journal says %s released %s refunded %s", ledgerId, rs.getObject("escrow_id"),
+                            rs.getString("order_id"), rs.getObject("amount"), rs.getObject("released"), rs.getObject("refunded"),
+                            rs.getObject("j_amount"), rs.getObject("j_released"), rs.getObject("j_refunded")));
                 }
             }
         }

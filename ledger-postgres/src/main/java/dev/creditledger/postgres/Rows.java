@@ -8,6 +8,7 @@ import dev.creditledger.core.TransferStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.creditledger.core.EscrowState;
 import dev.creditledger.core.GrantDraw;
 import dev.creditledger.core.GrantState;
 import java.util.ArrayList;
@@ -64,6 +65,15 @@ final class Rows {
             draws.add(new GrantDraw(grantIds[i], drawn[i]));
         }
         return draws;
+    }
+
+    static final String ESCROW_COLUMNS = "x.ledger_id, x.order_id, x.id, x.buyer_account_id, x.seller_account_id, "
+            + "x.escrow_account_id, x.asset, x.amount, x.released, x.refunded, x.created_seq, x.created_at";
+
+    static EscrowState escrow(ResultSet rs) throws SQLException {
+        return new EscrowState(Sql.uuid(rs, "id"), Sql.uuid(rs, "ledger_id"), rs.getString("order_id"), Sql.uuid(rs, "buyer_account_id"),
+                Sql.uuid(rs, "seller_account_id"), Sql.uuid(rs, "escrow_account_id"), rs.getString("asset"), rs.getLong("amount"),
+                rs.getLong("released"), rs.getLong("refunded"), rs.getLong("created_seq"), Sql.instant(rs, "created_at"));
     }
 
     static final String GRANT_COLUMNS = "g.ledger_id, g.id, g.account_id, g.asset, g.amount, g.remaining, g.reserved, g.consumed, "

@@ -6,6 +6,7 @@ import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Asset;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.CommandValidator;
 import dev.creditledger.core.IdempotencyRecord;
 import dev.creditledger.core.LedgerState;
 import dev.creditledger.core.Reason;
@@ -52,6 +53,7 @@ final class StateLoader {
         final Set<UUID> transferIds = new TreeSet<>();
         final Set<UUID> accountIds = new TreeSet<>();
         final Set<UUID> grantIds = new TreeSet<>();
+        final Set<String> orderIds = new TreeSet<>();
         final Set<String> codes = new TreeSet<>();
         boolean opensAccounts;
 
@@ -99,6 +101,29 @@ final class StateLoader {
                     codes.add(SystemAccounts.breakageAccountCode(g.asset()));
                 }
                 case Command.ExpireGrant x -> grantIds.add(x.grantId());
+                case Command.FundEscrow f -> {
+                    addOrderId(f.orderId());
+                    accountIds.add(f.buyer());
+                    accountIds.add(f.seller());
+                    // The escrow account, which the first escrow of the asset opens.
+                    opensAccounts = true;
+                    accountIds.add(SystemAccounts.escrowAccountId(ledgerId, f.asset()));
+                    codes.add(SystemAccounts.escrowAccountCode(f.asset()));
+                }
+                case Command.ReleaseEscrow r -> {
+                    addOrderId(r.orderId());
+                    if (r.feeAccountId() != null) {
+                        accountIds.add(r.feeAccountId());
+                    }
+                }
+                case Command.RefundEscrow r -> addOrderId(r.orderId());
+            }
+        }
+
+        /** Only order ids the state machine will accept are looked up (an invalid one is refused before it is looked at). */
+        private void addOrderId(String orderId) {
+            if (CommandValidator.checkOrderId(orderId) == null) {
+                orderIds.add(orderId);
             }
         }
     }
@@ -126,6 +151,9 @@ final class StateLoader {
         List<GrantState> grants = new ArrayList<>();
         if (!references.grantIds.isEmpty()) {
             addGrantsById(pipeline, connection, ledgerId, references.grantIds, grants);
+        }
+        if (!references.orderIds.isEmpty()) {
+            addEscrows(pipeline, connection, ledgerId, references.orderIds, state);
         }
         if (!references.keysByDigest.isEmpty()) {
             addIdempotency(pipeline, connection, ledgerId, references, state);
@@ -170,6 +198,13 @@ final class StateLoader {
                     }
                 }
             }
+            for (var escrow : state.escrows(ledgerId).values()) {
+                for (var id : List.of(escrow.buyerAccountId(), escrow.sellerAccountId(), escrow.escrowAccountId())) {
+                    if (!askedAccounts.contains(id)) {
+                        moreAccounts.add(id);
+                    }
+                }
+            }
             for (var grant : state.grants().values()) {
                 for (var id : List.of(grant.accountId(), grant.expiryAccountId())) {
                     if (!askedAccounts.contains(id)) {
@@ -193,6 +228,20 @@ final class StateLoader {
             askedAccounts.addAll(moreAccounts);
             askedGrants.addAll(moreGrants);
         }
+    }
+
+    private static void addEscrows(Pipeline pipeline, Connection connection, UUID ledgerId, Set<String> orderIds, LedgerState state)
+            throws SQLException {
+        var orders = Sql.textArray(connection, orderIds);
+        pipeline.add("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? AND x.order_id = ANY(?)", (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            ps.setArray(i + 1, orders);
+            return i + 2;
+        }, rs -> {
+            while (rs.next()) {
+                state.loadEscrow(Rows.escrow(rs));
+            }
+        });
     }
 
     private static void addGrantsById(Pipeline pipeline, Connection connection, UUID ledgerId, Set<UUID> ids, List<GrantState> into)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.Asset;
+import dev.creditledger.core.EscrowState;
 import dev.creditledger.core.GrantState;
 import dev.creditledger.core.TransferState;
 import dev.creditledger.core.Command;
@@ -69,6 +70,7 @@ class EngineDifferentialIT {
         var admin = new LedgerAdmin(dataSource, clock);
         var queries = new LedgerQueries(dataSource);
         var grants = new GrantQueries(dataSource);
+        var escrows = new EscrowQueries(dataSource);
         var ledgers = List.of(admin.createLedger("diff-a").id(), admin.createLedger("diff-b").id());
         var model = new LedgerState();
         for (var ledger : ledgers) {
@@ -93,15 +95,27 @@ class EngineDifferentialIT {
             generator.learn(submissions, expected.results());
             compare(queries, expected.changedAccounts(), expected.changedTransfers(), round);
             compareGrants(grants, expected.changedGrants(), round);
+            compareEscrows(escrows, expected.changedEscrows(), round);
         }
         compare(queries, model.accounts().values(), model.transfers().values(), round);
         compareGrants(grants, model.grants().values(), round);
+        for (var ledger : ledgers) {
+            compareEscrows(escrows, model.escrows(ledger).values(), round);
+        }
         assertThat(new LedgerVerifier(dataSource).verify(ledgers).differences()).isEmpty();
         System.out.printf("differential seed %d: %d commands in %d rounds, %d accepted, %d retries%n",
                 SEED, commands, round, generator.accepted, generator.replays);
         assertThat(generator.accepted).as("the run must exercise real money movement").isGreaterThan(COMMANDS_MIN / 5);
         assertThat(generator.replays).as("and retries").isGreaterThan(100);
         assertThat(generator.grants.values().stream().mapToInt(List::size).sum()).as("and grants").isGreaterThan(1_000);
+        assertThat(ledgers.stream().mapToInt(l -> model.escrows(l).size()).sum()).as("and escrows").isGreaterThan(50);
+    }
+
+    private static void compareEscrows(EscrowQueries queries, java.util.Collection<EscrowState> escrows, int round) {
+        for (var expected : escrows) {
+            var actual = queries.escrow(expected.ledgerId(), expected.orderId()).orElseThrow();
+            assertThat(actual).as("seed %d round %d escrow %s", SEED, round, expected.orderId()).isEqualTo(expected);
+        }
     }
 
     private static void compareGrants(GrantQueries queries, java.util.Collection<GrantState> grants, int round) {
@@ -215,6 +229,17 @@ class EngineDifferentialIT {
             if (dice < 89) {
                 var ledgerGrants = grants.get(ledger);
                 return new Command.ExpireGrant(ledgerGrants.isEmpty() || random.nextInt(25) == 0 ? UUID.randomUUID() : pick(ledgerGrants));
+            }
+            if (dice < 92) {
+                // Escrow over a small pool of order ids per ledger: funded twice, released twice, refunded after release.
+                var order = "o-" + random.nextInt(200);
+                return switch (random.nextInt(3)) {
+                    case 0 -> new Command.FundEscrow(UUID.randomUUID(), order, from, to, amount, asset, Map.of());
+                    case 1 -> new Command.ReleaseEscrow(UUID.randomUUID(), order, random.nextInt(4) == 0 ? 0 : random.nextInt(50),
+                            random.nextInt(10) == 0 ? null : pick(ledgerAccounts), Map.of());
+                    default -> new Command.RefundEscrow(UUID.randomUUID(), order, random.nextBoolean() ? null : (long) 1 + random.nextInt(300),
+                            Map.of());
+                };
             }
             if (dice < 97) {
                 var third = random.nextInt(8) == 0 ? pick(ledgerAccounts) : pick(sameAsset);

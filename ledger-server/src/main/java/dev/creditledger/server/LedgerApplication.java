@@ -3,6 +3,7 @@ package dev.creditledger.server;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.LedgerQueries;
@@ -140,6 +141,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean
     static GrantQueries grantQueries(DataSource dataSource) {
         return new GrantQueries(dataSource);
+    }
+
+    @Bean
+    static EscrowQueries escrowQueries(DataSource dataSource) {
+        return new EscrowQueries(dataSource);
     }
 
     @Bean

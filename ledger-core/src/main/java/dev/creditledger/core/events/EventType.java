@@ -14,6 +14,9 @@ public enum EventType {
     TRANSFER_REVERSED("ledger.transfer.reversed", EventTopic.TRANSFER),
     GRANT_ISSUED("ledger.grant.issued", EventTopic.TRANSFER),
     GRANT_EXPIRED("ledger.grant.expired", EventTopic.TRANSFER),
+    ESCROW_FUNDED("ledger.escrow.funded", EventTopic.TRANSFER),
+    ESCROW_RELEASED("ledger.escrow.released", EventTopic.TRANSFER),
+    ESCROW_REFUNDED("ledger.escrow.refunded", EventTopic.TRANSFER),
     ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY);
 
     /** Version of every payload schema; it changes only with an incompatible change, together with the topic version. */
@@ -47,6 +50,9 @@ public enum EventType {
             case ENTRY -> ENTRY_POSTED;
             case GRANT -> GRANT_ISSUED;
             case GRANT_EXPIRY -> GRANT_EXPIRED;
+            case ESCROW_FUND -> ESCROW_FUNDED;
+            case ESCROW_RELEASE -> ESCROW_RELEASED;
+            case ESCROW_REFUND -> ESCROW_REFUNDED;
         };
     }
 

@@ -48,6 +48,10 @@ final class DocScenario {
     static final UUID SETTLEMENT = UUID.fromString("01a200fb-5157-7855-b72c-2e0bc0290103");
     static final UUID HOLD_4 = UUID.fromString("01a20105-1bc5-7e79-9b9c-1091a4ff91e3");
     static final UUID PROMO_GRANT = UUID.fromString("01a2010f-ec04-7b1a-9d47-3f2c8e51a0b6");
+    static final UUID PRINTSHOP = UUID.fromString("01a207a2-32fd-7269-9ef2-a74de452e6b4");
+    static final UUID ESCROW_FUND = UUID.fromString("01a207a2-32fd-70c5-9ca6-a3a450651327");
+    static final UUID ESCROW_REFUND = UUID.fromString("01a2082b-b794-7892-9fd2-3f0824128b2f");
+    static final UUID ESCROW_RELEASE = UUID.fromString("01a20c9f-5ba0-7953-915d-9dc9f81818e8");
 
     private final LedgerState state = new LedgerState();
     private final List<LedgerEvent> events = new ArrayList<>();
@@ -77,6 +81,9 @@ final class DocScenario {
         shown.put(EventType.ENTRY_POSTED, copy(all, EventType.ENTRY_POSTED, SHOP));
         shown.put(EventType.GRANT_ISSUED, copy(all, EventType.GRANT_ISSUED, ISSUER));
         shown.put(EventType.GRANT_EXPIRED, copy(all, EventType.GRANT_EXPIRED, ALICE));
+        shown.put(EventType.ESCROW_FUNDED, copy(all, EventType.ESCROW_FUNDED, ALICE));
+        shown.put(EventType.ESCROW_REFUNDED, copy(all, EventType.ESCROW_REFUNDED, ALICE));
+        shown.put(EventType.ESCROW_RELEASED, copy(all, EventType.ESCROW_RELEASED, PRINTSHOP));
         return shown;
     }
 
@@ -136,6 +143,15 @@ final class DocScenario {
                 new Command.IssueGrant(PROMO_GRANT, ALICE, ISSUER, 100, "USD", Instant.parse("2026-11-23T02:22:30Z"), "promo:welcome",
                         Map.of("campaign", "welcome")));
         batch("2026-11-23T02:22:31.018250Z", new Command.ExpireGrant(PROMO_GRANT));
+        // Day 3: Alice orders prints for 20.00, paid into escrow (the first escrow opens escrow.USD); part of the
+        // order is cancelled and refunded; on delivery the rest goes to the print shop minus the marketplace's fee.
+        batch("2026-11-23T09:00:00.125000Z",
+                new Command.CreateAccount(PRINTSHOP, "merchant:printshop", "USD", Side.CREDIT, 0L, Map.of("merchantId", "m_204")),
+                new Command.FundEscrow(ESCROW_FUND, "ord_7900", ALICE, PRINTSHOP, 2000, "USD", Map.of("orderId", "ord_7900")));
+        batch("2026-11-23T11:30:12.500000Z",
+                new Command.RefundEscrow(ESCROW_REFUND, "ord_7900", 500L, Map.of("reason", "one print out of stock")));
+        batch("2026-11-24T08:15:00.000100Z",
+                new Command.ReleaseEscrow(ESCROW_RELEASE, "ord_7900", 150, FEES, Map.of("deliveredAt", "2026-11-24T08:01:00Z")));
         return events;
     }
 

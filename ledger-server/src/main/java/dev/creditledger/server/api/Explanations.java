@@ -106,12 +106,12 @@ final class Explanations {
     private static ChangeKind kindOf(EntryKind entry, boolean increase) {
         return switch (entry) {
             case GRANT -> ChangeKind.GRANT;
-            case TRANSFER, ENTRY -> increase ? ChangeKind.RECEIPT : ChangeKind.SPEND;
+            case TRANSFER, ENTRY, ESCROW_FUND, ESCROW_RELEASE -> increase ? ChangeKind.RECEIPT : ChangeKind.SPEND;
             case HOLD -> ChangeKind.HOLD;
             case CAPTURE -> ChangeKind.CAPTURE;
             case VOID -> ChangeKind.VOID;
             case EXPIRY, GRANT_EXPIRY -> ChangeKind.EXPIRY;
-            case REVERSAL -> increase ? ChangeKind.REFUND : ChangeKind.CORRECTION;
+            case REVERSAL, ESCROW_REFUND -> increase ? ChangeKind.REFUND : ChangeKind.CORRECTION;
         };
     }
 

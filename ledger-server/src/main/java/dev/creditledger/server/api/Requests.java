@@ -71,6 +71,26 @@ public final class Requests {
             Map<String, String> metadata,
             String idempotencyKey) {}
 
+    @Schema(example = """
+            {"orderId": "ord_7731", "buyer": "0193a1c2-...", "seller": "0193a1c2-...", "amount": 2500, "currency": "USD"}""")
+    public record FundEscrow(
+            @Schema(description = "The order's id, unique in the ledger (1 to ESCROW_ORDER_ID_LENGTH_MAX characters)", example = "ord_7731") String orderId,
+            @Schema(description = "Account debited: the buyer's wallet") UUID buyer,
+            @Schema(description = "Account that receives the funds on release") UUID seller,
+            @Schema(description = "Minor units", example = "2500") Long amount,
+            @Schema(description = "Asset code; 'asset' is accepted too", example = "USD") @JsonAlias("asset") String currency,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
+    public record ReleaseEscrow(
+            @Schema(description = "Platform fee in minor units, kept from what goes to the seller (default 0)") Long fee,
+            @Schema(description = "Account credited with the fee; required when fee is above 0") UUID feeAccount,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
+    public record RefundEscrow(@Schema(description = "Minor units to refund; omitted: everything still held") Long amount,
+                               Map<String, String> metadata, String idempotencyKey) {}
+
     public record CreateLedger(@Schema(example = "acme-credits") String name) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,

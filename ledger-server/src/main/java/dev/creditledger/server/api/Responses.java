@@ -7,6 +7,8 @@ import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.EscrowState;
+import dev.creditledger.core.EscrowStatus;
 import dev.creditledger.core.GrantChangeKind;
 import dev.creditledger.core.GrantState;
 import dev.creditledger.core.GrantStatus;
@@ -119,6 +121,15 @@ public final class Responses {
                 return null;
             }
             return e.grantChanges().stream().map(c -> new GrantChangeJson(c.grantId(), c.accountId(), c.kind(), c.amountMinor())).toList();
+        }
+    }
+
+    /** An order's escrow: {@code held = amount - released - refunded}. */
+    public record EscrowJson(String orderId, UUID id, UUID buyer, UUID seller, UUID escrowAccount, String currency, long amount,
+                             long held, long released, long refunded, EscrowStatus status, Instant createdAt, long seq) {
+        static EscrowJson of(EscrowState e) {
+            return new EscrowJson(e.orderId(), e.escrowId(), e.buyerAccountId(), e.sellerAccountId(), e.escrowAccountId(), e.asset(),
+                    e.amountMinor(), e.heldMinor(), e.releasedMinor(), e.refundedMinor(), e.status(), e.createdAt(), e.createdSeq());
         }
     }
 
