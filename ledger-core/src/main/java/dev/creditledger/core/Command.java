@@ -131,6 +131,19 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Records {@code amountMinor} of usage, charged to {@code revenueAccountId}: the account pays what its
+     * available balance allows (its grants first), and the rest is owed as overage on
+     * {@code overageAccountId}, whose balance constraint is the overage limit; usage beyond it is refused
+     * (OVERAGE_LIMIT_EXCEEDED). The account never goes below zero for usage.
+     */
+    record RecordUsage(UUID entryId, UUID accountId, UUID overageAccountId, UUID revenueAccountId, long amountMinor, String asset,
+                       Map<String, String> metadata) implements Command {
+        public RecordUsage {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
     /** Moves {@code amountMinor} of a posted transfer back (null: all that is not reversed yet). */
     record ReverseTransfer(UUID entryId, UUID transferId, Long amountMinor, Map<String, String> metadata) implements Command {
         public ReverseTransfer {

@@ -54,6 +54,13 @@ public final class CommandValidator {
                             : null,
                     r.feeMinor() > Limits.AMOUNT_MINOR_MAX ? checkAmount(r.feeMinor(), "fee") : null,
                     checkMetadata(r.metadata()));
+            case Command.RecordUsage u -> firstOf(
+                    checkAmount(u.amountMinor(), "amount"),
+                    u.accountId().equals(u.revenueAccountId()) || u.overageAccountId().equals(u.revenueAccountId())
+                            || u.accountId().equals(u.overageAccountId())
+                            ? new Violation(Reason.SAME_ACCOUNT, "account, overage account and revenue account must be three accounts") : null,
+                    checkAssetCode(u.asset()),
+                    checkMetadata(u.metadata()));
             case Command.RefundEscrow r -> firstOf(
                     checkOrderId(r.orderId()),
                     r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "refund amount"),

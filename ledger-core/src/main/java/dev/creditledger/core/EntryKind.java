@@ -25,5 +25,7 @@ public enum EntryKind {
     /** An order's escrow goes to the seller, minus the platform's fee: two or three postings. */
     ESCROW_RELEASE,
     /** All or part of an order's escrow goes back to the buyer. */
-    ESCROW_REFUND
+    ESCROW_REFUND,
+    /** Usage charged to revenue: paid by the account as far as it can, the rest owed as overage (two or three postings). */
+    USAGE
 }

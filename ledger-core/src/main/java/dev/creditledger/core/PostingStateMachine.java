@@ -204,6 +204,7 @@ public final class PostingStateMachine {
             case Command.FundEscrow f -> fundEscrow(ledgerId, f);
             case Command.ReleaseEscrow r -> releaseEscrow(ledgerId, r);
             case Command.RefundEscrow r -> refundEscrow(ledgerId, r);
+            case Command.RecordUsage u -> recordUsage(ledgerId, u);
         };
     }
 
@@ -439,6 +440,44 @@ public final class PostingStateMachine {
                     : grant.expiredAt(now) ? " has nothing left to expire" : " expires at " + grant.expiresAt()));
         }
         var entry = expireGrant(ledgerId, grant);
+        return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    // ---- usage ----
+
+    private CommandResult recordUsage(UUID ledgerId, Command.RecordUsage u) {
+        var account = requireAccount(ledgerId, u.accountId());
+        var overage = requireAccount(ledgerId, u.overageAccountId());
+        var revenue = requireAccount(ledgerId, u.revenueAccountId());
+        for (var a : List.of(account, overage, revenue)) {
+            requireOpen(a);
+            requireAsset(a, u.asset());
+        }
+        sweepExpiredGrants(ledgerId, u.accountId());
+        var walletAvailable = available(state.account(ledgerId, u.accountId())).max(BigInteger.ZERO);
+        long fromAccount = walletAvailable.min(BigInteger.valueOf(u.amountMinor())).longValueExact();
+        long owed = u.amountMinor() - fromAccount;
+        Long limit = overage.account().overdraftLimitMinor();
+        if (owed > 0 && limit != null) {
+            var after = available(state.account(ledgerId, u.overageAccountId())).subtract(BigInteger.valueOf(owed));
+            if (after.compareTo(BigInteger.valueOf(-limit)) < 0) {
+                throw new Rejection(Reason.OVERAGE_LIMIT_EXCEEDED, "usage of " + u.amountMinor() + ": " + fromAccount
+                        + " from account " + u.accountId() + ", " + owed + " as overage would leave overage account "
+                        + u.overageAccountId() + " at " + after + ", beyond its limit of " + limit);
+            }
+        }
+        List<GrantChange> grantChanges = new ArrayList<>();
+        drawGrants(u.accountId(), fromAccount, GrantChangeKind.CONSUMED, grantChanges);
+        // Line 0 is the payer and line 1 the revenue, as in every transfer-shaped entry; the overage, when the
+        // account paid part, is line 2.
+        List<Line> lines = new ArrayList<>();
+        lines.add(fromAccount > 0 ? new Line(u.accountId(), Side.DEBIT, fromAccount, 0) : new Line(u.overageAccountId(), Side.DEBIT, owed, 0));
+        lines.add(new Line(u.revenueAccountId(), Side.CREDIT, u.amountMinor(), 0));
+        if (fromAccount > 0 && owed > 0) {
+            lines.add(new Line(u.overageAccountId(), Side.DEBIT, owed, 0));
+        }
+        var entry = writeEntry(ledgerId, u.entryId(), EntryKind.USAGE, lines.getFirst().accountId(), u.revenueAccountId(),
+                u.amountMinor(), u.asset(), null, null, u.metadata(), lines, grantChanges, true);
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 

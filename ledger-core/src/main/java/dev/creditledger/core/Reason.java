@@ -55,6 +55,7 @@ public enum Reason {
     ESCROW_ALREADY_RELEASED("The order's escrow was already released to the seller: it cannot be released again or refunded."),
     ESCROW_REFUNDED("The order's escrow was refunded in full: nothing is held."),
     ESCROW_FEE_TOO_HIGH("The platform fee must be less than what the order holds."),
+    OVERAGE_LIMIT_EXCEEDED("The usage would take the overage owed beyond the overage account's limit."),
     REFUND_EXCEEDS_ESCROW("The refund is larger than what the order still holds."),
     IDEMPOTENCY_KEY_REUSED("The idempotency key was already used with a different request."),
     LINKED_COMMAND_FAILED("Another command of the same all-or-nothing batch failed, so none was applied.");

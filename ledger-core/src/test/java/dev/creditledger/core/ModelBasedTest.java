@@ -48,7 +48,7 @@ class ModelBasedTest {
         assertThat(run.requests).isGreaterThanOrEqualTo(REQUESTS_PER_SEED);
         assertThat(run.acceptedByKind.keySet()).as("accepted command kinds, seed %d", seed)
                 .contains("CreateAccount", "CloseAccount", "PostTransfer", "PostEntry", "CaptureHold", "VoidHold",
-                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow");
+                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow", "RecordUsage");
         assertThat(run.escrowStatuses).as("escrow statuses seen, seed %d", seed).containsExactlyInAnyOrder(EscrowStatus.values());
         assertThat(run.grantChangeKinds).as("grant change kinds seen, seed %d", seed)
                 .containsExactlyInAnyOrder(GrantChangeKind.values());
@@ -64,7 +64,9 @@ class ModelBasedTest {
                 Reason.GRANT_NOT_FOUND, Reason.GRANT_NOT_EXPIRED, Reason.GRANT_EXPIRY_INVALID,
                 Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID,
                 Reason.ESCROW_NOT_FOUND, Reason.ESCROW_ALREADY_EXISTS, Reason.ESCROW_ALREADY_RELEASED, Reason.ESCROW_REFUNDED,
-                Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID);
+                Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID,
+                Reason.OVERAGE_LIMIT_EXCEEDED);
+        assertThat(run.usageWithOverage).as("usage partly paid, partly owed, seed %d", seed).isGreaterThan(20);
         assertThat(run.replays).as("replayed results, seed %d", seed).isGreaterThan(100);
     }
 
@@ -90,6 +92,7 @@ class ModelBasedTest {
         final Set<GrantStatus> grantStatuses = new HashSet<>();
         final Set<EscrowStatus> escrowStatuses = new HashSet<>();
         long implicitExpiries;
+        long usageWithOverage;
 
         // What the generator knows (ids it has used, whether or not the command was accepted).
         record GenAccount(UUID id, String asset, Side side) {
@@ -402,6 +405,9 @@ class ModelBasedTest {
                 if (e.kind() == EntryKind.GRANT_EXPIRY) {
                     implicitExpiries++;
                 }
+                if (e.kind() == EntryKind.USAGE && e.postings().size() == 3) {
+                    usageWithOverage++;
+                }
             }
             freshEntries.addAll(model.implicitEntries());
             check(entryIds.equals(freshEntries), "entries " + entryIds.size() + " != accepted posting commands " + freshEntries.size()
@@ -534,13 +540,24 @@ class ModelBasedTest {
             } else if (p < 93) {
                 var grants = grantsOf.get(rnd.nextInt(30) == 0 ? (ledger.equals(l1) ? l2 : l1) : ledger);
                 return new Command.ExpireGrant(grants.isEmpty() || rnd.nextInt(30) == 0 ? id() : grants.get(rnd.nextInt(grants.size())));
-            } else if (p < 94) {
+            } else if (p < 95) {
                 return escrow(ledger);
-            } else if (p < 96) {
+            } else if (p < 97) {
+                return usage(ledger);
+            } else if (p < 98) {
                 return new Command.CloseAccount(pickAccount(ledger, null).id());
             } else {
                 return createAccount(ledger);
             }
+        }
+
+        /** Usage from a (mostly credit-normal) account, owed beyond its balance on another, charged to a third. */
+        Command usage(UUID ledger) {
+            var account = pickAccount(ledger, null);
+            var overage = pickAccount(ledger, rnd.nextInt(25) == 0 ? null : account.asset());
+            var revenue = rnd.nextInt(50) == 0 ? account : pickAccount(ledger, rnd.nextInt(25) == 0 ? null : account.asset());
+            return new Command.RecordUsage(id(), account.id(), overage.id(), revenue.id(), rnd.nextBoolean() ? amount() : 1 + rnd.nextInt(8_000),
+                    rnd.nextInt(30) == 0 ? pickAsset(ledger) : account.asset(), Map.of());
         }
 
         /** Escrow commands over a small pool of order ids, so that orders are funded twice, released twice, refunded after release. */

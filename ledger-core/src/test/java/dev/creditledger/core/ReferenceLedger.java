@@ -337,6 +337,7 @@ final class ReferenceLedger {
                 case Command.FundEscrow f -> fundEscrow(w, ledger, f, now);
                 case Command.ReleaseEscrow r -> releaseEscrow(w, ledger, r);
                 case Command.RefundEscrow r -> refundEscrow(w, ledger, r);
+                case Command.RecordUsage u -> usage(w, ledger, u, now);
             };
         } catch (No no) {
             return Res.no(no.reason);
@@ -451,6 +452,15 @@ final class ReferenceLedger {
                     fail(Reason.AMOUNT_EXCEEDS_LIMIT);
                 }
                 metadata(r.metadata());
+            }
+            case Command.RecordUsage u -> {
+                amount(u.amountMinor());
+                if (u.accountId().equals(u.revenueAccountId()) || u.overageAccountId().equals(u.revenueAccountId())
+                        || u.accountId().equals(u.overageAccountId())) {
+                    fail(Reason.SAME_ACCOUNT);
+                }
+                assetCode(u.asset());
+                metadata(u.metadata());
             }
             case Command.RefundEscrow r -> {
                 orderId(r.orderId());
@@ -679,6 +689,45 @@ final class ReferenceLedger {
                 t.posted(), t.reversed() + amount, t.expiresAt(), restorable));
         sweep(w, ledger, t.from(), now);
         return Res.ok(r.entryId(), seq);
+    }
+
+    // ---- usage ----
+
+    /** The account pays what it has available (grants first), the rest is owed on the overage account up to its limit. */
+    private static Res usage(World w, UUID ledger, Command.RecordUsage u, Instant now) {
+        for (var id : List.of(u.accountId(), u.overageAccountId(), u.revenueAccountId())) {
+            account(w, ledger, id);
+        }
+        for (var id : List.of(u.accountId(), u.overageAccountId(), u.revenueAccountId())) {
+            Acct a = w.accounts.get(id);
+            open(a);
+            if (!a.asset().equals(u.asset())) {
+                fail(Reason.ASSET_MISMATCH);
+            }
+        }
+        sweep(w, ledger, u.accountId(), now);
+        Acct a = w.accounts.get(u.accountId());
+        BigInteger free = available(a.normal(), big(a.dp()), big(a.cp()), big(a.dpend()), big(a.cpend())).max(BigInteger.ZERO);
+        long paid = free.min(big(u.amountMinor())).longValueExact();
+        long owed = u.amountMinor() - paid;
+        Acct o = w.accounts.get(u.overageAccountId());
+        if (owed > 0 && o.limit() != null) {
+            BigInteger after = available(o.normal(), big(o.dp()), big(o.cp()), big(o.dpend()), big(o.cpend())).subtract(big(owed));
+            if (after.compareTo(big(-o.limit())) < 0) {
+                fail(Reason.OVERAGE_LIMIT_EXCEEDED);
+            }
+        }
+        draw(w, u.accountId(), paid, false, now);
+        List<Move> moves = new ArrayList<>();
+        if (paid > 0) {
+            moves.add(new Move(u.accountId(), Side.DEBIT, paid, 0));
+        }
+        if (owed > 0) {
+            moves.add(new Move(u.overageAccountId(), Side.DEBIT, owed, 0));
+        }
+        moves.add(new Move(u.revenueAccountId(), Side.CREDIT, u.amountMinor(), 0));
+        post(w, moves, true);
+        return Res.ok(u.entryId(), nextSeq(w, ledger));
     }
 
     // ---- escrow ----

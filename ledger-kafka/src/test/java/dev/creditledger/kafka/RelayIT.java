@@ -113,6 +113,7 @@ class RelayIT {
         main.post(new Command.FundEscrow(LedgerScript.nextId(), "order-1", alice, carol, 300, "USD", Map.of()));
         main.post(new Command.RefundEscrow(LedgerScript.nextId(), "order-1", 100L, Map.of()));
         main.post(new Command.ReleaseEscrow(LedgerScript.nextId(), "order-1", 20, funding, Map.of()));
+        main.post(new Command.RecordUsage(LedgerScript.nextId(), carol, bob, funding, 150, "USD", Map.of()));
         var other = new LedgerScript(engine, admin.createLedger("other").id());
         other.transfer(other.openAccount(null), other.openAccount(null), 5);
 

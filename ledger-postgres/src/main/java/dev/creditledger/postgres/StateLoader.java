@@ -117,6 +117,11 @@ final class StateLoader {
                     }
                 }
                 case Command.RefundEscrow r -> addOrderId(r.orderId());
+                case Command.RecordUsage u -> {
+                    accountIds.add(u.accountId());
+                    accountIds.add(u.overageAccountId());
+                    accountIds.add(u.revenueAccountId());
+                }
             }
         }
 

@@ -230,6 +230,10 @@ class EngineDifferentialIT {
                 var ledgerGrants = grants.get(ledger);
                 return new Command.ExpireGrant(ledgerGrants.isEmpty() || random.nextInt(25) == 0 ? UUID.randomUUID() : pick(ledgerGrants));
             }
+            if (dice < 90) {
+                return new Command.RecordUsage(UUID.randomUUID(), from, to, pick(sameAsset), amount * (1 + random.nextInt(5)), asset,
+                        Map.of());
+            }
             if (dice < 92) {
                 // Escrow over a small pool of order ids per ledger: funded twice, released twice, refunded after release.
                 var order = "o-" + random.nextInt(200);

@@ -17,6 +17,7 @@ public enum EventType {
     ESCROW_FUNDED("ledger.escrow.funded", EventTopic.TRANSFER),
     ESCROW_RELEASED("ledger.escrow.released", EventTopic.TRANSFER),
     ESCROW_REFUNDED("ledger.escrow.refunded", EventTopic.TRANSFER),
+    USAGE_RECORDED("ledger.usage.recorded", EventTopic.TRANSFER),
     ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY);
 
     /** Version of every payload schema; it changes only with an incompatible change, together with the topic version. */
@@ -53,6 +54,7 @@ public enum EventType {
             case ESCROW_FUND -> ESCROW_FUNDED;
             case ESCROW_RELEASE -> ESCROW_RELEASED;
             case ESCROW_REFUND -> ESCROW_REFUNDED;
+            case USAGE -> USAGE_RECORDED;
         };
     }
 

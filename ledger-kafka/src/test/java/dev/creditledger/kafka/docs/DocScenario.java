@@ -52,6 +52,9 @@ final class DocScenario {
     static final UUID ESCROW_FUND = UUID.fromString("01a207a2-32fd-70c5-9ca6-a3a450651327");
     static final UUID ESCROW_REFUND = UUID.fromString("01a2082b-b794-7892-9fd2-3f0824128b2f");
     static final UUID ESCROW_RELEASE = UUID.fromString("01a20c9f-5ba0-7953-915d-9dc9f81818e8");
+    static final UUID OVERAGE = UUID.fromString("01a20cff-7d00-78f4-addd-a1494c73cf25");
+    static final UUID API_REVENUE = UUID.fromString("01a20cff-7d00-7c7f-adec-99108ddb5b5f");
+    static final UUID USAGE_1 = UUID.fromString("01a20cff-7d00-7820-a173-ab48767734d7");
 
     private final LedgerState state = new LedgerState();
     private final List<LedgerEvent> events = new ArrayList<>();
@@ -84,6 +87,7 @@ final class DocScenario {
         shown.put(EventType.ESCROW_FUNDED, copy(all, EventType.ESCROW_FUNDED, ALICE));
         shown.put(EventType.ESCROW_REFUNDED, copy(all, EventType.ESCROW_REFUNDED, ALICE));
         shown.put(EventType.ESCROW_RELEASED, copy(all, EventType.ESCROW_RELEASED, PRINTSHOP));
+        shown.put(EventType.USAGE_RECORDED, copy(all, EventType.USAGE_RECORDED, ALICE));
         return shown;
     }
 
@@ -152,6 +156,11 @@ final class DocScenario {
                 new Command.RefundEscrow(ESCROW_REFUND, "ord_7900", 500L, Map.of("reason", "one print out of stock")));
         batch("2026-11-24T08:15:00.000100Z",
                 new Command.ReleaseEscrow(ESCROW_RELEASE, "ord_7900", 150, FEES, Map.of("deliveredAt", "2026-11-24T08:01:00Z")));
+        // Alice's API usage of 30.00 this month: her wallet pays what it can, the rest is owed on her overage account.
+        batch("2026-11-24T10:00:00.000500Z",
+                new Command.CreateAccount(OVERAGE, "overage:alice", "USD", Side.CREDIT, 5000L, Map.of("customerId", "cus_8842")),
+                new Command.CreateAccount(API_REVENUE, "revenue:api", "USD", Side.CREDIT, null, Map.of()),
+                new Command.RecordUsage(USAGE_1, ALICE, OVERAGE, API_REVENUE, 3000, "USD", Map.of("period", "2026-11")));
         return events;
     }
 

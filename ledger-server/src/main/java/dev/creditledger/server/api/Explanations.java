@@ -106,7 +106,7 @@ final class Explanations {
     private static ChangeKind kindOf(EntryKind entry, boolean increase) {
         return switch (entry) {
             case GRANT -> ChangeKind.GRANT;
-            case TRANSFER, ENTRY, ESCROW_FUND, ESCROW_RELEASE -> increase ? ChangeKind.RECEIPT : ChangeKind.SPEND;
+            case TRANSFER, ENTRY, ESCROW_FUND, ESCROW_RELEASE, USAGE -> increase ? ChangeKind.RECEIPT : ChangeKind.SPEND;
             case HOLD -> ChangeKind.HOLD;
             case CAPTURE -> ChangeKind.CAPTURE;
             case VOID -> ChangeKind.VOID;

@@ -91,6 +91,18 @@ public final class Requests {
     public record RefundEscrow(@Schema(description = "Minor units to refund; omitted: everything still held") Long amount,
                                Map<String, String> metadata, String idempotencyKey) {}
 
+    @Schema(example = """
+            {"account": "0193a1c2-...", "overageAccount": "0193a1c2-...", "revenueAccount": "0193a1c2-...", "amount": 120,
+             "currency": "CREDITS", "idempotencyKey": "usage-evt-8812"}""")
+    public record RecordUsage(
+            @Schema(description = "The customer's credits account: pays what its available balance allows, grants first") UUID account,
+            @Schema(description = "Where the rest is owed; its overdraft limit is the overage limit (none: unlimited)") UUID overageAccount,
+            @Schema(description = "Account credited with the whole usage") UUID revenueAccount,
+            @Schema(description = "Minor units of usage", example = "120") Long amount,
+            @Schema(description = "Asset code; 'asset' is accepted too", example = "CREDITS") @JsonAlias("asset") String currency,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
     public record CreateLedger(@Schema(example = "acme-credits") String name) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
