@@ -357,6 +357,18 @@ class ErrorsApiIT extends E2eTestBase {
             /v1/accounts/{a}/balance?asOf=yesterday     | 400
             /v1/accounts/{a}/balance?asOf=2026-13-01T00:00:00Z | 400
             /v1/accounts/{a}/balance?asOf=2020-01-01T00:00:00Z | 200
+            /v1/accounts/{a}/grants?status=GONE         | 400
+            /v1/accounts/{a}/grants?status=ACTIVE       | 200
+            /v1/accounts/{a}/grants?limit=0             | 400
+            /v1/accounts/{a}/grants?limit=1001          | 400
+            /v1/accounts/{a}/grants?cursor=abc          | 400
+            /v1/grants/not-a-uuid                       | 400
+            /v1/accounts/{a}/explain?limit=0            | 400
+            /v1/accounts/{a}/explain?limit=1001         | 400
+            /v1/accounts/{a}/explain?limit=1000         | 200
+            /v1/accounts/{a}/explain?cursor=-1          | 400
+            /v1/accounts/{a}/explain?from=yesterday     | 400
+            /v1/accounts/{a}/explain?from=2030-01-01T00:00:00Z&to=2030-01-01T00:00:00Z | 400
             """)
     void queryParameters(String path, int status) {
         var response = get(fill(path), ledger.readKey());
