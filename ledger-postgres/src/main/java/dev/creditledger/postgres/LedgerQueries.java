@@ -88,26 +88,29 @@ public final class LedgerQueries {
 
     /** The balances right after the last posting at or before {@code asOf} (zero before the first). */
     public Optional<Balance> balanceAsOf(UUID ledgerId, UUID accountId, Instant asOf) {
-        return read(connection -> {
-            long version = versionAt(connection, ledgerId, accountId, asOf);
-            if (version == 0) {
-                return Optional.of(Balance.ZERO);
-            }
-            try (var ps = connection.prepareStatement("SELECT debits_posted_after, credits_posted_after, debits_pending_after, "
-                    + "credits_pending_after FROM postings WHERE ledger_id = ? AND account_id = ? AND account_version / 32 = ? "
-                    + "AND account_version = ?")) {
-                ps.setObject(1, ledgerId);
-                ps.setObject(2, accountId);
-                ps.setLong(3, version / 32);
-                ps.setLong(4, version);
-                try (var rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("account " + accountId + " has no posting of version " + version);
-                    }
-                    return Optional.of(new Balance(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+        return read(connection -> Optional.of(balanceAtVersion(connection, ledgerId, accountId,
+                versionAt(connection, ledgerId, accountId, asOf))));
+    }
+
+    /** The account's balances right after its posting of this version (zero for version 0). */
+    static Balance balanceAtVersion(Connection connection, UUID ledgerId, UUID accountId, long version) throws SQLException {
+        if (version == 0) {
+            return Balance.ZERO;
+        }
+        try (var ps = connection.prepareStatement("SELECT debits_posted_after, credits_posted_after, debits_pending_after, "
+                + "credits_pending_after FROM postings WHERE ledger_id = ? AND account_id = ? AND account_version / 32 = ? "
+                + "AND account_version = ?")) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, accountId);
+            ps.setLong(3, version / 32);
+            ps.setLong(4, version);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("account " + accountId + " has no posting of version " + version);
                 }
+                return new Balance(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
-        });
+        }
     }
 
     /**
@@ -154,7 +157,7 @@ public final class LedgerQueries {
     }
 
     /** The account's last version whose posting was made at or before {@code at}; 0 when none. */
-    private static long versionAt(Connection connection, UUID ledgerId, UUID accountId, Instant at) throws SQLException {
+    static long versionAt(Connection connection, UUID ledgerId, UUID accountId, Instant at) throws SQLException {
         try (var ps = connection.prepareStatement("SELECT posting_version_at(b.ledger_id, b.account_id, b.version, ?) "
                 + "FROM balances b WHERE b.ledger_id = ? AND b.account_id = ?")) {
             Sql.setInstant(ps, 1, at);

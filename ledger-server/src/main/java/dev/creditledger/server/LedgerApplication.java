@@ -6,6 +6,7 @@ import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.GrantQueries;
+import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PostgresPostingEngine;
@@ -141,6 +142,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean
     static GrantQueries grantQueries(DataSource dataSource) {
         return new GrantQueries(dataSource);
+    }
+
+    @Bean
+    static PeriodSummaries periodSummaries(DataSource dataSource) {
+        return new PeriodSummaries(dataSource);
     }
 
     @Bean
