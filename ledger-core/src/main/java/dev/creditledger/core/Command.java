@@ -98,6 +98,19 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * A member earns loyalty points for {@code spendMinor} of spend, by the rule of the program's account
+     * ({@link LoyaltyRule}): the points move from the program account to the member as a grant, expiring
+     * as the rule says. {@code asset} is the points' asset (the program account's).
+     */
+    record EarnPoints(UUID grantId, UUID memberAccountId, UUID programAccountId, long spendMinor, String asset,
+                      Map<String, String> metadata)
+            implements Command {
+        public EarnPoints {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
     /** Moves what is left of a grant that reached its expiry to the breakage account; issued by the expiry worker. */
     record ExpireGrant(UUID grantId) implements Command {}
 

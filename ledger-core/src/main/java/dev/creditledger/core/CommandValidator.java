@@ -41,6 +41,12 @@ public final class CommandValidator {
                     checkGrantSource(g.source()),
                     checkMetadata(g.metadata()));
             case Command.ExpireGrant x -> null;
+            case Command.EarnPoints e -> firstOf(
+                    checkAmount(e.spendMinor(), "spend"),
+                    e.memberAccountId().equals(e.programAccountId())
+                            ? new Violation(Reason.SAME_ACCOUNT, "member and program are the same account " + e.memberAccountId()) : null,
+                    checkAssetCode(e.asset()),
+                    checkMetadata(e.metadata()));
             case Command.FundEscrow f -> firstOf(
                     checkOrderId(f.orderId()),
                     checkAmount(f.amountMinor(), "amount"),

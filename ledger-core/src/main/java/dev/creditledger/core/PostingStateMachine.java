@@ -200,6 +200,7 @@ public final class PostingStateMachine {
             case Command.ExpireHold x -> resolveHold(ledgerId, x.entryId(), x.holdId(), EntryKind.EXPIRY, null, Map.of());
             case Command.ReverseTransfer r -> reverse(ledgerId, r);
             case Command.IssueGrant g -> issueGrant(ledgerId, g);
+            case Command.EarnPoints e -> earnPoints(ledgerId, e);
             case Command.ExpireGrant x -> expireGrantNow(ledgerId, x);
             case Command.FundEscrow f -> fundEscrow(ledgerId, f);
             case Command.ReleaseEscrow r -> releaseEscrow(ledgerId, r);
@@ -428,6 +429,27 @@ public final class PostingStateMachine {
         putGrant(GrantState.made(g.grantId(), ledgerId, g.accountId(), g.asset(), g.amountMinor(), g.expiresAt(), g.source(),
                 g.metadata(), breakageId, entry.seq(), now));
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
+    }
+
+    /** Earning is a grant of the points the program's rule gives for the spend, from the program to the member. */
+    private CommandResult earnPoints(UUID ledgerId, Command.EarnPoints e) {
+        var program = requireAccount(ledgerId, e.programAccountId());
+        requireAccount(ledgerId, e.memberAccountId());
+        requireAsset(program, e.asset());
+        var rule = LoyaltyRule.of(program.account().metadata()).orElseThrow(() -> new Rejection(Reason.LOYALTY_RULE_MISSING,
+                "account " + e.programAccountId() + " defines no loyalty rule (" + LoyaltyRule.POINTS_PER_UNIT + ", "
+                        + LoyaltyRule.UNIT_MINOR + ")"));
+        long units = e.spendMinor() / rule.unitMinor();
+        if (units > Limits.AMOUNT_MINOR_MAX / rule.pointsPerUnit()) {
+            throw new Rejection(Reason.AMOUNT_EXCEEDS_LIMIT, "a spend of " + e.spendMinor() + " earns more than AMOUNT_MINOR_MAX points");
+        }
+        long points = units * rule.pointsPerUnit();
+        if (points == 0) {
+            throw new Rejection(Reason.EARN_BELOW_ONE_POINT, "a spend of " + e.spendMinor() + " is less than the rule's unit of "
+                    + rule.unitMinor());
+        }
+        return issueGrant(ledgerId, new Command.IssueGrant(e.grantId(), e.memberAccountId(), e.programAccountId(), points,
+                e.asset(), rule.expiryFrom(now), "loyalty:earn", e.metadata()));
     }
 
     private CommandResult expireGrantNow(UUID ledgerId, Command.ExpireGrant x) {

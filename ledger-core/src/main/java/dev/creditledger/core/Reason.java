@@ -49,6 +49,8 @@ public enum Reason {
     GRANT_NOT_FOUND("The grant does not exist in this ledger."),
     GRANT_ACCOUNT_NOT_CREDIT_NORMAL("Grants are given to credit-normal accounts (wallets, credit balances): a debit of the account spends them."),
     GRANT_LIMIT_REACHED("The account already has GRANTS_ACTIVE_PER_ACCOUNT_MAX active grants."),
+    LOYALTY_RULE_MISSING("The program account defines no valid loyalty rule in its metadata."),
+    EARN_BELOW_ONE_POINT("The spend is less than one unit of the loyalty rule: it earns no point."),
     GRANT_NOT_EXPIRED("The grant has no expiry, has not reached it yet, or has nothing left to expire."),
     ESCROW_NOT_FOUND("No escrow exists for this order in this ledger."),
     ESCROW_ALREADY_EXISTS("This order already has an escrow."),

@@ -48,7 +48,7 @@ class ModelBasedTest {
         assertThat(run.requests).isGreaterThanOrEqualTo(REQUESTS_PER_SEED);
         assertThat(run.acceptedByKind.keySet()).as("accepted command kinds, seed %d", seed)
                 .contains("CreateAccount", "CloseAccount", "PostTransfer", "PostEntry", "CaptureHold", "VoidHold",
-                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow", "RecordUsage");
+                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow", "RecordUsage", "EarnPoints");
         assertThat(run.escrowStatuses).as("escrow statuses seen, seed %d", seed).containsExactlyInAnyOrder(EscrowStatus.values());
         assertThat(run.grantChangeKinds).as("grant change kinds seen, seed %d", seed)
                 .containsExactlyInAnyOrder(GrantChangeKind.values());
@@ -65,8 +65,8 @@ class ModelBasedTest {
                 Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID,
                 Reason.ESCROW_NOT_FOUND, Reason.ESCROW_ALREADY_EXISTS, Reason.ESCROW_ALREADY_RELEASED, Reason.ESCROW_REFUNDED,
                 Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID,
-                Reason.OVERAGE_LIMIT_EXCEEDED);
-        assertThat(run.usageWithOverage).as("usage partly paid, partly owed, seed %d", seed).isGreaterThan(20);
+                Reason.OVERAGE_LIMIT_EXCEEDED, Reason.LOYALTY_RULE_MISSING, Reason.EARN_BELOW_ONE_POINT);
+        assertThat(run.usageWithOverage).as("usage partly paid, partly owed, seed %d", seed).isGreaterThan(5);
         assertThat(run.replays).as("replayed results, seed %d", seed).isGreaterThan(100);
     }
 
@@ -107,6 +107,7 @@ class ModelBasedTest {
         final Map<UUID, List<GenTransfer>> transfersOf = new HashMap<>();
         final Map<UUID, List<Request>> keyedOf = new HashMap<>();
         final Map<UUID, List<UUID>> grantsOf = new HashMap<>();
+        final Map<UUID, List<GenAccount>> programsOf = new HashMap<>();
 
         // Running sums of the postings emitted so far, per account: the four totals and the posting count.
         final Map<UUID, long[]> journal = new HashMap<>();
@@ -542,13 +543,34 @@ class ModelBasedTest {
                 return new Command.ExpireGrant(grants.isEmpty() || rnd.nextInt(30) == 0 ? id() : grants.get(rnd.nextInt(grants.size())));
             } else if (p < 95) {
                 return escrow(ledger);
-            } else if (p < 97) {
+            } else if (p < 96) {
                 return usage(ledger);
+            } else if (p < 97) {
+                return earn(ledger);
             } else if (p < 98) {
                 return new Command.CloseAccount(pickAccount(ledger, null).id());
             } else {
                 return createAccount(ledger);
             }
+        }
+
+        /** Points for spend: the program is sometimes a rule-bearing account, sometimes any account (no rule). */
+        Command earn(UUID ledger) {
+            var programs = programsOf.computeIfAbsent(ledger, l -> new ArrayList<>());
+            GenAccount program;
+            if (programs.isEmpty() || rnd.nextInt(10) == 0) {
+                program = pickAccount(ledger, null);
+            } else {
+                program = programs.get(rnd.nextInt(programs.size()));
+            }
+            var member = pickAccount(ledger, rnd.nextInt(20) == 0 ? null : program.asset());
+            long spend = switch (rnd.nextInt(10)) {
+                case 0 -> 1 + rnd.nextInt(99);            // below one unit of most rules
+                case 1 -> Limits.AMOUNT_MINOR_MAX;       // more points than allowed with a generous rule
+                default -> 100 + rnd.nextInt(100_000);
+            };
+            return new Command.EarnPoints(id(), member.id(), program.id(), spend, rnd.nextInt(30) == 0 ? pickAsset(ledger) : program.asset(),
+                    Map.of());
         }
 
         /** Usage from a (mostly credit-normal) account, owed beyond its balance on another, charged to a third. */
@@ -643,6 +665,14 @@ class ModelBasedTest {
                 accountId = any.id(); // an id that exists (maybe in the other ledger)
             } else {
                 accountsOf.get(ledger).add(new GenAccount(accountId, asset, side));
+            }
+            if (rnd.nextInt(8) == 0) {
+                // A loyalty program account: a rule (sometimes invalid) in its metadata.
+                programsOf.computeIfAbsent(ledger, l -> new ArrayList<>()).add(new GenAccount(accountId, asset, side));
+                var rule = Map.of(LoyaltyRule.POINTS_PER_UNIT, rnd.nextInt(12) == 0 ? "0" : String.valueOf(1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 1_000_000)),
+                        LoyaltyRule.UNIT_MINOR, String.valueOf(rnd.nextBoolean() ? 100 : 1 + rnd.nextInt(1000)),
+                        LoyaltyRule.EXPIRES_AFTER_DAYS, String.valueOf(rnd.nextInt(3)));
+                return new Command.CreateAccount(accountId, code, asset, side, limit, rule);
             }
             return new Command.CreateAccount(accountId, code, asset, side, limit, rnd.nextInt(30) == 0 ? bigMetadata() : Map.of());
         }

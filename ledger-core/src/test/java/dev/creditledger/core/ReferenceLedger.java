@@ -78,6 +78,7 @@ final class ReferenceLedger {
         final Map<UUID, Gr> grants;
         final Map<UUID, List<UUID>> grantIdsByAccount; // immutable lists, replaced when a grant is added
         final Map<String, Esc> escrows;                // by ledger + "/" + order id
+        Map<UUID, Map<String, String>> metadata = new HashMap<>(); // accounts' metadata (never changes; shared with trials)
         final List<UUID> implicitEntries;   // expiry entries made by the current batch without their own command
         final List<UUID> implicitAccounts;  // breakage accounts opened by the current batch without their own command
 
@@ -108,10 +109,12 @@ final class ReferenceLedger {
          * overlays whose writes stay local until the trial is adopted.
          */
         World copy() {
-            return new World(new HashMap<>(seq), assets, new Overlay<>(accounts), new Overlay<>(transfers),
+            var trial = new World(new HashMap<>(seq), assets, new Overlay<>(accounts), new Overlay<>(transfers),
                     new Overlay<>(idem), new LinkedHashMap<>(newIdem), new Overlay<>(grants), new Overlay<>(grantIdsByAccount),
                     new Overlay<>(escrows), new ArrayList<>(implicitEntries),
                     new ArrayList<>(implicitAccounts));
+            trial.metadata = metadata;
+            return trial;
         }
 
         /** Keeps a successful trial: its overlays are written through to this world's maps. */
@@ -333,6 +336,7 @@ final class ReferenceLedger {
                 case Command.ExpireHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'E', null, now);
                 case Command.ReverseTransfer rv -> reverse(w, ledger, rv, now);
                 case Command.IssueGrant g -> grant(w, ledger, g, now);
+                case Command.EarnPoints e -> earn(w, ledger, e, now);
                 case Command.ExpireGrant x -> expireGrant(w, ledger, x, now);
                 case Command.FundEscrow f -> fundEscrow(w, ledger, f, now);
                 case Command.ReleaseEscrow r -> releaseEscrow(w, ledger, r);
@@ -434,6 +438,14 @@ final class ReferenceLedger {
                 metadata(g.metadata());
             }
             case Command.ExpireGrant x -> { }
+            case Command.EarnPoints e -> {
+                amount(e.spendMinor());
+                if (e.memberAccountId().equals(e.programAccountId())) {
+                    fail(Reason.SAME_ACCOUNT);
+                }
+                assetCode(e.asset());
+                metadata(e.metadata());
+            }
             case Command.FundEscrow f -> {
                 orderId(f.orderId());
                 amount(f.amountMinor());
@@ -536,6 +548,7 @@ final class ReferenceLedger {
         long seq = nextSeq(w, ledger);
         w.accounts.put(a.accountId(), new Acct(a.accountId(), ledger, a.code(), a.asset(), a.normalSide(),
                 a.overdraftLimitMinor(), 0, 0, 0, 0, false, 0));
+        w.metadata.put(a.accountId(), a.metadata());
         return Res.ok(a.accountId(), seq);
     }
 
@@ -856,6 +869,38 @@ final class ReferenceLedger {
         ids.add(g.grantId());
         w.grantIdsByAccount.put(g.accountId(), List.copyOf(ids));
         return Res.ok(g.grantId(), seq);
+    }
+
+    /** Points for spend by the program account's rule, given as a grant from the program to the member. */
+    private static Res earn(World w, UUID ledger, Command.EarnPoints e, Instant now) {
+        Acct program = account(w, ledger, e.programAccountId());
+        account(w, ledger, e.memberAccountId());
+        if (!program.asset().equals(e.asset())) {
+            fail(Reason.ASSET_MISMATCH);
+        }
+        var metadata = w.metadata.getOrDefault(program.id(), Map.of());
+        long perUnit;
+        long unit;
+        long days;
+        try {
+            perUnit = Long.parseLong(metadata.getOrDefault("loyalty.pointsPerUnit", ""));
+            unit = Long.parseLong(metadata.getOrDefault("loyalty.unitMinor", ""));
+            days = Long.parseLong(metadata.getOrDefault("loyalty.expiresAfterDays", "0"));
+        } catch (NumberFormatException bad) {
+            throw new No(Reason.LOYALTY_RULE_MISSING);
+        }
+        if (perUnit < 1 || perUnit > 1_000_000 || unit < 1 || unit > Limits.AMOUNT_MINOR_MAX || days < 0 || days > 36_600) {
+            fail(Reason.LOYALTY_RULE_MISSING);
+        }
+        BigInteger points = big(e.spendMinor() / unit).multiply(big(perUnit));
+        if (points.signum() == 0) {
+            fail(Reason.EARN_BELOW_ONE_POINT);
+        }
+        if (points.compareTo(big(Limits.AMOUNT_MINOR_MAX)) > 0) {
+            fail(Reason.AMOUNT_EXCEEDS_LIMIT);
+        }
+        return grant(w, ledger, new Command.IssueGrant(e.grantId(), e.memberAccountId(), e.programAccountId(), points.longValueExact(), e.asset(),
+                days == 0 ? null : now.plus(java.time.Duration.ofDays(days)), "loyalty:earn", e.metadata()), now);
     }
 
     private static Res expireGrant(World w, UUID ledger, Command.ExpireGrant x, Instant now) {

@@ -101,6 +101,15 @@ final class StateLoader {
                     codes.add(SystemAccounts.breakageAccountCode(g.asset()));
                 }
                 case Command.ExpireGrant x -> grantIds.add(x.grantId());
+                case Command.EarnPoints e -> {
+                    accountIds.add(e.memberAccountId());
+                    accountIds.add(e.programAccountId());
+                    if (Asset.isValidCode(e.asset())) {
+                        opensAccounts = true;
+                        accountIds.add(SystemAccounts.breakageAccountId(ledgerId, e.asset()));
+                        codes.add(SystemAccounts.breakageAccountCode(e.asset()));
+                    }
+                }
                 case Command.FundEscrow f -> {
                     addOrderId(f.orderId());
                     accountIds.add(f.buyer());

@@ -203,7 +203,12 @@ class EngineDifferentialIT {
                 Long limit = switch (random.nextInt(3)) { case 0 -> null; case 1 -> 0L; default -> (long) random.nextInt(500); };
                 var code = random.nextInt(4) == 0 ? "code-" + random.nextInt(40) : null;
                 return new Command.CreateAccount(UUID.randomUUID(), code, asset, random.nextBoolean() ? Side.CREDIT : Side.DEBIT,
-                        limit, random.nextBoolean() ? Map.of() : Map.of("tier", "t" + random.nextInt(3)));
+                        limit, switch (random.nextInt(4)) {
+                            case 0 -> Map.of();
+                            case 1 -> Map.of(dev.creditledger.core.LoyaltyRule.POINTS_PER_UNIT, String.valueOf(1 + random.nextInt(3)),
+                                    dev.creditledger.core.LoyaltyRule.UNIT_MINOR, "100", dev.creditledger.core.LoyaltyRule.EXPIRES_AFTER_DAYS, "1");
+                            default -> Map.of("tier", "t" + random.nextInt(3));
+                        });
             }
             var from = pick(ledgerAccounts);
             // Mostly a counterparty of the same asset, so that money really moves; sometimes any account.
@@ -229,6 +234,9 @@ class EngineDifferentialIT {
             if (dice < 89) {
                 var ledgerGrants = grants.get(ledger);
                 return new Command.ExpireGrant(ledgerGrants.isEmpty() || random.nextInt(25) == 0 ? UUID.randomUUID() : pick(ledgerGrants));
+            }
+            if (dice < 89 && random.nextBoolean()) {
+                return new Command.EarnPoints(UUID.randomUUID(), to, from, 50 + random.nextInt(2_000), assetOf.getOrDefault(from, "USD"), Map.of());
             }
             if (dice < 90) {
                 return new Command.RecordUsage(UUID.randomUUID(), from, to, pick(sameAsset), amount * (1 + random.nextInt(5)), asset,

@@ -103,6 +103,15 @@ public final class Requests {
             Map<String, String> metadata,
             String idempotencyKey) {}
 
+    @Schema(example = """
+            {"member": "0193a1c2-...", "program": "0193a1c2-...", "spend": 4250, "idempotencyKey": "earn-ord_7731"}""")
+    public record EarnPoints(
+            @Schema(description = "The member's points account (credit-normal)") UUID member,
+            @Schema(description = "The program's account, whose metadata holds the loyalty rule") UUID program,
+            @Schema(description = "The spend that earns points, in the minor units the rule counts", example = "4250") Long spend,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
     public record CreateLedger(@Schema(example = "acme-credits") String name) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
