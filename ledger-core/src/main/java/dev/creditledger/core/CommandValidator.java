@@ -125,9 +125,10 @@ public final class CommandValidator {
 
     public static Violation checkOrderId(String orderId) {
         if (orderId == null || orderId.isEmpty() || orderId.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX
-                || orderId.chars().anyMatch(Character::isISOControl)) {
+                || orderId.chars().anyMatch(c -> Character.isISOControl(c) || c == '/')) {
+            // A '/' would make the order's URL (/v1/escrows/{orderId}) unreachable.
             return new Violation(Reason.ESCROW_ORDER_ID_INVALID, "an order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX "
-                    + Limits.ESCROW_ORDER_ID_LENGTH_MAX + " characters and no control characters");
+                    + Limits.ESCROW_ORDER_ID_LENGTH_MAX + " characters, no control characters and no '/'");
         }
         return null;
     }

@@ -21,7 +21,7 @@ public enum Reason {
     ASSET_INVALID("The asset code or exponent is not valid."),
     GRANT_SOURCE_INVALID("The grant source is empty or longer than GRANT_SOURCE_LENGTH_MAX."),
     GRANT_EXPIRY_INVALID("A grant's expiry must lie after the time it is made."),
-    ESCROW_ORDER_ID_INVALID("An escrow's order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX characters and no control characters."),
+    ESCROW_ORDER_ID_INVALID("An escrow's order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX characters, no control characters and no '/'."),
     ESCROW_FEE_INVALID("A release's fee must be zero or more, with a fee account when it is more than zero."),
     LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
 

@@ -587,7 +587,7 @@ class ModelBasedTest {
             String order = switch (rnd.nextInt(60)) {
                 case 0 -> "";
                 case 1 -> "o".repeat(Limits.ESCROW_ORDER_ID_LENGTH_MAX + (rnd.nextBoolean() ? 0 : 1));
-                case 2 -> "bad\u0000id";
+                case 2 -> rnd.nextBoolean() ? "bad\u0000id" : "shop/7";
                 default -> "ord-" + rnd.nextInt(60);
             };
             int kind = rnd.nextInt(10);

@@ -489,7 +489,7 @@ final class ReferenceLedger {
             fail(Reason.ESCROW_ORDER_ID_INVALID);
         }
         for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
+            if (Character.isISOControl(id.charAt(i)) || id.charAt(i) == '/') {
                 fail(Reason.ESCROW_ORDER_ID_INVALID);
             }
         }

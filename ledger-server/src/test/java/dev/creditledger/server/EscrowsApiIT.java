@@ -69,6 +69,9 @@ class EscrowsApiIT extends E2eTestBase {
         assertProblem(post("/v1/escrows/none/release", ledger.writeKey(), null), 404, "ESCROW_NOT_FOUND");
         assertProblem(get("/v1/escrows/" + "x".repeat(129), ledger.readKey()), 400, "ESCROW_ORDER_ID_INVALID");
         assertProblem(post("/v1/escrows", ledger.writeKey(), fundBody("", buyer, seller, 10)), 400, "ESCROW_ORDER_ID_INVALID");
+        assertProblem(post("/v1/escrows", ledger.writeKey(), fundBody("shop/7", buyer, seller, 10)), 400, "ESCROW_ORDER_ID_INVALID");
+        post("/v1/escrows", ledger.writeKey(), fundBody("x".repeat(128), buyer, seller, 10)).expect(201);
+        assertThat(get("/v1/escrows/" + "x".repeat(128), ledger.readKey()).expect(200).body().get("held").asLong()).isEqualTo(10);
         assertProblem(post("/v1/escrows", ledger.writeKey(), fundBody("ord-x", buyer, buyer, 10)), 400, "SAME_ACCOUNT");
         assertProblem(post("/v1/escrows", ledger.writeKey(), fundBody("ord-x", buyer, UUID.randomUUID(), 10)), 404, "ACCOUNT_NOT_FOUND");
         assertVerifyClean();
