@@ -1,6 +1,8 @@
 package dev.creditledger.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,16 +14,29 @@ import java.util.UUID;
  */
 public sealed interface Command {
 
-    /** Opens an account. {@code overdraftLimitMinor}: null for no constraint, 0 for no overdraft. */
+    /**
+     * Opens an account. {@code overdraftLimitMinor}: null for no constraint, 0 for no overdraft.
+     * {@code alertThresholds}: the low-balance alert thresholds it starts with ({@link AlertThresholds};
+     * null or empty for none).
+     */
     record CreateAccount(
             UUID accountId,
             String code,
             String asset,
             Side normalSide,
             Long overdraftLimitMinor,
-            Map<String, String> metadata) implements Command {
+            Map<String, String> metadata,
+            List<Long> alertThresholds) implements Command {
         public CreateAccount {
             metadata = Map.copyOf(metadata);
+            // Copied without List.copyOf, which refuses nulls: a null threshold is the validator's to name.
+            alertThresholds = alertThresholds == null ? null : Collections.unmodifiableList(new ArrayList<>(alertThresholds));
+        }
+
+        /** An account without alert thresholds. */
+        public CreateAccount(UUID accountId, String code, String asset, Side normalSide, Long overdraftLimitMinor,
+                             Map<String, String> metadata) {
+            this(accountId, code, asset, normalSide, overdraftLimitMinor, metadata, null);
         }
     }
 

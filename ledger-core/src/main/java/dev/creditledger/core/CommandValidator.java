@@ -19,6 +19,7 @@ public final class CommandValidator {
                     checkAssetCode(c.asset()),
                     c.normalSide() == null ? new Violation(Reason.ASSET_INVALID, "normalSide is required") : null,
                     checkOverdraftLimit(c.overdraftLimitMinor()),
+                    AlertThresholds.check(c.alertThresholds()),
                     checkMetadata(c.metadata()));
             case Command.CloseAccount c -> null;
             case Command.PostTransfer t -> firstOf(

@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param amountMinor for CAPTURE the captured amount, for VOID and EXPIRY the released amount;
  *                    zero for multi-leg entries
  * @param grantChanges what the entry did to grants, in order (empty for most entries)
+ * @param balanceAlerts the low-balance alert thresholds the entry crossed, in the order of the accounts'
+ *                      first postings and then as {@link AlertThresholds} orders them (empty for most entries)
  */
 public record Entry(
         UUID id,
@@ -29,12 +31,21 @@ public record Entry(
         Map<String, String> metadata,
         Instant createdAt,
         List<Posting> postings,
-        List<GrantChange> grantChanges) {
+        List<GrantChange> grantChanges,
+        List<BalanceAlert> balanceAlerts) {
 
     public Entry {
         metadata = Map.copyOf(metadata);
         postings = List.copyOf(postings);
         grantChanges = List.copyOf(grantChanges);
+        balanceAlerts = List.copyOf(balanceAlerts);
+    }
+
+    public Entry(UUID id, UUID ledgerId, long seq, EntryKind kind, UUID fromAccountId, UUID toAccountId, long amountMinor,
+                 String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata, Instant createdAt,
+                 List<Posting> postings, List<GrantChange> grantChanges) {
+        this(id, ledgerId, seq, kind, fromAccountId, toAccountId, amountMinor, asset, referenceId, expiresAt, metadata,
+                createdAt, postings, grantChanges, List.of());
     }
 
     public Entry(UUID id, UUID ledgerId, long seq, EntryKind kind, UUID fromAccountId, UUID toAccountId, long amountMinor,

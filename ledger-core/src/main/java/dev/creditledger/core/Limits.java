@@ -45,6 +45,18 @@ public final class Limits {
      */
     public static final int GRANTS_ACTIVE_PER_ACCOUNT_MAX = 1_000;
 
+    /**
+     * Most low-balance alert thresholds one account may carry ({@link AlertThresholds}); more are refused
+     * with ALERT_THRESHOLDS_INVALID.
+     */
+    public static final int ALERT_THRESHOLDS_PER_ACCOUNT_MAX = 10;
+
+    /** Most points a loyalty rule may give per unit of spend ({@link LoyaltyRule}); a rule beyond it is no rule. */
+    public static final long LOYALTY_POINTS_PER_UNIT_MAX = 1_000_000;
+
+    /** Longest validity of earned loyalty points, in days (about a century); a rule beyond it is no rule. */
+    public static final long LOYALTY_EXPIRY_DAYS_MAX = 36_600;
+
     /** Longest order id of an escrow, in characters. */
     public static final int ESCROW_ORDER_ID_LENGTH_MAX = 128;
 

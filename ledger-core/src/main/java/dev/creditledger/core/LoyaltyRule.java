@@ -23,7 +23,8 @@ public record LoyaltyRule(long pointsPerUnit, long unitMinor, long expiresAfterD
             long points = Long.parseLong(metadata.getOrDefault(POINTS_PER_UNIT, ""));
             long unit = Long.parseLong(metadata.getOrDefault(UNIT_MINOR, ""));
             long days = Long.parseLong(metadata.getOrDefault(EXPIRES_AFTER_DAYS, "0"));
-            if (points < 1 || points > 1_000_000 || unit < 1 || unit > Limits.AMOUNT_MINOR_MAX || days < 0 || days > 36_600) {
+            if (points < 1 || points > Limits.LOYALTY_POINTS_PER_UNIT_MAX || unit < 1 || unit > Limits.AMOUNT_MINOR_MAX
+                    || days < 0 || days > Limits.LOYALTY_EXPIRY_DAYS_MAX) {
                 return Optional.empty();
             }
             return Optional.of(new LoyaltyRule(points, unit, days));

@@ -222,16 +222,16 @@ public final class PostingStateMachine {
             throw new Rejection(Reason.ACCOUNT_CODE_TAKEN, "account code '" + c.code() + "' is taken in this ledger");
         }
         var account = openAccount(ledgerId, c.accountId(), c.code(), c.asset(), c.normalSide(), c.overdraftLimitMinor(),
-                c.metadata());
+                c.metadata(), c.alertThresholds());
         return new CommandResult.Accepted(account.id(), account.seq(), false);
     }
 
     private Account openAccount(UUID ledgerId, UUID accountId, String code, String asset, Side normalSide,
-                                Long overdraftLimitMinor, Map<String, String> metadata) {
+                                Long overdraftLimitMinor, Map<String, String> metadata, List<Long> alertThresholds) {
         long seq = state.nextSeq(ledgerId);
         touch(advancedLedgers, ledgerId);
         var account = new Account(accountId, ledgerId, code, asset, normalSide, overdraftLimitMinor, metadata, now, seq);
-        state.putAccount(AccountState.opened(account));
+        state.putAccount(AccountState.opened(account, alertThresholds));
         touchAccount(account.id());
         int mark = createdAccounts.size();
         createdAccounts.add(account);
@@ -704,7 +704,7 @@ public final class PostingStateMachine {
     private UUID openSystemAccountIfMissing(UUID ledgerId, UUID id, String code, String asset, String purpose) {
         if (state.account(ledgerId, id) == null) {
             openAccount(ledgerId, id, state.accountIdByCode(ledgerId, code) == null ? code : null, asset, Side.CREDIT, null,
-                    Map.of("purpose", purpose));
+                    Map.of("purpose", purpose), List.of());
         }
         return id;
     }
@@ -757,10 +757,15 @@ public final class PostingStateMachine {
                 requireWithinConstraint(state.account(ledgerId, before.getKey()), before.getValue());
             }
         }
+        List<BalanceAlert> alerts = new ArrayList<>(0);
+        for (var before : availableBefore.entrySet()) {
+            var account = state.account(ledgerId, before.getKey());
+            alerts.addAll(AlertThresholds.crossings(before.getKey(), account.alertThresholds(), before.getValue(), available(account)));
+        }
         long seq = state.nextSeq(ledgerId);
         touch(advancedLedgers, ledgerId);
         var entry = new Entry(entryId, ledgerId, seq, kind, from, to, amountMinor, asset, referenceId, expiresAt,
-                metadata, now, postings, grantChanges);
+                metadata, now, postings, grantChanges, alerts);
         int mark = entries.size();
         entries.add(entry);
         onRollback(() -> truncate(entries, mark));

@@ -23,6 +23,7 @@ public enum Reason {
     GRANT_EXPIRY_INVALID("A grant's expiry must lie after the time it is made."),
     ESCROW_ORDER_ID_INVALID("An escrow's order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX characters, no control characters and no '/'."),
     ESCROW_FEE_INVALID("A release's fee must be zero or more, with a fee account when it is more than zero."),
+    ALERT_THRESHOLDS_INVALID("An account has at most ALERT_THRESHOLDS_PER_ACCOUNT_MAX alert thresholds, distinct, each within ±AMOUNT_MINOR_MAX."),
     LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
 
     // Rejections that depend on the state of the ledger.

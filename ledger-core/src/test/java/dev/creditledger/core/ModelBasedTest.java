@@ -67,6 +67,8 @@ class ModelBasedTest {
                 Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID,
                 Reason.OVERAGE_LIMIT_EXCEEDED, Reason.LOYALTY_RULE_MISSING, Reason.EARN_BELOW_ONE_POINT);
         assertThat(run.usageWithOverage).as("usage partly paid, partly owed, seed %d", seed).isGreaterThan(5);
+        assertThat(run.alertDirections).as("alert thresholds crossed each way, seed %d", seed)
+                .containsKeys(AlertDirection.DOWN, AlertDirection.UP);
         assertThat(run.replays).as("replayed results, seed %d", seed).isGreaterThan(100);
     }
 
@@ -93,6 +95,7 @@ class ModelBasedTest {
         final Set<EscrowStatus> escrowStatuses = new HashSet<>();
         long implicitExpiries;
         long usageWithOverage;
+        final Map<AlertDirection, Integer> alertDirections = new HashMap<>();
 
         // What the generator knows (ids it has used, whether or not the command was accepted).
         record GenAccount(UUID id, String asset, Side side) {
@@ -359,6 +362,7 @@ class ModelBasedTest {
 
             // Entries: one per fresh accepted posting command, numbered, balanced, with running balances.
             Set<UUID> entryIds = new HashSet<>();
+            List<String> alertsSeen = new ArrayList<>();
             long lastSeq1 = seq1;
             long lastSeq2 = seq2;
             for (var e : out.entries()) {
@@ -403,6 +407,16 @@ class ModelBasedTest {
                         case EXPIRED -> { parts[0] -= a; parts[3] += a; }
                     }
                 }
+                for (var alert : e.balanceAlerts()) {
+                    var t = java.math.BigInteger.valueOf(alert.thresholdMinor());
+                    check(e.postings().stream().anyMatch(p -> p.accountId().equals(alert.accountId())),
+                            "alert " + alert + " names an account the entry does not post to: " + e);
+                    check((alert.availableBefore().compareTo(t) < 0) != (alert.availableAfter().compareTo(t) < 0)
+                            && (alert.direction() == AlertDirection.DOWN) == (alert.availableAfter().compareTo(t) < 0),
+                            "alert " + alert + " does not cross its threshold");
+                    alertsSeen.add(alert.accountId() + "/" + alert.thresholdMinor() + "/" + alert.direction());
+                    alertDirections.merge(alert.direction(), 1, Integer::sum);
+                }
                 if (e.kind() == EntryKind.GRANT_EXPIRY) {
                     implicitExpiries++;
                 }
@@ -410,6 +424,10 @@ class ModelBasedTest {
                     usageWithOverage++;
                 }
             }
+            alertsSeen.sort(null);
+            var alertsExpected = new ArrayList<>(model.alerts());
+            alertsExpected.sort(null);
+            check(alertsSeen.equals(alertsExpected), "alerts differ\n  expected " + alertsExpected + "\n  actual   " + alertsSeen);
             freshEntries.addAll(model.implicitEntries());
             check(entryIds.equals(freshEntries), "entries " + entryIds.size() + " != accepted posting commands " + freshEntries.size()
                     + ": extra " + diff(entryIds, freshEntries) + " missing " + diff(freshEntries, entryIds));
@@ -674,7 +692,35 @@ class ModelBasedTest {
                         LoyaltyRule.EXPIRES_AFTER_DAYS, String.valueOf(rnd.nextInt(3)));
                 return new Command.CreateAccount(accountId, code, asset, side, limit, rule);
             }
-            return new Command.CreateAccount(accountId, code, asset, side, limit, rnd.nextInt(30) == 0 ? bigMetadata() : Map.of());
+            return new Command.CreateAccount(accountId, code, asset, side, limit, rnd.nextInt(30) == 0 ? bigMetadata() : Map.of(),
+                    alertThresholds());
+        }
+
+        /** Mostly none; some around the usual balances (so they are crossed both ways); a few invalid. */
+        List<Long> alertThresholds() {
+            return switch (rnd.nextInt(12)) {
+                case 0, 1, 2 -> {
+                    List<Long> thresholds = new ArrayList<>();
+                    int n = 1 + rnd.nextInt(3);
+                    while (thresholds.size() < n) {
+                        long t = rnd.nextInt(5) == 0 ? -rnd.nextInt(2_000) : rnd.nextInt(3_000);
+                        if (!thresholds.contains(t)) {
+                            thresholds.add(t);
+                        }
+                    }
+                    yield thresholds;
+                }
+                case 3 -> rnd.nextInt(20) == 0 ? invalidThresholds() : List.of();
+                default -> null;
+            };
+        }
+
+        List<Long> invalidThresholds() {
+            return switch (rnd.nextInt(3)) {
+                case 0 -> List.of(5L, 5L);
+                case 1 -> List.of(Limits.AMOUNT_MINOR_MAX + 1);
+                default -> java.util.stream.LongStream.rangeClosed(1, Limits.ALERT_THRESHOLDS_PER_ACCOUNT_MAX + 1).boxed().toList();
+            };
         }
 
         Map<String, String> bigMetadata() {

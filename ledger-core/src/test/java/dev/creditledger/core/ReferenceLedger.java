@@ -79,6 +79,8 @@ final class ReferenceLedger {
         final Map<UUID, List<UUID>> grantIdsByAccount; // immutable lists, replaced when a grant is added
         final Map<String, Esc> escrows;                // by ledger + "/" + order id
         Map<UUID, Map<String, String>> metadata = new HashMap<>(); // accounts' metadata (never changes; shared with trials)
+        Map<UUID, List<Long>> thresholds = new HashMap<>();        // accounts' alert thresholds (set at opening; shared)
+        List<String> alerts = new ArrayList<>();                  // crossings of the current batch: "account/threshold/DIRECTION"
         final List<UUID> implicitEntries;   // expiry entries made by the current batch without their own command
         final List<UUID> implicitAccounts;  // breakage accounts opened by the current batch without their own command
 
@@ -114,6 +116,8 @@ final class ReferenceLedger {
                     new Overlay<>(escrows), new ArrayList<>(implicitEntries),
                     new ArrayList<>(implicitAccounts));
             trial.metadata = metadata;
+            trial.thresholds = thresholds;
+            trial.alerts = new ArrayList<>(alerts);
             return trial;
         }
 
@@ -132,6 +136,7 @@ final class ReferenceLedger {
             implicitEntries.addAll(trial.implicitEntries);
             implicitAccounts.clear();
             implicitAccounts.addAll(trial.implicitAccounts);
+            alerts = trial.alerts;
         }
     }
 
@@ -199,6 +204,11 @@ final class ReferenceLedger {
         return w.implicitEntries;
     }
 
+    /** The alert thresholds the last batch's entries crossed, as "account/threshold/DIRECTION", in no particular order. */
+    List<String> alerts() {
+        return w.alerts;
+    }
+
     /** Breakage accounts the last batch opened inside grant commands. */
     List<UUID> implicitAccounts() {
         return w.implicitAccounts;
@@ -217,6 +227,7 @@ final class ReferenceLedger {
         w.newIdem.clear();
         w.implicitEntries.clear();
         w.implicitAccounts.clear();
+        w.alerts = new ArrayList<>();
         List<List<Res>> out = new ArrayList<>();
         for (var s : batch) {
             out.add(s.atomic() ? applyAtomic(s.requests(), now) : applyEach(s.requests(), now));
@@ -365,6 +376,17 @@ final class ReferenceLedger {
                     fail(Reason.OVERDRAFT_LIMIT_INVALID);
                 }
                 metadata(a.metadata());
+                if (a.alertThresholds() != null) {
+                    if (a.alertThresholds().size() > Limits.ALERT_THRESHOLDS_PER_ACCOUNT_MAX
+                            || new HashSet<>(a.alertThresholds()).size() != a.alertThresholds().size()) {
+                        fail(Reason.ALERT_THRESHOLDS_INVALID);
+                    }
+                    for (var t : a.alertThresholds()) {
+                        if (t == null || t > Limits.AMOUNT_MINOR_MAX || t < -Limits.AMOUNT_MINOR_MAX) {
+                            fail(Reason.ALERT_THRESHOLDS_INVALID);
+                        }
+                    }
+                }
             }
             case Command.CloseAccount a -> { }
             case Command.PostTransfer t -> {
@@ -549,6 +571,9 @@ final class ReferenceLedger {
         w.accounts.put(a.accountId(), new Acct(a.accountId(), ledger, a.code(), a.asset(), a.normalSide(),
                 a.overdraftLimitMinor(), 0, 0, 0, 0, false, 0));
         w.metadata.put(a.accountId(), a.metadata());
+        if (a.alertThresholds() != null) {
+            w.thresholds.put(a.accountId(), List.copyOf(a.alertThresholds()));
+        }
         return Res.ok(a.accountId(), seq);
     }
 
@@ -889,7 +914,7 @@ final class ReferenceLedger {
         } catch (NumberFormatException bad) {
             throw new No(Reason.LOYALTY_RULE_MISSING);
         }
-        if (perUnit < 1 || perUnit > 1_000_000 || unit < 1 || unit > Limits.AMOUNT_MINOR_MAX || days < 0 || days > 36_600) {
+        if (perUnit < 1 || perUnit > Limits.LOYALTY_POINTS_PER_UNIT_MAX || unit < 1 || unit > Limits.AMOUNT_MINOR_MAX || days < 0 || days > Limits.LOYALTY_EXPIRY_DAYS_MAX) {
             fail(Reason.LOYALTY_RULE_MISSING);
         }
         BigInteger points = big(e.spendMinor() / unit).multiply(big(perUnit));
@@ -1011,6 +1036,22 @@ final class ReferenceLedger {
             BigInteger after = available(a.normal(), t[0], t[1], t[2], t[3]);
             if (after.compareTo(before) < 0 && after.compareTo(big(-a.limit())) < 0) {
                 fail(Reason.INSUFFICIENT_FUNDS);
+            }
+        }
+        for (var e : totals.entrySet()) {
+            // Low-balance alerts: a threshold is crossed when the entry leaves the account on the other side of it.
+            Acct a = w.accounts.get(e.getKey());
+            var t = e.getValue();
+            BigInteger before = available(a.normal(), big(a.dp()), big(a.cp()), big(a.dpend()), big(a.cpend()));
+            BigInteger after = available(a.normal(), t[0], t[1], t[2], t[3]);
+            for (long threshold : w.thresholds.getOrDefault(a.id(), List.of())) {
+                boolean wasBelow = before.compareTo(big(threshold)) < 0;
+                boolean isBelow = after.compareTo(big(threshold)) < 0;
+                if (wasBelow && !isBelow) {
+                    w.alerts.add(a.id() + "/" + threshold + "/UP");
+                } else if (!wasBelow && isBelow) {
+                    w.alerts.add(a.id() + "/" + threshold + "/DOWN");
+                }
             }
         }
         for (var e : totals.entrySet()) {

@@ -1,7 +1,9 @@
 package dev.creditledger.kafka;
 
 import dev.creditledger.core.Account;
+import dev.creditledger.core.AlertDirection;
 import dev.creditledger.core.Balance;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.GrantChange;
@@ -12,6 +14,7 @@ import dev.creditledger.core.events.EventHeader;
 import dev.creditledger.core.events.EventJson;
 import dev.creditledger.core.events.EventType;
 import dev.creditledger.core.events.LedgerEvent;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +66,7 @@ public final class EventCodec {
         return switch (type) {
             case ACCOUNT_OPENED -> new LedgerEvent.AccountOpened(header, account(object(root, "account"), header));
             case ACCOUNT_CLOSED -> new LedgerEvent.AccountClosed(header, header.accountId());
+            case BALANCE_THRESHOLD_CROSSED -> thresholdCrossed(object(root, "alert"), header);
             default -> {
                 var entry = entry(object(root, "entry"), header);
                 if (EventType.of(entry.kind()) != type) {
@@ -89,16 +93,49 @@ public final class EventCodec {
                             integer(b, "creditsPending")),
                     integer(p, "accountVersion")));
         }
-        EntryKind kind;
-        try {
-            kind = EntryKind.valueOf(text(e, "kind"));
-        } catch (IllegalArgumentException unknown) {
-            throw new UndecodableEventException("entry.kind " + e.get("kind") + " is not an entry kind");
-        }
+        EntryKind kind = entryKind(e, "kind");
         return new Entry(uuid(e, "id"), header.ledgerId(), header.ledgerSeq(), kind, nullableUuid(e, "fromAccountId"),
                 nullableUuid(e, "toAccountId"), integer(e, "amountMinor"), nullableText(e, "asset"),
                 nullableUuid(e, "referenceId"), nullableInstant(e, "expiresAt"), metadata(e), instant(e, "createdAt"), postings,
-                grantChanges(e));
+                grantChanges(e), balanceAlerts(e));
+    }
+
+    private static LedgerEvent thresholdCrossed(JsonNode a, EventHeader header) {
+        EntryKind kind = entryKind(a, "entryKind");
+        return new LedgerEvent.BalanceThresholdCrossed(header, uuid(a, "entryId"), kind, text(a, "asset"),
+                balanceAlert(a, header.accountId()));
+    }
+
+    private static BalanceAlert balanceAlert(JsonNode a, UUID accountId) {
+        AlertDirection direction;
+        try {
+            direction = AlertDirection.valueOf(text(a, "direction"));
+        } catch (IllegalArgumentException unknown) {
+            throw new UndecodableEventException("direction " + a.get("direction") + " is not DOWN or UP");
+        }
+        return new BalanceAlert(accountId, integer(a, "thresholdMinor"), direction, bigInteger(a, "availableBeforeMinor"),
+                bigInteger(a, "availableAfterMinor"));
+    }
+
+    /** Events written before alert thresholds existed have no balanceAlerts field: they crossed none. */
+    private static List<BalanceAlert> balanceAlerts(JsonNode e) {
+        var node = e.get("balanceAlerts");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<BalanceAlert> alerts = new ArrayList<>();
+        for (var a : array(e, "balanceAlerts")) {
+            alerts.add(balanceAlert(a, uuid(a, "accountId")));
+        }
+        return alerts;
+    }
+
+    private static EntryKind entryKind(JsonNode parent, String name) {
+        try {
+            return EntryKind.valueOf(text(parent, name));
+        } catch (IllegalArgumentException unknown) {
+            throw new UndecodableEventException(name + " " + parent.get(name) + " is not an entry kind");
+        }
     }
 
     /** Events written before grants existed have no grantChanges field: they changed no grant. */
@@ -175,6 +212,14 @@ public final class EventCodec {
             throw new UndecodableEventException(name + " is not a 64-bit integer");
         }
         return node.asLong();
+    }
+
+    private static BigInteger bigInteger(JsonNode parent, String name) {
+        var node = required(parent, name);
+        if (!node.isIntegralNumber()) {
+            throw new UndecodableEventException(name + " is not an integer");
+        }
+        return node.bigIntegerValue();
     }
 
     private static Long nullableInteger(JsonNode parent, String name) {

@@ -46,8 +46,13 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
         return topic.topicName(topicPrefix);
     }
 
-    /** The three event topics, in {@link EventTopic} order. */
+    /** The three topics of journal changes (what the projector reads), in {@link EventTopic} order. */
     public List<String> eventTopics() {
+        return Arrays.stream(EventTopic.values()).filter(EventTopic::journal).map(this::topic).toList();
+    }
+
+    /** Every topic the relay publishes to: the journal topics and the alert topic. */
+    public List<String> publishedTopics() {
         return Arrays.stream(EventTopic.values()).map(this::topic).toList();
     }
 

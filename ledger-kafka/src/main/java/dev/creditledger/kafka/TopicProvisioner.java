@@ -37,7 +37,7 @@ public final class TopicProvisioner {
     private TopicProvisioner() {}
 
     /**
-     * Creates the three event topics and the dead-letter topic when missing (TopicExistsException is fine);
+     * Creates the event topics (journal and alert) and the dead-letter topic when missing (TopicExistsException is fine);
      * waits at most {@link #CREATE_WAIT} for the broker.
      */
     public static void ensureTopics(KafkaSettings settings) {
@@ -49,7 +49,7 @@ public final class TopicProvisioner {
         if (wait.isNegative() || wait.isZero()) {
             throw new IllegalArgumentException("the wait must be positive: " + wait);
         }
-        List<String> names = new ArrayList<>(settings.eventTopics());
+        List<String> names = new ArrayList<>(settings.publishedTopics());
         names.add(settings.deadLetterTopic());
         var topicConfig = Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, RETAIN_FOREVER_MS,

@@ -52,7 +52,10 @@ final class LedgerScript {
                 expected.put(event.header().eventId(), event);
             }
             case Command.CloseAccount c -> closed.put(EventHeader.eventId(ledgerId, seq, c.accountId()), c.accountId());
-            default -> LedgerEvents.of(result.entry()).forEach(e -> expected.put(e.header().eventId(), e));
+            default -> {
+                LedgerEvents.of(result.entry()).forEach(e -> expected.put(e.header().eventId(), e));
+                LedgerEvents.alertsOf(result.entry()).forEach(e -> expected.put(e.header().eventId(), e));
+            }
         }
         return result;
     }

@@ -23,7 +23,7 @@ final class PublishedLog {
     }
 
     static PublishedLog read(KafkaSettings settings) {
-        return new PublishedLog(TopicReader.readAll(settings.bootstrapServers(), settings.eventTopics()));
+        return new PublishedLog(TopicReader.readAll(settings.bootstrapServers(), settings.publishedTopics()));
     }
 
     static UUID eventId(ConsumerRecord<String, String> record) {

@@ -89,6 +89,11 @@ class RelayIT {
         var alice = main.openAccount(0L);
         var bob = main.openAccount(0L);
         var carol = main.openAccount(0L);
+        // Dave alerts below 50: funded, he crosses it upwards; spending down to 20, downwards.
+        var dave = LedgerScript.nextId();
+        main.post(new Command.CreateAccount(dave, null, "USD", Side.CREDIT, 0L, Map.of(), List.of(50L)));
+        main.transfer(funding, dave, 100);
+        main.transfer(dave, carol, 80);
         main.post(new Command.PostTransfer(LedgerScript.nextId(), funding, alice, 10_000, "USD", false, null,
                 Map.of("why", "funding")), TRACEPARENT);
         var paid = main.transfer(alice, bob, 1_000);

@@ -18,6 +18,8 @@ class RelaySettingsTest {
         var kafka = KafkaSettings.local("127.0.0.1:9092");
         assertThat(kafka).isEqualTo(new KafkaSettings("127.0.0.1:9092", "ledger", 4, (short) 1));
         assertThat(kafka.eventTopics()).containsExactly("ledger.account.v1", "ledger.transfer.v1", "ledger.entry.v1");
+        assertThat(kafka.publishedTopics()).containsExactly("ledger.account.v1", "ledger.transfer.v1", "ledger.entry.v1",
+                "ledger.alert.v1");
         assertThat(kafka.deadLetterTopic()).isEqualTo("ledger.deadletter.v1");
         var longest = "p".repeat(KafkaSettings.TOPIC_PREFIX_LENGTH_MAX);
         assertThat(new KafkaSettings("b:1", longest, 1, (short) 1).deadLetterTopic()).hasSizeLessThanOrEqualTo(249);

@@ -20,7 +20,7 @@ class TopicProvisionerIT {
         TopicProvisioner.ensureTopics(kafka);
         TopicProvisioner.ensureTopics(kafka);
 
-        List<String> names = new ArrayList<>(kafka.eventTopics());
+        List<String> names = new ArrayList<>(kafka.publishedTopics());
         names.add(kafka.deadLetterTopic());
         try (var admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             var topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);

@@ -43,11 +43,12 @@ final class BatchWriter {
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bytea[]) AS c(account_id, seq, traceparent)),
             balances_opened AS (
                 INSERT INTO balances (ledger_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending,
-                                      version, status, updated_at)
+                                      version, status, alert_thresholds, updated_at)
                 SELECT p.ledger_id, n.account_id, n.debits_posted, n.credits_posted, n.debits_pending, n.credits_pending,
-                       n.version, n.status, p.at
-                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
-                    AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status)),
+                       n.version, n.status, n.alert_thresholds::bigint[], p.at
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+                    AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status,
+                         alert_thresholds)),
             balances_changed AS (
                 UPDATE balances b SET debits_posted = n.debits_posted, credits_posted = n.credits_posted,
                     debits_pending = n.debits_pending, credits_pending = n.credits_pending, version = n.version,
@@ -119,6 +120,13 @@ final class BatchWriter {
                 SELECT p.ledger_id, c.entry_seq, c.grant_id, c.account_id, c.change_no, c.kind, c.amount
                 FROM params p, unnest(?::bigint[], ?::uuid[], ?::uuid[], ?::int[], ?::text[], ?::bigint[])
                     AS c(entry_seq, grant_id, account_id, change_no, kind, amount)),
+            alerted AS (
+                INSERT INTO balance_alerts (ledger_id, entry_seq, alert_no, account_id, threshold, direction, available_before,
+                                            available_after)
+                SELECT p.ledger_id, a.entry_seq, a.alert_no, a.account_id, a.threshold, a.direction, a.available_before,
+                       a.available_after
+                FROM params p, unnest(?::bigint[], ?::int[], ?::uuid[], ?::bigint[], ?::text[], ?::numeric[], ?::numeric[])
+                    AS a(entry_seq, alert_no, account_id, threshold, direction, available_before, available_after)),
             remembered AS (
                 INSERT INTO idempotency (ledger_id, key_digest, request_digest, seq, created_at, rejection, detail)
                 SELECT p.ledger_id, i.key_digest, i.request_digest, i.seq, p.at, i.rejection, i.detail
@@ -148,6 +156,7 @@ final class BatchWriter {
             bindGrants(columns, outcome);
             bindEscrows(columns, outcome);
             bindGrantChanges(columns, outcome);
+            bindBalanceAlerts(columns, outcome);
             bindIdempotency(columns, outcome);
             columns.nullableLong(lastSeq);
             ps.execute();
@@ -204,8 +213,18 @@ final class BatchWriter {
     private static void bindBalances(Columns columns, BatchOutcome outcome) throws SQLException {
         var opened = new java.util.HashSet<UUID>();
         outcome.createdAccounts().forEach(a -> opened.add(a.id()));
-        bindBalances(columns, outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList());
+        var openedRows = outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList();
+        bindBalances(columns, openedRows);
+        // An account's alert thresholds are written when it opens; later changes go through AlertSettings.
+        columns.texts(openedRows.stream().map(BatchWriter::thresholdsLiteral).toArray(String[]::new));
         bindBalances(columns, outcome.changedAccounts().stream().filter(a -> !opened.contains(a.account().id())).toList());
+    }
+
+    /** A bigint[] literal such as {@code {100,10}}, or null when the account has no thresholds. */
+    private static String thresholdsLiteral(AccountState account) {
+        var thresholds = account.alertThresholds();
+        return thresholds.isEmpty() ? null
+                : thresholds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     private static void bindBalances(Columns columns, List<AccountState> accounts) throws SQLException {
@@ -430,6 +449,31 @@ final class BatchWriter {
             }
         }
         columns.longs(entrySeq).uuids(grantId).uuids(accountId).ints(changeNo).texts(kind).longs(amount);
+    }
+
+    private static void bindBalanceAlerts(Columns columns, BatchOutcome outcome) throws SQLException {
+        int n = outcome.entries().stream().mapToInt(e -> e.balanceAlerts().size()).sum();
+        var entrySeq = new long[n];
+        var alertNo = new int[n];
+        var accountId = new UUID[n];
+        var threshold = new long[n];
+        var direction = new String[n];
+        var before = new java.math.BigDecimal[n];
+        var after = new java.math.BigDecimal[n];
+        int i = 0;
+        for (var e : outcome.entries()) {
+            for (int a = 0; a < e.balanceAlerts().size(); a++, i++) {
+                var alert = e.balanceAlerts().get(a);
+                entrySeq[i] = e.seq();
+                alertNo[i] = a;
+                accountId[i] = alert.accountId();
+                threshold[i] = alert.thresholdMinor();
+                direction[i] = alert.direction().name();
+                before[i] = new java.math.BigDecimal(alert.availableBefore());
+                after[i] = new java.math.BigDecimal(alert.availableAfter());
+            }
+        }
+        columns.longs(entrySeq).ints(alertNo).uuids(accountId).longs(threshold).texts(direction).numerics(before).numerics(after);
     }
 
     private static void bindIdempotency(Columns columns, BatchOutcome outcome) throws SQLException {

@@ -57,6 +57,10 @@ public final class Columns {
         return array("int2", values);
     }
 
+    public Columns numerics(java.math.BigDecimal[] values) throws SQLException {
+        return array("numeric", values);
+    }
+
     public Columns booleans(Boolean[] values) throws SQLException {
         return array("bool", values);
     }

@@ -125,7 +125,9 @@ public final class JournalEventLog implements EventLog {
         }
         for (var journaled : changes.entries()) {
             var entry = journaled.entry();
-            put(bySeq, entry.seq(), LedgerEvents.of(entry));
+            var entryEvents = new ArrayList<>(LedgerEvents.of(entry));
+            entryEvents.addAll(LedgerEvents.alertsOf(entry));
+            put(bySeq, entry.seq(), entryEvents);
             traceparents.put(entry.seq(), journaled.traceparent());
         }
         List<EncodedEvent> events = new ArrayList<>();

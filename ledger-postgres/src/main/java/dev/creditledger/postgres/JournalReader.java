@@ -1,7 +1,9 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.core.Account;
+import dev.creditledger.core.AlertDirection;
 import dev.creditledger.core.Balance;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.GrantChange;
@@ -48,6 +50,9 @@ final class JournalReader {
 
     private static final String GRANT_CHANGE_COLUMNS = "g.entry_seq, g.change_no, g.grant_id, g.account_id, g.kind, g.amount";
 
+    private static final String ALERT_COLUMNS = "x.entry_seq, x.alert_no, x.account_id, x.threshold, x.direction, "
+            + "x.available_before, x.available_after";
+
     /** Joins a posting to its entry {@code e} through the bucketed index on the sequence. */
     static final String POSTINGS_OF_ENTRY = "p.ledger_id = e.ledger_id AND p.entry_seq / 32 = e.seq / 32 AND p.entry_seq = e.seq";
 
@@ -58,6 +63,7 @@ final class JournalReader {
         }
         Map<Long, List<Posting>> postings = new HashMap<>();
         Map<Long, List<GrantChange>> grantChanges = new HashMap<>();
+        Map<Long, List<BalanceAlert>> alerts = new HashMap<>();
         List<EntryRow> rows = new ArrayList<>();
         var idArray = Sql.uuidArray(connection, ids);
         new Pipeline()
@@ -78,10 +84,17 @@ final class JournalReader {
                     ps.setArray(i + 1, idArray);
                     return i + 2;
                 }, rs -> readGrantChanges(rs, grantChanges))
+                .add("SELECT " + ALERT_COLUMNS + " FROM entries e JOIN balance_alerts x ON x.ledger_id = e.ledger_id "
+                        + "AND x.entry_seq = e.seq WHERE e.ledger_id = ? AND e.id = ANY(?) ORDER BY x.entry_seq, x.alert_no", (ps, i) -> {
+                    ps.setObject(i, ledgerId);
+                    ps.setArray(i + 1, idArray);
+                    return i + 2;
+                }, rs -> readAlerts(rs, alerts))
                 .run(connection);
         Map<UUID, JournalEntry> entries = new HashMap<>();
         for (var row : rows) {
-            var entry = row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of()));
+            var entry = row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of()),
+                    alerts.getOrDefault(row.seq, List.of()));
             entries.put(entry.entry().id(), entry);
         }
         return entries;
@@ -92,13 +105,14 @@ final class JournalReader {
 
     /**
      * The accounts opened, accounts closed and entries of one ledger with a sequence in
-     * {@code (afterSeq, toSeq]}: five statements in one round trip.
+     * {@code (afterSeq, toSeq]}: six statements in one round trip.
      */
     static Changes changesBySeq(Connection connection, UUID ledgerId, long afterSeq, long toSeq) throws SQLException {
         List<OpenedAccount> opened = new ArrayList<>();
         List<ClosedAccount> closed = new ArrayList<>();
         Map<Long, List<Posting>> postings = new HashMap<>();
         Map<Long, List<GrantChange>> grantChanges = new HashMap<>();
+        Map<Long, List<BalanceAlert>> alerts = new HashMap<>();
         List<EntryRow> rows = new ArrayList<>();
         new Pipeline()
                 .add("SELECT " + Rows.ACCOUNT_COLUMNS + ", a.traceparent FROM accounts a WHERE a.ledger_id = ? AND a.seq > ? AND a.seq <= ? "
@@ -126,10 +140,14 @@ final class JournalReader {
                 .add("SELECT " + GRANT_CHANGE_COLUMNS + " FROM grant_changes g WHERE g.ledger_id = ? AND g.entry_seq > ? "
                         + "AND g.entry_seq <= ? ORDER BY g.entry_seq, g.change_no",
                         (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> readGrantChanges(rs, grantChanges))
+                .add("SELECT " + ALERT_COLUMNS + " FROM balance_alerts x WHERE x.ledger_id = ? AND x.entry_seq > ? "
+                        + "AND x.entry_seq <= ? ORDER BY x.entry_seq, x.alert_no",
+                        (ps, i) -> bindRange(ps, i, ledgerId, afterSeq, toSeq), rs -> readAlerts(rs, alerts))
                 .run(connection);
         List<JournalEntry> entries = new ArrayList<>(rows.size());
         for (var row : rows) {
-            entries.add(row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of())));
+            entries.add(row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of()),
+                    alerts.getOrDefault(row.seq, List.of())));
         }
         return new Changes(opened, closed, entries);
     }
@@ -152,11 +170,11 @@ final class JournalReader {
     private record EntryRow(UUID ledgerId, long seq, UUID id, EntryKind kind, long amount, UUID referenceId, Instant expiresAt,
                             Instant createdAt, Map<String, String> metadata, String idempotencyKey, String traceparent) {
 
-        JournalEntry toEntry(List<Posting> postings, List<GrantChange> grantChanges) {
+        JournalEntry toEntry(List<Posting> postings, List<GrantChange> grantChanges, List<BalanceAlert> alerts) {
             boolean transferShaped = kind != EntryKind.ENTRY && postings.size() >= 2;
             var entry = new Entry(id, ledgerId, seq, kind, transferShaped ? postings.get(0).accountId() : null,
                     transferShaped ? postings.get(1).accountId() : null, amount, transferShaped ? postings.get(0).asset() : null,
-                    referenceId, expiresAt, metadata, createdAt, postings, grantChanges);
+                    referenceId, expiresAt, metadata, createdAt, postings, grantChanges, alerts);
             return new JournalEntry(entry, idempotencyKey, traceparent);
         }
     }
@@ -186,6 +204,19 @@ final class JournalReader {
                     Sql.uuid(rs, "grant_id"), Sql.uuid(rs, "account_id"), GrantChangeKind.valueOf(rs.getString("kind")),
                     rs.getLong("amount")));
         }
+    }
+
+    private static void readAlerts(ResultSet rs, Map<Long, List<BalanceAlert>> alerts) throws SQLException {
+        while (rs.next()) {
+            alerts.computeIfAbsent(rs.getLong("entry_seq"), s -> new ArrayList<>()).add(alert(rs));
+        }
+    }
+
+    /** A crossing from a row with the columns of {@code balance_alerts}. */
+    static BalanceAlert alert(ResultSet rs) throws SQLException {
+        return new BalanceAlert(Sql.uuid(rs, "account_id"), rs.getLong("threshold"),
+                AlertDirection.valueOf(rs.getString("direction")), rs.getBigDecimal("available_before").toBigIntegerExact(),
+                rs.getBigDecimal("available_after").toBigIntegerExact());
     }
 
     /** Keeps the order of the given ids; ids without an entry are left out. */

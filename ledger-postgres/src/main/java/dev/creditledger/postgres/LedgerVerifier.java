@@ -1,5 +1,7 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.Side;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import javax.sql.DataSource;
  *       is its reserved part;</li>
  *   <li>every order's escrow equals its entries: the funding entry's amount, the released amount of its
  *       release, the sum of its refunds;</li>
+ *   <li>every recorded low-balance alert is a crossing the journal shows: its entry posts to the account,
+ *       the available balances before and after the entry are the recorded ones, and they lie on either
+ *       side of the threshold in the recorded direction;</li>
  *   <li>the relay's published mark is not beyond the last sequence.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
@@ -70,6 +75,7 @@ public final class LedgerVerifier {
                 checkTransferStates(connection, ledgerId, differences);
                 checkGrants(connection, ledgerId, differences);
                 checkEscrows(connection, ledgerId, differences);
+                checkBalanceAlerts(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
                 connection.commit();
@@ -220,6 +226,68 @@ public final class LedgerVerifier {
                 }
             }
         }
+    }
+
+    private static void checkBalanceAlerts(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        // The account's postings in the alert's entry give the balance after it; the posting just before
+        // the entry's first one gives the balance before it (none: an account with no posting yet).
+        var sql = """
+                SELECT x.entry_seq, x.account_id, x.threshold, x.direction, x.available_before, x.available_after,
+                       acc.normal_side, v.last_version,
+                       pa.debits_posted_after AS a_dp, pa.credits_posted_after AS a_cp,
+                       pa.debits_pending_after AS a_dpend, pa.credits_pending_after AS a_cpend,
+                       pb.debits_posted_after AS b_dp, pb.credits_posted_after AS b_cp,
+                       pb.debits_pending_after AS b_dpend, pb.credits_pending_after AS b_cpend
+                FROM balance_alerts x
+                LEFT JOIN accounts acc ON acc.ledger_id = x.ledger_id AND acc.id = x.account_id
+                LEFT JOIN LATERAL (
+                    SELECT min(p.account_version) AS first_version, max(p.account_version) AS last_version
+                    FROM postings p WHERE p.ledger_id = x.ledger_id AND p.entry_seq / 32 = x.entry_seq / 32
+                        AND p.entry_seq = x.entry_seq AND p.account_id = x.account_id
+                ) v ON true
+                LEFT JOIN postings pa ON pa.ledger_id = x.ledger_id AND pa.account_id = x.account_id
+                    AND pa.account_version / 32 = v.last_version / 32 AND pa.account_version = v.last_version
+                LEFT JOIN postings pb ON pb.ledger_id = x.ledger_id AND pb.account_id = x.account_id
+                    AND pb.account_version / 32 = (v.first_version - 1) / 32 AND pb.account_version = v.first_version - 1
+                WHERE x.ledger_id = ?
+                ORDER BY x.entry_seq, x.alert_no
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    var where = "ledger " + ledgerId + " alert of account " + rs.getObject("account_id") + " at seq "
+                            + rs.getLong("entry_seq") + " (threshold " + rs.getLong("threshold") + ")";
+                    if (rs.getString("normal_side") == null || rs.getObject("last_version") == null) {
+                        differences.add(where + ": its entry does not post to the account");
+                        continue;
+                    }
+                    var side = Side.valueOf(rs.getString("normal_side"));
+                    var after = available(side, rs, "a_");
+                    var before = rs.getObject("b_dp") == null ? BigInteger.ZERO : available(side, rs, "b_");
+                    var recordedBefore = rs.getBigDecimal("available_before").toBigIntegerExact();
+                    var recordedAfter = rs.getBigDecimal("available_after").toBigIntegerExact();
+                    var threshold = BigInteger.valueOf(rs.getLong("threshold"));
+                    boolean down = "DOWN".equals(rs.getString("direction"));
+                    boolean crossed = down ? before.compareTo(threshold) >= 0 && after.compareTo(threshold) < 0
+                            : before.compareTo(threshold) < 0 && after.compareTo(threshold) >= 0;
+                    if (!before.equals(recordedBefore) || !after.equals(recordedAfter) || !crossed) {
+                        differences.add(where + ": recorded " + rs.getString("direction") + " from " + recordedBefore + " to "
+                                + recordedAfter + ", the journal says the entry took the available balance from " + before
+                                + " to " + after);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The available balance of an account after a posting, from the posting's columns with the given prefix. */
+    private static BigInteger available(Side normalSide, java.sql.ResultSet rs, String prefix) throws SQLException {
+        var dp = BigInteger.valueOf(rs.getLong(prefix + "dp"));
+        var cp = BigInteger.valueOf(rs.getLong(prefix + "cp"));
+        return normalSide == Side.CREDIT
+                ? cp.subtract(dp).subtract(BigInteger.valueOf(rs.getLong(prefix + "dpend")))
+                : dp.subtract(cp).subtract(BigInteger.valueOf(rs.getLong(prefix + "cpend")));
     }
 
     private static void checkGrants(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {

@@ -27,13 +27,22 @@ final class Rows {
 
     static final String ACCOUNT_STATE_COLUMNS = "a.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, "
             + "a.created_at, a.seq, " + Sql.metadataColumns("a") + ", b.debits_posted, b.credits_posted, "
-            + "b.debits_pending, b.credits_pending, b.version, b.status";
+            + "b.debits_pending, b.credits_pending, b.version, b.status, b.alert_thresholds";
 
     static final String ACCOUNT_STATE_FROM = "accounts a JOIN balances b ON b.ledger_id = a.ledger_id AND b.account_id = a.id";
 
     static AccountState accountState(ResultSet rs) throws SQLException {
         return new AccountState(JournalReader.account(rs), balance(rs), AccountStatus.valueOf(rs.getString("status")),
-                rs.getLong("version"));
+                rs.getLong("version"), alertThresholds(rs));
+    }
+
+    /** The {@code alert_thresholds} column of a {@code balances} row: empty when NULL. */
+    static List<Long> alertThresholds(ResultSet rs) throws SQLException {
+        var array = rs.getArray("alert_thresholds");
+        if (array == null) {
+            return List.of();
+        }
+        return List.of((Long[]) array.getArray());
     }
 
     /** The four running totals of a {@code balances} row. */

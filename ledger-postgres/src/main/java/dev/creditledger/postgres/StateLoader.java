@@ -273,7 +273,7 @@ final class StateLoader {
     }
 
     /** What a {@code balances} row holds besides its key. */
-    private record BalanceRow(dev.creditledger.core.Balance balance, AccountStatus status, long version) {}
+    private record BalanceRow(dev.creditledger.core.Balance balance, AccountStatus status, long version, List<Long> alertThresholds) {}
 
     /** Balance rows of some accounts, their active grants, and the definitions the catalog does not have. */
     private static final class AccountsStep {
@@ -301,15 +301,15 @@ final class StateLoader {
                 return;
             }
             var idArray = Sql.uuidArray(connection, ids);
-            pipeline.add("SELECT account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status "
-                    + "FROM balances WHERE ledger_id = ? AND account_id = ANY(?)", (ps, i) -> {
+            pipeline.add("SELECT account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status, "
+                    + "alert_thresholds FROM balances WHERE ledger_id = ? AND account_id = ANY(?)", (ps, i) -> {
                 ps.setObject(i, ledgerId);
                 ps.setArray(i + 1, idArray);
                 return i + 2;
             }, rs -> {
                 while (rs.next()) {
                     balances.put(Sql.uuid(rs, "account_id"), new BalanceRow(Rows.balance(rs),
-                            AccountStatus.valueOf(rs.getString("status")), rs.getLong("version")));
+                            AccountStatus.valueOf(rs.getString("status")), rs.getLong("version"), Rows.alertThresholds(rs)));
                 }
             });
             pipeline.add("SELECT " + Rows.GRANT_COLUMNS + " FROM grants g WHERE g.ledger_id = ? AND g.account_id = ANY(?) "
@@ -346,7 +346,7 @@ final class StateLoader {
                             + " but no definition there");
                 }
                 var b = e.getValue();
-                state.loadAccount(new AccountState(definition, b.balance(), b.status(), b.version()));
+                state.loadAccount(new AccountState(definition, b.balance(), b.status(), b.version(), b.alertThresholds()));
             }
             activeGrants.forEach(state::loadGrant);
         }

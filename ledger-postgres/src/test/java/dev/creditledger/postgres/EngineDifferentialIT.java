@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.creditledger.core.AccountState;
+import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Asset;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.EscrowState;
 import dev.creditledger.core.GrantState;
 import dev.creditledger.core.TransferState;
@@ -78,10 +80,15 @@ class EngineDifferentialIT {
             Asset.DEFAULTS.forEach(a -> model.loadAsset(ledger, a));
         }
         var generator = new CommandGenerator(new Random(SEED), ledgers);
+        var alertStore = new AlertStore(dataSource);
+        List<String> expectedAlerts = new ArrayList<>();
         int commands = 0;
         int round = 0;
         while (commands < COMMANDS_MIN) {
             round++;
+            if (round % 25 == 0) {
+                changeThresholds(generator.random, model, alertStore);
+            }
             clockMillis.addAndGet(generator.random.nextInt(3_000));
             var submissions = generator.round(1 + generator.random.nextInt(ROUND_SUBMISSIONS_MAX));
             commands += submissions.stream().mapToInt(s -> s.requests().size()).sum();
@@ -93,6 +100,11 @@ class EngineDifferentialIT {
                         .isEqualTo(expected.results().get(s));
             }
             generator.learn(submissions, expected.results());
+            for (var entry : expected.entries()) {
+                for (int a = 0; a < entry.balanceAlerts().size(); a++) {
+                    expectedAlerts.add(alertKey(entry.ledgerId(), entry.seq(), a, entry.balanceAlerts().get(a)));
+                }
+            }
             compare(queries, expected.changedAccounts(), expected.changedTransfers(), round);
             compareGrants(grants, expected.changedGrants(), round);
             compareEscrows(escrows, expected.changedEscrows(), round);
@@ -102,6 +114,9 @@ class EngineDifferentialIT {
         for (var ledger : ledgers) {
             compareEscrows(escrows, model.escrows(ledger).values(), round);
         }
+        assertThat(journaledAlerts()).as("the crossings journaled (each keyed by ledger, sequence and order in its entry)")
+                .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+        assertThat(expectedAlerts).as("and low-balance alerts").hasSizeGreaterThan(100);
         assertThat(new LedgerVerifier(dataSource).verify(ledgers).differences()).isEmpty();
         System.out.printf("differential seed %d: %d commands in %d rounds, %d accepted, %d retries%n",
                 SEED, commands, round, generator.accepted, generator.replays);
@@ -109,6 +124,37 @@ class EngineDifferentialIT {
         assertThat(generator.replays).as("and retries").isGreaterThan(100);
         assertThat(generator.grants.values().stream().mapToInt(List::size).sum()).as("and grants").isGreaterThan(1_000);
         assertThat(ledgers.stream().mapToInt(l -> model.escrows(l).size()).sum()).as("and escrows").isGreaterThan(50);
+    }
+
+    /** Gives a random account new thresholds, in the database (as the HTTP API does) and in the model. */
+    private static void changeThresholds(Random random, LedgerState model, AlertStore store) {
+        var open = model.accounts().values().stream().filter(a -> a.status() == AccountStatus.OPEN).toList();
+        if (open.isEmpty()) {
+            return;
+        }
+        var account = open.get(random.nextInt(open.size()));
+        List<Long> thresholds = random.nextInt(4) == 0 ? List.of() : List.of((long) random.nextInt(600));
+        store.setThresholds(account.account().ledgerId(), account.account().id(), thresholds);
+        model.loadAccount(new AccountState(account.account(), account.balance(), account.status(), account.version(), thresholds));
+    }
+
+    private static String alertKey(UUID ledgerId, long seq, int alertNo, BalanceAlert alert) {
+        return ledgerId + "/" + seq + "/" + alertNo + " " + alert.accountId() + " " + alert.direction() + " " + alert.thresholdMinor()
+                + " " + alert.availableBefore() + "->" + alert.availableAfter();
+    }
+
+    private static List<String> journaledAlerts() {
+        List<String> alerts = new ArrayList<>();
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("SELECT * FROM balance_alerts");
+             var rs = ps.executeQuery()) {
+            while (rs.next()) {
+                alerts.add(alertKey(Sql.uuid(rs, "ledger_id"), rs.getLong("entry_seq"), rs.getInt("alert_no"), JournalReader.alert(rs)));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        return alerts;
     }
 
     private static void compareEscrows(EscrowQueries queries, java.util.Collection<EscrowState> escrows, int round) {
@@ -195,6 +241,15 @@ class EngineDifferentialIT {
             return request;
         }
 
+        /** Low-balance alert thresholds for a third of the accounts, around the balances the run reaches. */
+        List<Long> thresholds() {
+            if (random.nextInt(3) != 0) {
+                return null;
+            }
+            long first = random.nextInt(600);
+            return random.nextBoolean() ? List.of(first) : List.of(first, first + 1 + random.nextInt(300));
+        }
+
         private Command command(UUID ledger) {
             var ledgerAccounts = accounts.get(ledger);
             int dice = random.nextInt(100);
@@ -208,7 +263,7 @@ class EngineDifferentialIT {
                             case 1 -> Map.of(dev.creditledger.core.LoyaltyRule.POINTS_PER_UNIT, String.valueOf(1 + random.nextInt(3)),
                                     dev.creditledger.core.LoyaltyRule.UNIT_MINOR, "100", dev.creditledger.core.LoyaltyRule.EXPIRES_AFTER_DAYS, "1");
                             default -> Map.of("tier", "t" + random.nextInt(3));
-                        });
+                        }, thresholds());
             }
             var from = pick(ledgerAccounts);
             // Mostly a counterparty of the same asset, so that money really moves; sometimes any account.

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.creditledger.core.AlertDirection;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.IdGenerator;
@@ -12,6 +14,7 @@ import dev.creditledger.core.Reason;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import java.math.BigInteger;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +81,41 @@ class PostingEngineIT {
         assertThat(statement.items()).hasSize(4);
         assertThat(queries.entry(ledger, transfer.entry().id()).orElseThrow().state().reversedMinor()).isEqualTo(100);
         assertThat(new LedgerVerifier(dataSource).verify(List.of(ledger)).differences()).isEmpty();
+    }
+
+    /**
+     * A crossing is journaled with its entry and read back with it; the journal refuses to change it, and
+     * verify reports a recorded crossing that the journal does not show.
+     */
+    @Test
+    void balanceAlertsAreJournaledImmutableAndVerified() throws Exception {
+        var ledger = admin.createLedger("engine-alerts").id();
+        var issuer = account(ledger, "USD", null);
+        var wallet = ids.next();
+        post(ledger, new Command.CreateAccount(wallet, null, "USD", Side.CREDIT, 0L, Map.of(), List.of(500L)));
+        var funded = post(ledger, new Command.PostTransfer(ids.next(), issuer, wallet, 800, "USD", false, null, Map.of()));
+        var spent = post(ledger, new Command.PostTransfer(ids.next(), wallet, issuer, 400, "USD", false, null, Map.of()));
+        assertThat(funded.entry().balanceAlerts()).extracting(BalanceAlert::direction).containsExactly(AlertDirection.UP);
+        assertThat(spent.entry().balanceAlerts()).containsExactly(
+                new BalanceAlert(wallet, 500, AlertDirection.DOWN, BigInteger.valueOf(800), BigInteger.valueOf(400)));
+        assertThat(queries.account(ledger, wallet).orElseThrow().alertThresholds()).containsExactly(500L);
+        assertThat(new LedgerVerifier(dataSource).verify(List.of(ledger)).differences()).isEmpty();
+
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate("UPDATE balance_alerts SET threshold = 1 WHERE ledger_id = '" + ledger + "'"))
+                    .hasMessageContaining("append-only");
+            // A crossing the journal does not show: the spend took the wallet from 800 to 400, not from 450 to 100.
+            statement.executeUpdate("INSERT INTO balance_alerts (ledger_id, entry_seq, alert_no, account_id, threshold, direction, "
+                    + "available_before, available_after) VALUES ('" + ledger + "', " + spent.entry().seq() + ", 1, '" + wallet
+                    + "', 200, 'DOWN', 450, 100)");
+            // And one of an account the entry does not post to.
+            statement.executeUpdate("INSERT INTO balance_alerts (ledger_id, entry_seq, alert_no, account_id, threshold, direction, "
+                    + "available_before, available_after) VALUES ('" + ledger + "', " + spent.entry().seq() + ", 2, '" + ids.next()
+                    + "', 200, 'DOWN', 450, 100)");
+        }
+        assertThat(new LedgerVerifier(dataSource).verify(List.of(ledger)).differences()).satisfiesExactly(
+                d -> assertThat(d).contains("threshold 200").contains("from 800 to 400"),
+                d -> assertThat(d).contains("does not post to the account"));
     }
 
     @Test

@@ -127,6 +127,8 @@ final class AssetTotalsWriter implements ModelWriter {
                     row.seq = Math.max(row.seq, h.ledgerSeq());
                 }
                 case LedgerEvent.AccountClosed closed -> { }
+                // Never on the journal topics: RecordDecoder refuses it.
+                case LedgerEvent.BalanceThresholdCrossed crossed -> { }
                 case LedgerEvent.EntryPosted posted -> {
                     var last = OwnPostings.last(posted);
                     var row = rows.computeIfAbsent(new AccountKey(h.ledgerId(), h.accountId()), k -> new Row());

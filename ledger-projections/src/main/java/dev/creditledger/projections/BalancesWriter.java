@@ -86,6 +86,8 @@ final class BalancesWriter implements ModelWriter {
                     row.normalSide = opened.account().normalSide().name();
                 }
                 case LedgerEvent.AccountClosed closed -> row.closed = true;
+                // Never on the journal topics: RecordDecoder refuses it.
+                case LedgerEvent.BalanceThresholdCrossed crossed -> { }
                 case LedgerEvent.EntryPosted posted -> {
                     var last = OwnPostings.last(posted);
                     if (last.accountVersion() > row.version) {

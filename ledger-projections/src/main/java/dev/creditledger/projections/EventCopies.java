@@ -16,6 +16,8 @@ final class EventCopies {
             case LedgerEvent.AccountOpened opened -> 1;
             case LedgerEvent.AccountClosed closed -> 1;
             case LedgerEvent.EntryPosted posted -> LedgerEvents.of(posted.entry()).size();
+            case LedgerEvent.BalanceThresholdCrossed crossed ->
+                    throw new IllegalArgumentException("alert events are not journal changes: RecordDecoder refuses them");
         };
     }
 }

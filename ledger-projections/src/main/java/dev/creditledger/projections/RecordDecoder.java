@@ -40,6 +40,9 @@ final class RecordDecoder {
                 }
             }
             case LedgerEvent.AccountClosed closed -> { }
+            case LedgerEvent.BalanceThresholdCrossed crossed ->
+                    throw new UndecodableEventException("a " + header.type().typeName() + " event belongs on the alert topic, "
+                            + "not on a journal topic");
             case LedgerEvent.EntryPosted posted -> {
                 if (posted.entry().postings().stream().noneMatch(p -> p.accountId().equals(header.accountId()))) {
                     throw new UndecodableEventException("entry " + posted.entry().id() + " has no posting of the header's accountId "

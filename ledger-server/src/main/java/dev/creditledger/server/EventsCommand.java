@@ -34,7 +34,7 @@ final class EventsCommand implements Runnable {
 
     @Command(name = "tail", mixinStandardHelpOptions = true, description = "Print events as they arrive, until Ctrl-C.")
     static final class Tail implements Callable<Integer> {
-        @Option(names = "--topic", description = "account, transfer, entry, deadletter or a full topic name; repeatable (default: the three event topics).")
+        @Option(names = "--topic", description = "account, transfer, entry, alert, deadletter or a full topic name; repeatable (default: the four event topics).")
         List<String> topics;
 
         @Option(names = "--from-beginning", description = "Start at the oldest retained event instead of the newest.")
@@ -45,13 +45,14 @@ final class EventsCommand implements Runnable {
             var kafka = new CliConnections().kafka();
             List<String> names = new ArrayList<>();
             if (topics == null || topics.isEmpty()) {
-                names.addAll(kafka.eventTopics());
+                names.addAll(kafka.publishedTopics());
             } else {
                 for (var topic : topics) {
                     names.add(switch (topic) {
                         case "account" -> kafka.topic(EventTopic.ACCOUNT);
                         case "transfer" -> kafka.topic(EventTopic.TRANSFER);
                         case "entry" -> kafka.topic(EventTopic.ENTRY);
+                        case "alert" -> kafka.topic(EventTopic.ALERT);
                         case "deadletter" -> kafka.deadLetterTopic();
                         default -> topic;
                     });

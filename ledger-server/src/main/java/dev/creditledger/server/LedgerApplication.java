@@ -5,6 +5,7 @@ import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
+import dev.creditledger.postgres.AlertStore;
 import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.LedgerQueries;
@@ -142,6 +143,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     @Bean
     static GrantQueries grantQueries(DataSource dataSource) {
         return new GrantQueries(dataSource);
+    }
+
+    @Bean
+    static AlertStore alertStore(DataSource dataSource) {
+        return new AlertStore(dataSource);
     }
 
     @Bean

@@ -144,7 +144,7 @@ public final class LedgerMain implements Runnable {
                       Metrics      %s/actuator/prometheus
                       PostgreSQL   %s  (user postgres, data in %s)
                       Read models  %s
-                      Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1)
+                      Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1, ledger.alert.v1)
                       Roles        api, relay, projector, worker
 
                       Operator (admin) key:  %s

@@ -55,7 +55,8 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("POST", "/v1/transfers/" + transfer + "/reverse", "{\"amount\":1}"),
                 new Endpoint("POST", "/v1/entries", "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},"
                         + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"),
-                new Endpoint("POST", "/v1/assets", "{\"code\":\"AUTHX\",\"exponent\":2}"));
+                new Endpoint("POST", "/v1/assets", "{\"code\":\"AUTHX\",\"exponent\":2}"),
+                new Endpoint("PUT", "/v1/accounts/" + a + "/alert-thresholds", "{\"thresholds\":[10]}"));
     }
 
     private List<Endpoint> reads() {
@@ -68,6 +69,7 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("GET", "/v1/transfers?account=" + a, null),
                 new Endpoint("GET", "/v1/transfers/" + transfer, null),
                 new Endpoint("GET", "/v1/entries/" + entry, null),
+                new Endpoint("GET", "/v1/accounts/" + a + "/alerts", null),
                 new Endpoint("GET", "/v1/assets", null));
     }
 

@@ -2,22 +2,13 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.kafka.EventCodec;
 import dev.creditledger.core.events.LedgerEvent;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,30 +107,5 @@ class EventsApiIT extends E2eTestBase {
                 ledger.readKey()).expect(400).code()).isEqualTo("VALIDATION_FAILED");
         assertThat(get("/v1/views/accounts/" + account + "/daily-balances?from=" + today + "&to=" + today.minusDays(1),
                 ledger.readKey()).expect(400).code()).isEqualTo("VALIDATION_FAILED");
-    }
-
-    private static List<ConsumerRecord<String, String>> recordsOf(UUID ledgerId, String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafkaBroker.shared().bootstrapServers());
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (("/ledgers/" + ledgerId).equals(header(record, "ce_source"))) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -19,6 +19,13 @@ public record EventHeader(UUID eventId, EventType type, UUID ledgerId, long ledg
         return new EventHeader(eventId(ledgerId, ledgerSeq, accountId), type, ledgerId, ledgerSeq, occurredAt, accountId);
     }
 
+    /** The header of an alert: its id also names the threshold, since one entry can cross several. */
+    public static EventHeader ofAlert(UUID ledgerId, long ledgerSeq, Instant occurredAt, UUID accountId, long thresholdMinor) {
+        var id = UUID.nameUUIDFromBytes((ledgerId + "/" + ledgerSeq + "/" + accountId + "/threshold/" + thresholdMinor)
+                .getBytes(StandardCharsets.UTF_8));
+        return new EventHeader(id, EventType.BALANCE_THRESHOLD_CROSSED, ledgerId, ledgerSeq, occurredAt, accountId);
+    }
+
     /** A name-based UUID of (ledger, sequence, account): one fact seen from one account. */
     public static UUID eventId(UUID ledgerId, long ledgerSeq, UUID accountId) {
         return UUID.nameUUIDFromBytes((ledgerId + "/" + ledgerSeq + "/" + accountId).getBytes(StandardCharsets.UTF_8));

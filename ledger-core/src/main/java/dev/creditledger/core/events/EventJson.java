@@ -2,6 +2,7 @@ package dev.creditledger.core.events;
 
 import dev.creditledger.core.Account;
 import dev.creditledger.core.Balance;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.GrantChange;
 import dev.creditledger.core.JsonText;
@@ -56,6 +57,7 @@ public final class EventJson {
             case LedgerEvent.AccountOpened opened -> account(json.append(','), opened.account());
             case LedgerEvent.AccountClosed closed -> { }
             case LedgerEvent.EntryPosted posted -> json.append(',').append(entries.computeIfAbsent(posted.entry(), EventJson::entry));
+            case LedgerEvent.BalanceThresholdCrossed crossed -> alert(json.append(','), crossed);
         }
         return json.append('}').toString();
     }
@@ -69,6 +71,19 @@ public final class EventJson {
         name(json, "overdraftLimitMinor").append(a.overdraftLimitMinor() == null ? "null" : a.overdraftLimitMinor().toString()).append(',');
         metadata(json, a.metadata()).append(',');
         field(json, "createdAt", a.createdAt());
+        json.append('}');
+    }
+
+    private static void alert(StringBuilder json, LedgerEvent.BalanceThresholdCrossed crossed) {
+        var a = crossed.alert();
+        name(json, "alert").append('{');
+        field(json, "entryId", crossed.entryId()).append(',');
+        field(json, "entryKind", crossed.entryKind().name()).append(',');
+        field(json, "asset", crossed.asset()).append(',');
+        name(json, "thresholdMinor").append(a.thresholdMinor()).append(',');
+        field(json, "direction", a.direction().name()).append(',');
+        name(json, "availableBeforeMinor").append(a.availableBefore()).append(',');
+        name(json, "availableAfterMinor").append(a.availableAfter());
         json.append('}');
     }
 
@@ -94,7 +109,22 @@ public final class EventJson {
         for (int i = 0; i < e.grantChanges().size(); i++) {
             grantChange(json.append(i == 0 ? "" : ","), e.grantChanges().get(i));
         }
+        json.append("],");
+        name(json, "balanceAlerts").append('[');
+        for (int i = 0; i < e.balanceAlerts().size(); i++) {
+            balanceAlert(json.append(i == 0 ? "" : ","), e.balanceAlerts().get(i));
+        }
         return json.append("]}").toString();
+    }
+
+    private static void balanceAlert(StringBuilder json, BalanceAlert a) {
+        json.append('{');
+        field(json, "accountId", a.accountId()).append(',');
+        name(json, "thresholdMinor").append(a.thresholdMinor()).append(',');
+        field(json, "direction", a.direction().name()).append(',');
+        name(json, "availableBeforeMinor").append(a.availableBefore()).append(',');
+        name(json, "availableAfterMinor").append(a.availableAfter());
+        json.append('}');
     }
 
     private static void grantChange(StringBuilder json, GrantChange c) {

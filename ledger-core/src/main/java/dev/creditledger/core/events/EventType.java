@@ -18,7 +18,8 @@ public enum EventType {
     ESCROW_RELEASED("ledger.escrow.released", EventTopic.TRANSFER),
     ESCROW_REFUNDED("ledger.escrow.refunded", EventTopic.TRANSFER),
     USAGE_RECORDED("ledger.usage.recorded", EventTopic.TRANSFER),
-    ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY);
+    ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY),
+    BALANCE_THRESHOLD_CROSSED("ledger.balance.threshold_crossed", EventTopic.ALERT);
 
     /** Version of every payload schema; it changes only with an incompatible change, together with the topic version. */
     public static final int SCHEMA_VERSION = 1;

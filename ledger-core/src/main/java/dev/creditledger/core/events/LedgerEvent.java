@@ -1,14 +1,16 @@
 package dev.creditledger.core.events;
 
 import dev.creditledger.core.Account;
+import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Entry;
+import dev.creditledger.core.EntryKind;
 import java.util.UUID;
 
 /**
  * A committed change of a ledger, as published to the event streams. Every event is written to the
  * outbox in the transaction that made the change, so an event exists if and only if its change committed.
  * An entry produces one event per account it touches, each keyed by that account, so that every
- * account's events are complete and in order within each topic. Across the three topics there is no
+ * account's events are complete and in order within each topic. Across topics there is no
  * order; {@code ledgerSeq} and the postings' {@code accountVersion} order them when it matters.
  */
 public sealed interface LedgerEvent {
@@ -27,4 +29,12 @@ public sealed interface LedgerEvent {
      * account's stream this copy belongs to.
      */
     record EntryPosted(EventHeader header, Entry entry) implements LedgerEvent {}
+
+    /**
+     * An entry moved an account's available balance across one of its low-balance alert thresholds
+     * ({@link dev.creditledger.core.AlertThresholds}). {@code entryId} and {@code entryKind} name the entry;
+     * its full content is in the entry's own events.
+     */
+    record BalanceThresholdCrossed(EventHeader header, UUID entryId, EntryKind entryKind, String asset, BalanceAlert alert)
+            implements LedgerEvent {}
 }

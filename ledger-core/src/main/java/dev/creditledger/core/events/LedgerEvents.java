@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * Derives the events of a batch from what the state machine produced: one per account opened or closed,
- * and one per account an entry touches. Pure and deterministic, so the same journal always yields the
- * same events with the same ids.
+ * one per account an entry touches, and one per alert threshold an entry crossed. Pure and
+ * deterministic, so the same journal always yields the same events with the same ids.
  */
 public final class LedgerEvents {
     private LedgerEvents() {}
@@ -39,6 +39,7 @@ public final class LedgerEvents {
         }
         for (var entry : outcome.entries()) {
             events.addAll(of(entry));
+            events.addAll(alertsOf(entry));
         }
         events.sort(Comparator.comparingLong(e -> e.header().ledgerSeq()));
         return events;
@@ -53,6 +54,24 @@ public final class LedgerEvents {
         for (var accountId : accounts) {
             events.add(new LedgerEvent.EntryPosted(EventHeader.of(type, entry.ledgerId(), entry.seq(), entry.createdAt(),
                     accountId), entry));
+        }
+        return events;
+    }
+
+    /**
+     * One alert event per threshold the entry crossed ({@link Entry#balanceAlerts()}), in that order; they
+     * follow the entry's own events in the relay's order for the sequence.
+     */
+    public static List<LedgerEvent> alertsOf(Entry entry) {
+        if (entry.balanceAlerts().isEmpty()) {
+            return List.of();
+        }
+        List<LedgerEvent> events = new ArrayList<>(entry.balanceAlerts().size());
+        for (var alert : entry.balanceAlerts()) {
+            String asset = entry.postings().stream().filter(p -> p.accountId().equals(alert.accountId()))
+                    .findFirst().orElseThrow().asset();
+            events.add(new LedgerEvent.BalanceThresholdCrossed(EventHeader.ofAlert(entry.ledgerId(), entry.seq(),
+                    entry.createdAt(), alert.accountId(), alert.thresholdMinor()), entry.id(), entry.kind(), asset, alert));
         }
         return events;
     }

@@ -88,6 +88,8 @@ final class DocScenario {
         shown.put(EventType.ESCROW_REFUNDED, copy(all, EventType.ESCROW_REFUNDED, ALICE));
         shown.put(EventType.ESCROW_RELEASED, copy(all, EventType.ESCROW_RELEASED, PRINTSHOP));
         shown.put(EventType.USAGE_RECORDED, copy(all, EventType.USAGE_RECORDED, ALICE));
+        shown.put(EventType.BALANCE_THRESHOLD_CROSSED, all.stream()
+                .filter(e -> e.header().type() == EventType.BALANCE_THRESHOLD_CROSSED).toList().getLast());
         return shown;
     }
 
@@ -101,10 +103,11 @@ final class DocScenario {
     private List<LedgerEvent> run() {
         // Day 1: a funding account, a customer wallet, a shop, the marketplace's fee revenue and the
         // shop's payouts. The wallet and the shop may not go below zero; the others are unconstrained.
+        // The wallet alerts when its available balance falls below 10.00 (and when it comes back up).
         batch("2026-11-21T09:12:04.318522Z",
                 new Command.CreateAccount(ISSUER, "issuer", "USD", Side.CREDIT, null, Map.of()),
                 new Command.CreateAccount(ALICE, "wallet:alice", "USD", Side.CREDIT, 0L,
-                        Map.of("customerId", "cus_8842", "tier", "gold")),
+                        Map.of("customerId", "cus_8842", "tier", "gold"), List.of(1000L)),
                 new Command.CreateAccount(SHOP, "merchant:bookshop", "USD", Side.CREDIT, 0L, Map.of("merchantId", "m_117")),
                 new Command.CreateAccount(FEES, "revenue:fees", "USD", Side.CREDIT, null, Map.of()),
                 new Command.CreateAccount(PAYOUTS, null, "USD", Side.CREDIT, null, Map.of("purpose", "payouts to merchants")));

@@ -54,7 +54,7 @@ import tools.jackson.databind.node.ObjectNode;
 class EventsDocTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern TYPE_HEADING = Pattern.compile("^###\\s+`(ledger\\.[a-z]+\\.[a-z]+)`\\s*$");
+    private static final Pattern TYPE_HEADING = Pattern.compile("^###\\s+`(ledger\\.[a-z]+\\.[a-z_]+)`\\s*$");
     private static final String EXAMPLE_FENCE = "```json example";
     private static final String SCHEMA_FENCE = "```json schema";
     private static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
@@ -102,8 +102,11 @@ class EventsDocTest {
             assertSameFieldOrder(name, "$", expected, reencoded);
 
             var h = decoded.header();
+            var derived = decoded instanceof LedgerEvent.BalanceThresholdCrossed crossed
+                    ? EventHeader.ofAlert(h.ledgerId(), h.ledgerSeq(), h.occurredAt(), h.accountId(), crossed.alert().thresholdMinor()).eventId()
+                    : EventHeader.eventId(h.ledgerId(), h.ledgerSeq(), h.accountId());
             assertThat(h.eventId()).as("eventId of the %s example is the one derived from ledger, seq and account", name)
-                    .isEqualTo(EventHeader.eventId(h.ledgerId(), h.ledgerSeq(), h.accountId()));
+                    .isEqualTo(derived);
         }
     }
 
@@ -187,6 +190,10 @@ class EventsDocTest {
                         "a posting without balanceAfter");
                 assertInvalid(type, valid, p -> ((ObjectNode) p.get("entry").get("metadata")).put("n", 1), "a metadata number");
                 assertInvalid(type, valid, p -> ((ObjectNode) p.get("entry")).remove("referenceId"), "a nullable field absent");
+            }
+            if (valid.has("alert")) {
+                assertInvalid(type, valid, p -> ((ObjectNode) p.get("alert")).put("direction", "SIDEWAYS"), "an unknown direction");
+                assertInvalid(type, valid, p -> ((ObjectNode) p.get("alert")).remove("thresholdMinor"), "a threshold absent");
             }
             if (valid.has("account")) {
                 assertInvalid(type, valid, p -> ((ObjectNode) p.get("account")).put("normalSide", "LEFT"), "an unknown side");

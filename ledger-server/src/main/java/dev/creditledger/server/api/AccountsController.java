@@ -53,10 +53,11 @@ public class AccountsController {
         }
         Long limit = Boolean.TRUE.equals(body.noOverdraft()) ? Long.valueOf(0) : body.overdraftLimit();
         var command = new Command.CreateAccount(ids.next(), body.code(), Inputs.required(body.asset(), "asset"),
-                body.normalSide() == null ? Side.CREDIT : body.normalSide(), limit, Inputs.metadata(body.metadata()));
+                body.normalSide() == null ? Side.CREDIT : body.normalSide(), limit, Inputs.metadata(body.metadata()),
+                body.alertThresholds());
         var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/accounts", body);
         var posted = gateway.submit(caller.ledgerId(), key, command);
-        return CommandGateway.respond(posted, p -> Responses.AccountJson.created(p.account()));
+        return CommandGateway.respond(posted, p -> Responses.AccountJson.created(p.account(), command.alertThresholds()));
     }
 
     @GetMapping("/{accountId}")

@@ -24,7 +24,14 @@ public final class Requests {
             @Schema(description = "The available balance may not go below zero") Boolean noOverdraft,
             @Schema(description = "The available balance may go down to minus this many minor units") Long overdraftLimit,
             Map<String, String> metadata,
+            @Schema(description = "Low-balance alert thresholds in minor units (at most ALERT_THRESHOLDS_PER_ACCOUNT_MAX, distinct): "
+                    + "the available balance crossing one, down or back up, publishes a ledger.balance.threshold_crossed event",
+                    example = "[1000, 100]") List<Long> alertThresholds,
             String idempotencyKey) {}
+
+    public record SetAlertThresholds(
+            @Schema(description = "The account's new thresholds in minor units, replacing the old ones; [] removes them",
+                    example = "[1000, 100]") List<Long> thresholds) {}
 
     @Schema(example = """
             {"from": "0193a1c2-...", "to": "0193a1c2-...", "amount": 1234, "currency": "USD", "idempotencyKey": "demo-1"}""")

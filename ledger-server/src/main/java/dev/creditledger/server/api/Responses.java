@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.creditledger.core.Account;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.AccountStatus;
+import dev.creditledger.core.AlertDirection;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
@@ -16,9 +17,11 @@ import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.TransferState;
 import dev.creditledger.core.TransferStatus;
+import dev.creditledger.postgres.AlertStore;
 import dev.creditledger.postgres.ApiKey;
 import dev.creditledger.postgres.Ledger;
 import dev.creditledger.postgres.StatementLine;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +51,30 @@ public final class Responses {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AccountJson(UUID id, String code, String asset, Side normalSide, boolean noOverdraft, Long overdraftLimit,
-                              AccountStatus status, BalanceJson balance, long version, Map<String, String> metadata,
-                              Instant createdAt, long seq) {
+                              AccountStatus status, BalanceJson balance, long version, List<Long> alertThresholds,
+                              Map<String, String> metadata, Instant createdAt, long seq) {
         static AccountJson of(AccountState s) {
             var a = s.account();
             return new AccountJson(a.id(), a.code(), a.asset(), a.normalSide(), a.noOverdraft(), a.overdraftLimitMinor(),
-                    s.status(), BalanceJson.of(s.balance(), a.normalSide()), s.version(), sorted(a.metadata()), a.createdAt(), a.seq());
+                    s.status(), BalanceJson.of(s.balance(), a.normalSide()), s.version(), s.alertThresholds(),
+                    sorted(a.metadata()), a.createdAt(), a.seq());
         }
 
         /**
-         * The account as it was created: open, no postings. (A closed account never changes again, so
-         * its close response is simply its current state.)
+         * The account as it was created: open, no postings, with the thresholds it was given. (A closed
+         * account never changes again, so its close response is simply its current state.)
          */
-        static AccountJson created(Account a) {
-            return of(AccountState.opened(a));
+        static AccountJson created(Account a, List<Long> alertThresholds) {
+            return of(AccountState.opened(a, alertThresholds));
+        }
+    }
+
+    public record AlertJson(long seq, UUID entryId, EntryKind entryKind, String asset, long threshold, AlertDirection direction,
+                            BigInteger availableBefore, BigInteger availableAfter, Instant at) {
+        static AlertJson of(AlertStore.Crossing c) {
+            var a = c.alert();
+            return new AlertJson(c.seq(), c.entryId(), c.entryKind(), c.asset(), a.thresholdMinor(), a.direction(),
+                    a.availableBefore(), a.availableAfter(), c.at());
         }
     }
 
