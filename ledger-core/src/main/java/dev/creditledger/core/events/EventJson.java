@@ -80,11 +80,7 @@ public final class EventJson {
         field(json, "entryId", crossed.entryId()).append(',');
         field(json, "entryKind", crossed.entryKind().name()).append(',');
         field(json, "asset", crossed.asset()).append(',');
-        name(json, "thresholdMinor").append(a.thresholdMinor()).append(',');
-        field(json, "direction", a.direction().name()).append(',');
-        name(json, "availableBeforeMinor").append(a.availableBefore()).append(',');
-        name(json, "availableAfterMinor").append(a.availableAfter());
-        json.append('}');
+        crossing(json, a).append('}');
     }
 
     private static String entry(Entry e) {
@@ -120,11 +116,15 @@ public final class EventJson {
     private static void balanceAlert(StringBuilder json, BalanceAlert a) {
         json.append('{');
         field(json, "accountId", a.accountId()).append(',');
+        crossing(json, a).append('}');
+    }
+
+    /** What an alert says in both places it is written: the threshold, the direction, the balance before and after. */
+    private static StringBuilder crossing(StringBuilder json, BalanceAlert a) {
         name(json, "thresholdMinor").append(a.thresholdMinor()).append(',');
         field(json, "direction", a.direction().name()).append(',');
         name(json, "availableBeforeMinor").append(a.availableBefore()).append(',');
-        name(json, "availableAfterMinor").append(a.availableAfter());
-        json.append('}');
+        return name(json, "availableAfterMinor").append(a.availableAfter());
     }
 
     private static void grantChange(StringBuilder json, GrantChange c) {
