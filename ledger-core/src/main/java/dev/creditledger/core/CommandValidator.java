@@ -103,6 +103,9 @@ public final class CommandValidator {
                 return new Violation(Reason.METADATA_INVALID, "metadata value of '" + e.getKey()
                         + "' must be a string of at most METADATA_VALUE_LENGTH_MAX " + Limits.METADATA_VALUE_LENGTH_MAX + " characters");
             }
+            if (!StoredText.storable(e.getKey()) || !StoredText.storable(e.getValue())) {
+                return new Violation(Reason.METADATA_INVALID, "metadata keys and values may contain " + StoredText.RULE);
+            }
         }
         return null;
     }
@@ -117,16 +120,16 @@ public final class CommandValidator {
         if (code == null) {
             return null;
         }
-        if (code.isBlank() || code.length() > Limits.ACCOUNT_CODE_LENGTH_MAX) {
-            return new Violation(Reason.ACCOUNT_CODE_INVALID,
-                    "account code must have 1 to ACCOUNT_CODE_LENGTH_MAX " + Limits.ACCOUNT_CODE_LENGTH_MAX + " characters");
+        if (code.isBlank() || code.length() > Limits.ACCOUNT_CODE_LENGTH_MAX || !StoredText.storable(code)) {
+            return new Violation(Reason.ACCOUNT_CODE_INVALID, "account code must have 1 to ACCOUNT_CODE_LENGTH_MAX "
+                    + Limits.ACCOUNT_CODE_LENGTH_MAX + " characters, " + StoredText.RULE);
         }
         return null;
     }
 
     public static Violation checkOrderId(String orderId) {
         if (orderId == null || orderId.isEmpty() || orderId.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX
-                || orderId.chars().anyMatch(c -> Character.isISOControl(c) || c == '/')) {
+                || orderId.chars().anyMatch(c -> Character.isISOControl(c) || c == '/') || !StoredText.storable(orderId)) {
             // A '/' would make the order's URL (/v1/escrows/{orderId}) unreachable.
             return new Violation(Reason.ESCROW_ORDER_ID_INVALID, "an order id has 1 to ESCROW_ORDER_ID_LENGTH_MAX "
                     + Limits.ESCROW_ORDER_ID_LENGTH_MAX + " characters, no control characters and no '/'");
@@ -135,9 +138,9 @@ public final class CommandValidator {
     }
 
     private static Violation checkGrantSource(String source) {
-        if (source != null && (source.isBlank() || source.length() > Limits.GRANT_SOURCE_LENGTH_MAX)) {
-            return new Violation(Reason.GRANT_SOURCE_INVALID,
-                    "grant source must have 1 to GRANT_SOURCE_LENGTH_MAX " + Limits.GRANT_SOURCE_LENGTH_MAX + " characters");
+        if (source != null && (source.isBlank() || source.length() > Limits.GRANT_SOURCE_LENGTH_MAX || !StoredText.storable(source))) {
+            return new Violation(Reason.GRANT_SOURCE_INVALID, "grant source must have 1 to GRANT_SOURCE_LENGTH_MAX "
+                    + Limits.GRANT_SOURCE_LENGTH_MAX + " characters, " + StoredText.RULE);
         }
         return null;
     }

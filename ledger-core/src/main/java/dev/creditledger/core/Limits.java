@@ -72,6 +72,9 @@ public final class Limits {
     /** Longest asset code, in characters. */
     public static final int ASSET_CODE_LENGTH_MAX = 16;
 
+    /** Longest name of an API key, in characters. */
+    public static final int API_KEY_NAME_LENGTH_MAX = 128;
+
     /** Longest ledger name, in characters. */
     public static final int LEDGER_NAME_LENGTH_MAX = 64;
 

@@ -674,7 +674,12 @@ class ModelBasedTest {
             };
             String code = switch (rnd.nextInt(10)) {
                 case 0, 1, 2, 3 -> null;
-                case 4 -> rnd.nextInt(10) == 0 ? " " : "acct-" + rnd.nextInt(20); // blank, or likely taken
+                case 4 -> switch (rnd.nextInt(20)) {
+                    case 0, 1 -> " ";                                          // blank
+                    case 2 -> "acct-\u0000-" + rnd.nextInt(20);               // a NUL: not storable
+                    case 3 -> "acct-\uD800-" + rnd.nextInt(20);               // an unpaired surrogate: not storable
+                    default -> "acct-" + rnd.nextInt(20);                     // likely taken
+                };
                 default -> "acct-" + rnd.nextInt(100_000);
             };
             UUID accountId = id();
@@ -728,6 +733,9 @@ class ModelBasedTest {
             int n = Limits.METADATA_ENTRIES_MAX + (rnd.nextBoolean() ? 0 : 1);
             for (int i = 0; i < n; i++) {
                 m.put("k" + i, "v");
+            }
+            if (rnd.nextInt(4) == 0) {
+                m.put("k0", rnd.nextBoolean() ? "a\u0000b" : "\uDC00"); // not storable, even within the key limit
             }
             return m;
         }

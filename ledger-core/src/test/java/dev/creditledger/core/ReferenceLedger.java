@@ -364,7 +364,7 @@ final class ReferenceLedger {
     private static void validateInput(Command c) {
         switch (c) {
             case Command.CreateAccount a -> {
-                if (a.code() != null && (a.code().isBlank() || a.code().length() > Limits.ACCOUNT_CODE_LENGTH_MAX)) {
+                if (a.code() != null && (a.code().isBlank() || a.code().length() > Limits.ACCOUNT_CODE_LENGTH_MAX || !storable(a.code()))) {
                     fail(Reason.ACCOUNT_CODE_INVALID);
                 }
                 assetCode(a.asset());
@@ -454,7 +454,8 @@ final class ReferenceLedger {
                     fail(Reason.SAME_ACCOUNT);
                 }
                 assetCode(g.asset());
-                if (g.source() != null && (g.source().isBlank() || g.source().length() > Limits.GRANT_SOURCE_LENGTH_MAX)) {
+                if (g.source() != null && (g.source().isBlank() || g.source().length() > Limits.GRANT_SOURCE_LENGTH_MAX
+                        || !storable(g.source()))) {
                     fail(Reason.GRANT_SOURCE_INVALID);
                 }
                 metadata(g.metadata());
@@ -507,7 +508,7 @@ final class ReferenceLedger {
     }
 
     private static void orderId(String id) {
-        if (id == null || id.isEmpty() || id.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX) {
+        if (id == null || id.isEmpty() || id.length() > Limits.ESCROW_ORDER_ID_LENGTH_MAX || !storable(id)) {
             fail(Reason.ESCROW_ORDER_ID_INVALID);
         }
         for (int i = 0; i < id.length(); i++) {
@@ -545,10 +546,16 @@ final class ReferenceLedger {
         }
         for (var e : m.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().length() > Limits.METADATA_KEY_LENGTH_MAX
-                    || e.getValue().length() > Limits.METADATA_VALUE_LENGTH_MAX) {
+                    || e.getValue().length() > Limits.METADATA_VALUE_LENGTH_MAX || !storable(e.getKey()) || !storable(e.getValue())) {
                 fail(Reason.METADATA_INVALID);
             }
         }
+    }
+
+    /** What PostgreSQL stores exactly: no NUL, and text that survives a trip through UTF-8 unchanged. */
+    private static boolean storable(String s) {
+        return s.indexOf('\u0000') < 0
+                && new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8).equals(s);
     }
 
     // ---- state rules ----

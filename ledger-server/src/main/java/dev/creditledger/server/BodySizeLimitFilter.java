@@ -1,5 +1,7 @@
 package dev.creditledger.server;
 
+import dev.creditledger.server.api.ApiError;
+import dev.creditledger.server.api.Problems;
 import dev.creditledger.core.Limits;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -29,11 +31,8 @@ public final class BodySizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > Limits.REQUEST_BODY_BYTES_MAX) {
-            response.setStatus(413);
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"https://docs.creditledger.dev/problems/request-too-large\","
-                    + "\"title\":\"The body is larger than REQUEST_BODY_BYTES_MAX.\",\"status\":413,\"code\":\"REQUEST_TOO_LARGE\","
-                    + "\"detail\":\"the request body exceeds REQUEST_BODY_BYTES_MAX " + Limits.REQUEST_BODY_BYTES_MAX + " bytes\"}");
+            Problems.write(request, response, ApiError.REQUEST_TOO_LARGE,
+                    "the request body exceeds REQUEST_BODY_BYTES_MAX " + Limits.REQUEST_BODY_BYTES_MAX + " bytes");
             return;
         }
         chain.doFilter(new LimitedRequest(request), response);

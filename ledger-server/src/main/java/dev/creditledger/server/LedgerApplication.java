@@ -206,6 +206,13 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     }
 
     @Bean
+    static FilterRegistrationBean<QueryStringFilter> queryStringFilter() {
+        var registration = new FilterRegistrationBean<>(new QueryStringFilter());
+        registration.addUrlPatterns("/v1/*");
+        return registration;
+    }
+
+    @Bean
     static FilterRegistrationBean<TraceContextFilter> traceContextFilter() {
         var registration = new FilterRegistrationBean<>(new TraceContextFilter());
         registration.addUrlPatterns("/v1/*");

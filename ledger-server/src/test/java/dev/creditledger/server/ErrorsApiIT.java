@@ -124,6 +124,58 @@ class ErrorsApiIT extends E2eTestBase {
         assertRejectedAndNothingWritten("POST", "/v1/accounts", ledger.writeKey(), fill(body), status, code);
     }
 
+    /**
+     * Query strings that are not valid UTF-8 once percent-decoded, malformed escapes, and control
+     * characters (NUL above all, which PostgreSQL cannot store or compare) are the client's error: 400
+     * MALFORMED_QUERY on every endpoint, never a 5xx and never "the database is unavailable". Valid
+     * escapes still work.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/v1/accounts/{a}/balance?asOf=%D83D%DE00",
+            "/v1/accounts?metadata.k=%D8",
+            "/v1/accounts?metadata.%00=x",
+            "/v1/accounts?code=%00",
+            "/v1/accounts?code=a%1Fb",
+            "/v1/accounts?code=%7F",
+            "/v1/accounts?%E2%82=1",
+            "/v1/accounts/{a}/statement?from=%FF",
+            "/v1/accounts/{a}/explain?from=%C0%80",
+            "/v1/views/accounts/{a}/daily-balances?from=%E2%82",
+            "/v1/transfers?account=%ED%A0%80"})
+    void malformedQueryStringsAre400(String path) {
+        assertProblem(get(fill(path), ledger.readKey()), 400, "MALFORMED_QUERY");
+    }
+
+    /** Escapes so broken that an HTTP client will not send them: sent as raw bytes. */
+    @ParameterizedTest
+    @CsvSource({"/v1/accounts?code=%ZZ", "/v1/accounts?code=%4", "/v1/accounts?code=%", "/v1/accounts?%=1"})
+    void brokenPercentEscapesAre400(String pathAndQuery) {
+        var answer = rawHttp("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ledger.readKey()
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"code\":\"MALFORMED_QUERY\"");
+    }
+
+    @Test
+    void validEscapesInQueryStringsStillWork() {
+        get("/v1/accounts?code=%C3%A9t%C3%A9", ledger.readKey()).expect(200);
+        get("/v1/accounts?code=a+b&limit=%31", ledger.readKey()).expect(200);
+        get("/v1/accounts?metadata.tier=%F0%9F%98%80", ledger.readKey()).expect(200);
+    }
+
+    /** A NUL character in any string of a body is refused by name before it reaches the database. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "POST|/v1/accounts|{'asset':'USD','metadata':{'k':'a\\u0000b'}}|400|METADATA_INVALID",
+            "POST|/v1/accounts|{'asset':'USD','metadata':{'k\\u0000':'v'}}|400|METADATA_INVALID",
+            "POST|/v1/accounts|{'asset':'USD','code':'a\\u0000b'}|400|ACCOUNT_CODE_INVALID",
+            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'currency':'USD','idempotencyKey':'k\\u0000'}|400|VALIDATION_FAILED",
+            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'note':'\\u0000'}}|400|METADATA_INVALID",
+            "POST|/v1/grants|{'account':'{g}','from':'{a}','amount':1,'currency':'USD','source':'s\\u0000'}|400|GRANT_SOURCE_INVALID"})
+    void aNulCharacterInABodyIsRefusedByName(String method, String path, String body, int status, String code) {
+        assertRejectedAndNothingWritten(method, path, ledger.writeKey(), fill(body), status, code);
+    }
+
     @Test
     void tooManyMetadataKeysIsRejected() {
         assertThat(post("/v1/transfers", ledger.writeKey(), fill("{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{33keys}}"))

@@ -1,5 +1,7 @@
 package dev.creditledger.server.api;
 
+import dev.creditledger.core.Limits;
+import dev.creditledger.core.StoredText;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerVerifier;
@@ -67,8 +69,9 @@ public class AdminController {
         requireAdministers(caller, ledgerId);
         Inputs.body(body);
         var role = parseRole(Inputs.required(body.role(), "role"));
-        if (body.name() != null && body.name().length() > 128) {
-            throw ApiException.validation("a key name has at most 128 characters");
+        if (body.name() != null && (body.name().length() > Limits.API_KEY_NAME_LENGTH_MAX || !StoredText.storable(body.name()))) {
+            throw ApiException.validation("a key name has at most API_KEY_NAME_LENGTH_MAX " + Limits.API_KEY_NAME_LENGTH_MAX
+                    + " characters, " + StoredText.RULE);
         }
         var created = admin.createKey(ledgerId, role, body.name());
         return Responses.ApiKeyJson.of(created.key(), created.secret());

@@ -9,6 +9,8 @@ import org.springframework.http.HttpStatus;
 public enum ApiError {
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The body is not valid JSON, or a value has the wrong type."),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "A field is missing, unknown or out of range."),
+    MALFORMED_QUERY(HttpStatus.BAD_REQUEST,
+            "The query string has a malformed percent-escape, is not UTF-8 once decoded, or has a control character."),
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than REQUEST_BODY_BYTES_MAX."),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "No API key, or an unknown or revoked one."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "The API key's role does not allow this operation."),

@@ -5,6 +5,7 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.CommandValidator;
 import dev.creditledger.core.IdempotencyKey;
 import dev.creditledger.core.Limits;
+import dev.creditledger.core.StoredText;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Submission;
 import dev.creditledger.postgres.PostedResult;
@@ -53,9 +54,10 @@ public final class CommandGateway {
         if (key == null) {
             return null;
         }
-        if (key.isEmpty() || key.length() > Limits.IDEMPOTENCY_KEY_LENGTH_MAX || key.chars().anyMatch(Character::isISOControl)) {
+        if (key.isEmpty() || key.length() > Limits.IDEMPOTENCY_KEY_LENGTH_MAX || key.chars().anyMatch(Character::isISOControl)
+                || !StoredText.storable(key)) {
             throw ApiException.validation("an idempotency key has 1 to IDEMPOTENCY_KEY_LENGTH_MAX "
-                    + Limits.IDEMPOTENCY_KEY_LENGTH_MAX + " characters and no control characters");
+                    + Limits.IDEMPOTENCY_KEY_LENGTH_MAX + " characters, no control characters and no unpaired surrogate");
         }
         return new IdempotencyKey(key, hasher.hash(operation, body));
     }
