@@ -7,11 +7,33 @@ import org.flywaydb.core.Flyway;
 public final class LedgerDatabase {
     private LedgerDatabase() {}
 
+    /** How a database's journal schema compares with this version's migrations. */
+    public enum Schema {
+        /** Never migrated by Credit Ledger: no journal here. */
+        NONE,
+        /** A journal of an older version: migrations are pending (the service applies them when it starts). */
+        BEHIND,
+        /** Every migration of this version is applied. */
+        CURRENT
+    }
+
     public static void migrate(DataSource dataSource) {
-        Flyway.configure()
+        flyway(dataSource).migrate();
+    }
+
+    /** Reads the migration history without changing anything. */
+    public static Schema schema(DataSource dataSource) {
+        var info = flyway(dataSource).info();
+        if (info.current() == null) {
+            return Schema.NONE;
+        }
+        return info.pending().length > 0 ? Schema.BEHIND : Schema.CURRENT;
+    }
+
+    private static Flyway flyway(DataSource dataSource) {
+        return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .load();
     }
 }

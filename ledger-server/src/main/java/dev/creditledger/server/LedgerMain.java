@@ -1,7 +1,6 @@
 package dev.creditledger.server;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
@@ -201,35 +200,63 @@ public final class LedgerMain implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Recompute every balance from the journal and check the trial balance. Uses LEDGER_DB_* or the `ledger dev` data.")
+            description = "Recompute every balance from the journal and check the trial balance, the transfer states, grants, "
+                    + "escrows, alerts and the sequence. Checks LEDGER_DB_URL (with LEDGER_DB_USER, LEDGER_DB_PASSWORD) or the "
+                    + "database of a running `ledger dev`; without either it refuses (exit code 2): there is nothing to check.")
     static final class Verify implements Callable<Integer> {
+        /** Exit code when there is no database to check, or it holds no ledger journal. */
+        static final int NOTHING_TO_CHECK = 2;
+
+        private final java.util.function.UnaryOperator<String> environment;
+        private final Path workingTree;
+
+        Verify() {
+            this(System::getenv, workingTree());
+        }
+
+        /** With the environment variables and the working tree given (tests). */
+        Verify(java.util.function.UnaryOperator<String> environment, Path workingTree) {
+            this.environment = environment;
+            this.workingTree = workingTree;
+        }
+
+        private String variable(String name, String fallback) {
+            var value = environment.apply(name);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+
         @Override
         public Integer call() throws Exception {
-            var url = env("LEDGER_DB_URL", null);
-            var user = env("LEDGER_DB_USER", "postgres");
-            var password = env("LEDGER_DB_PASSWORD", "");
-            EmbeddedPostgresServer started = null;
+            var url = variable("LEDGER_DB_URL", null);
+            var user = variable("LEDGER_DB_USER", "postgres");
+            var password = variable("LEDGER_DB_PASSWORD", "");
             if (url == null) {
-                var environment = new DevEnvironment(workingTree());
-                url = environment.runningDatabaseUrl().filter(Verify::reachable).orElse(null);
-                if (url == null) {
-                    started = environment.startPostgres(0);
-                    url = started.jdbcUrl(DevEnvironment.DATABASE);
-                }
+                url = new DevEnvironment(workingTree).runningDatabaseUrl().filter(Verify::reachable).orElse(null);
             }
-            try {
-                var dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
-                LedgerDatabase.migrate(dataSource);
-                var report = new LedgerVerifier(dataSource).verifyAll();
-                System.out.printf("verified %d ledgers, %d accounts, %d entries: %s%n", report.ledgers(), report.accounts(),
-                        report.entries(), report.clean() ? "clean" : report.differences().size() + " differences");
-                report.differences().forEach(d -> System.out.println("  " + d));
-                return report.clean() ? 0 : 1;
-            } finally {
-                if (started != null) {
-                    started.close();
-                }
+            if (url == null) {
+                System.err.println("ledger verify: no database to check. Set LEDGER_DB_URL (and LEDGER_DB_USER, LEDGER_DB_PASSWORD), "
+                        + "or start `ledger dev` first.");
+                return NOTHING_TO_CHECK;
             }
+            var dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
+            switch (LedgerDatabase.schema(dataSource)) {
+                case NONE -> {
+                    System.err.println("ledger verify: " + url + " holds no ledger journal (Credit Ledger never migrated it); "
+                            + "nothing to check.");
+                    return NOTHING_TO_CHECK;
+                }
+                case BEHIND -> {
+                    System.err.println("ledger verify: the journal at " + url + " is of an older version (migrations pending); "
+                            + "start this version's service on it once (it migrates at start), then verify.");
+                    return NOTHING_TO_CHECK;
+                }
+                case CURRENT -> { }
+            }
+            var report = new LedgerVerifier(dataSource).verifyAll();
+            System.out.printf("verified %d ledgers, %d accounts, %d entries: %s%n", report.ledgers(), report.accounts(),
+                    report.entries(), report.clean() ? "clean" : report.differences().size() + " differences");
+            report.differences().forEach(d -> System.out.println("  " + d));
+            return report.clean() ? 0 : 1;
         }
 
         private static boolean reachable(String url) {
