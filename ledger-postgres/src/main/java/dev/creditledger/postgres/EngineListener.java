@@ -6,6 +6,9 @@ public interface EngineListener {
 
     void batchFailed(int submissions, int commands, Throwable cause);
 
+    /** A batch failed for a transient reason before its commit and runs again ({@code attempt} 1 is the first retry). */
+    default void batchRetried(int submissions, int commands, int attempt, Throwable cause) {}
+
     EngineListener NONE = new EngineListener() {
         @Override
         public void batchCommitted(int submissions, int commands, long durationNanos) {}

@@ -31,9 +31,11 @@ public final class LedgerDatabase {
     }
 
     private static Flyway flyway(DataSource dataSource) {
+        // A migration may rewrite a large journal: the service's statement and lock timeouts do not apply to it.
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .initSql("SET statement_timeout = 0; SET lock_timeout = 0")
                 .load();
     }
 }

@@ -66,6 +66,10 @@ public final class LedgerVerifier {
                 connection.setAutoCommit(false);
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 connection.setReadOnly(true);
+                try (var statement = connection.createStatement()) {
+                    // A whole ledger's journal may take longer than the service's statement timeout to check.
+                    statement.execute("SET LOCAL statement_timeout = 0");
+                }
                 accounts += count(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId);
                 entries += count(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId);
                 checkBalances(connection, ledgerId, differences);

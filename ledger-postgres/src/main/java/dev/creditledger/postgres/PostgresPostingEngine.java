@@ -39,10 +39,14 @@ import org.slf4j.LoggerFactory;
  * transfer, and a batch of one ledger costs three round trips to PostgreSQL: load and lock
  * ({@link StateLoader}), write ({@link BatchWriter}), commit.
  *
- * What can go wrong: a full queue refuses the submission ({@link QueueFullException}); a failed
- * transaction fails every future of the batch ({@link StorageUnavailableException}) and nothing of it
- * is committed. Correctness never depends on this process's memory: row locks and unique constraints
- * keep several engines (in several processes) against one database consistent.
+ * What can go wrong: a full queue refuses the submission ({@link QueueFullException}); a transaction
+ * that fails before its commit for a transient reason ({@link TransientFailures}) is rolled back and the
+ * batch runs again, from a fresh load, up to transientRetriesMax times; a failed transaction fails every
+ * future of the batch ({@link StorageUnavailableException}) and nothing of it is committed. A failure
+ * while committing is never retried: the commit may have happened, and running the batch again could
+ * answer as if it had not (its callers learn the outcome by retrying with their idempotency keys).
+ * Correctness never depends on this process's memory: row locks and unique constraints keep several
+ * engines (in several processes) against one database consistent.
  */
 public final class PostgresPostingEngine implements AutoCloseable {
 
@@ -147,18 +151,52 @@ public final class PostgresPostingEngine implements AutoCloseable {
         long started = System.nanoTime();
         int commands = batch.stream().mapToInt(p -> p.submission().requests().size()).sum();
         Map<Pending, List<PostedResult>> answers;
-        try {
-            answers = commit(batch);
-        } catch (SQLException | RuntimeException e) {
-            listener.batchFailed(batch.size(), commands, e);
-            log.warn("batch of {} submissions failed; none of it was committed: {}", batch.size(), e.toString());
-            var failure = e instanceof SQLException
-                    ? new StorageUnavailableException("the database did not accept the batch: " + e.getMessage(), e) : e;
-            batch.forEach(p -> p.future().completeExceptionally(failure));
-            return;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                answers = commit(batch);
+                break;
+            } catch (SQLException | RuntimeException e) {
+                var cause = e instanceof BeforeCommit before ? before.getCause() : e;
+                if (e instanceof BeforeCommit && attempt < settings.transientRetriesMax() && TransientFailures.isTransient(cause)
+                        && running) {
+                    listener.batchRetried(batch.size(), commands, attempt + 1, cause);
+                    log.info("batch of {} submissions failed before its commit ({}); running it again, retry {} of {}",
+                            batch.size(), cause.toString(), attempt + 1, settings.transientRetriesMax());
+                    if (pause(attempt)) {
+                        continue;
+                    }
+                }
+                listener.batchFailed(batch.size(), commands, cause);
+                log.warn("batch of {} submissions failed{}: {}", batch.size(),
+                        e instanceof BeforeCommit ? "; none of it was committed" : " while committing; its outcome is unknown",
+                        cause.toString());
+                var failure = cause instanceof SQLException
+                        ? new StorageUnavailableException("the database did not accept the batch: " + cause.getMessage(), cause)
+                        : cause;
+                batch.forEach(p -> p.future().completeExceptionally(failure));
+                return;
+            }
         }
         listener.batchCommitted(batch.size(), commands, System.nanoTime() - started);
         answers.forEach((pending, results) -> pending.future().complete(results));
+    }
+
+    /** Waits before retry {@code attempt + 1}: 25 ms, 50 ms, 100 ms, ... (at most 1 s); false when interrupted. */
+    private static boolean pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A batch transaction failed before its commit was sent: nothing of it can have been committed. */
+    private static final class BeforeCommit extends RuntimeException {
+        BeforeCommit(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** What one ledger's part of a batch produced. */
@@ -177,12 +215,17 @@ public final class PostgresPostingEngine implements AutoCloseable {
         List<LedgerPart> parts = new ArrayList<>(byLedger.size());
         Map<Pending, List<PostedResult>> answers = new HashMap<>();
         // Row locks give the isolation the engine needs, at PostgreSQL's default READ COMMITTED.
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        try (var connection = connection()) {
             try {
+                connection.setAutoCommit(false);
                 for (var group : byLedger.entrySet()) {
                     parts.add(applyLedger(connection, group.getKey(), group.getValue()));
                 }
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw new BeforeCommit(e);
+            }
+            try {
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
@@ -195,6 +238,15 @@ public final class PostgresPostingEngine implements AutoCloseable {
             }
         }
         return answers;
+    }
+
+    /** A connection of the pool; failing to get one is a failure before the commit. */
+    private Connection connection() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new BeforeCommit(e);
+        }
     }
 
     private LedgerPart applyLedger(Connection connection, UUID ledgerId, List<Pending> group) throws SQLException {

@@ -13,6 +13,7 @@ public final class EngineMetrics implements EngineListener {
     private final DistributionSummary batchCommands;
     private final Counter committedCommands;
     private final Counter failedBatches;
+    private final Counter retriedBatches;
 
     public EngineMetrics(MeterRegistry registry) {
         batchDuration = Timer.builder("ledger.batch.duration").description("One batch transaction, from first lock to commit")
@@ -23,6 +24,8 @@ public final class EngineMetrics implements EngineListener {
                 .register(registry);
         failedBatches = Counter.builder("ledger.batch.failures").description("Batch transactions that failed; nothing of them committed")
                 .register(registry);
+        retriedBatches = Counter.builder("ledger.batch.retries")
+                .description("Batch transactions run again after a transient failure before their commit").register(registry);
     }
 
     @Override
@@ -35,5 +38,10 @@ public final class EngineMetrics implements EngineListener {
     @Override
     public void batchFailed(int submissions, int commands, Throwable cause) {
         failedBatches.increment();
+    }
+
+    @Override
+    public void batchRetried(int submissions, int commands, int attempt, Throwable cause) {
+        retriedBatches.increment();
     }
 }

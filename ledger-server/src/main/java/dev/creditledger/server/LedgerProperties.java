@@ -32,7 +32,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
     public LedgerProperties {
         writeTimeoutMs = writeTimeoutMs == null ? WRITE_TIMEOUT_MS_DEFAULT : writeTimeoutMs;
         roles = roles == null || roles.isEmpty() ? EnumSet.allOf(Role.class) : EnumSet.copyOf(roles);
-        engine = engine == null ? new Engine(null, null, null) : engine;
+        engine = engine == null ? new Engine(null, null, null, null) : engine;
         expiry = expiry == null ? new Expiry(null, null, null) : expiry;
         kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
         relay = relay == null ? new Relay(null, null) : relay;
@@ -44,12 +44,13 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         return roles.contains(role);
     }
 
-    public record Engine(Integer queueSubmissionsMax, Integer batchCommandsMax, Integer batchers) {
+    public record Engine(Integer queueSubmissionsMax, Integer batchCommandsMax, Integer batchers, Integer transientRetriesMax) {
         public EngineSettings settings() {
             return new EngineSettings(
                     queueSubmissionsMax == null ? EngineSettings.QUEUE_SUBMISSIONS_MAX_DEFAULT : queueSubmissionsMax,
                     batchCommandsMax == null ? EngineSettings.BATCH_COMMANDS_MAX_DEFAULT : batchCommandsMax,
-                    batchers == null ? EngineSettings.BATCHERS_DEFAULT : batchers);
+                    batchers == null ? EngineSettings.BATCHERS_DEFAULT : batchers,
+                    transientRetriesMax == null ? EngineSettings.TRANSIENT_RETRIES_MAX_DEFAULT : transientRetriesMax);
         }
     }
 
