@@ -72,6 +72,9 @@ public final class Limits {
     /** Longest asset code, in characters. */
     public static final int ASSET_CODE_LENGTH_MAX = 16;
 
+    /** Highest rate limit an API key may be given, in requests per second per service instance. */
+    public static final int KEY_RATE_PER_SECOND_MAX = 1_000_000;
+
     /** Longest name of an API key, in characters. */
     public static final int API_KEY_NAME_LENGTH_MAX = 128;
 

@@ -145,13 +145,18 @@ public final class LedgerAdmin {
     }
 
     public CreatedKey createKey(UUID ledgerId, ApiKeyRole role, String name) {
+        return createKey(ledgerId, role, name, null);
+    }
+
+    /** A key with its own rate limit in requests per second (null: the service's default). */
+    public CreatedKey createKey(UUID ledgerId, ApiKeyRole role, String name, Integer ratePerSecond) {
         var bytes = new byte[32];
         random.nextBytes(bytes);
         var secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        var key = new ApiKey(ids.next(), ledgerId, name, role, secret.substring(0, KEY_PREFIX_SHOWN_CHARS), now(), null);
+        var key = new ApiKey(ids.next(), ledgerId, name, role, secret.substring(0, KEY_PREFIX_SHOWN_CHARS), now(), null, ratePerSecond);
         try (var connection = dataSource.getConnection();
-             var ps = connection.prepareStatement("INSERT INTO api_keys (ledger_id, id, name, role, key_hash, key_prefix, created_at) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+             var ps = connection.prepareStatement("INSERT INTO api_keys (ledger_id, id, name, role, key_hash, key_prefix, created_at, "
+                     + "rate_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, ledgerId);
             ps.setObject(2, key.id());
             ps.setString(3, name);
@@ -159,6 +164,7 @@ public final class LedgerAdmin {
             ps.setBytes(5, sha256(secret));
             ps.setString(6, key.prefix());
             Sql.setInstant(ps, 7, key.createdAt());
+            Sql.setNullableLong(ps, 8, ratePerSecond == null ? null : ratePerSecond.longValue());
             ps.executeUpdate();
             return new CreatedKey(key, secret);
         } catch (SQLException e) {
@@ -193,7 +199,8 @@ public final class LedgerAdmin {
 
     private List<ApiKey> queryKeys(String where, Object parameter) {
         try (var connection = dataSource.getConnection();
-             var ps = connection.prepareStatement("SELECT id, ledger_id, name, role, key_prefix, created_at, revoked_at FROM api_keys " + where)) {
+             var ps = connection.prepareStatement("SELECT id, ledger_id, name, role, key_prefix, created_at, revoked_at, rate_per_second "
+                     + "FROM api_keys " + where)) {
             ps.setObject(1, parameter);
             List<ApiKey> keys = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
@@ -210,7 +217,8 @@ public final class LedgerAdmin {
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
         return new ApiKey(Sql.uuid(rs, "id"), Sql.uuid(rs, "ledger_id"), rs.getString("name"),
                 ApiKeyRole.valueOf(rs.getString("role").toUpperCase()), rs.getString("key_prefix"),
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at"));
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at"),
+                rs.getObject("rate_per_second") == null ? null : rs.getInt("rate_per_second"));
     }
 
     /** How keys are stored and compared: SHA-256 of the UTF-8 secret (keys are 256-bit random, so a fast hash suffices). */

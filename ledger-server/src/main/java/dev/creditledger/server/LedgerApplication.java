@@ -7,6 +7,7 @@ import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.AlertStore;
 import dev.creditledger.postgres.GrantQueries;
+import dev.creditledger.postgres.IdempotencyRetention;
 import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
@@ -20,6 +21,7 @@ import dev.creditledger.server.api.ApiException;
 import dev.creditledger.server.api.LedgerJson;
 import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.AuthInterceptor;
+import dev.creditledger.server.auth.RateLimiter;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -69,6 +71,7 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
 
     private static final Duration EVENT_METRICS_REFRESH = Duration.ofSeconds(5);
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LedgerApplication.class);
     private final LedgerProperties properties;
     private final ApiKeyCache keys;
     private final ExpiryWorker expiryWorker;
@@ -77,10 +80,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private final ProjectionsAccess projections;
     private final DataSource dataSource;
     private final Clock clock;
+    private final IdempotencyRetention idempotencyRetention;
 
     public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, ExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
-                             DataSource dataSource, Clock clock) {
+                             DataSource dataSource, Clock clock, IdempotencyRetention idempotencyRetention) {
         this.properties = properties;
         this.keys = keys;
         this.expiryWorker = expiryWorker;
@@ -89,6 +93,18 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         this.projections = projections;
         this.dataSource = dataSource;
         this.clock = clock;
+        this.idempotencyRetention = idempotencyRetention;
+    }
+
+    private void purgeIdempotency() {
+        try {
+            long deleted = idempotencyRetention.purge();
+            if (deleted > 0) {
+                log.info("forgot {} idempotency records older than {} days", deleted, properties.idempotency().retentionDays());
+            }
+        } catch (RuntimeException e) {
+            log.warn("idempotency purge failed, tried again in {} ms: {}", properties.idempotency().purgeIntervalMs(), e.getMessage());
+        }
     }
 
     @Bean
@@ -230,13 +246,23 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
             }).addPathPatterns("/v1/**");
             return;
         }
-        registry.addInterceptor(new AuthInterceptor(keys, properties.adminKey())).addPathPatterns("/v1/**");
+        var limits = new RateLimiter(properties.rateLimit().perKeyPerSecond(), properties.rateLimit().badKeysPerAddressPerMinute());
+        registry.addInterceptor(new AuthInterceptor(keys, properties.adminKey(), limits)).addPathPatterns("/v1/**");
+    }
+
+    @Bean
+    static IdempotencyRetention idempotencyRetention(DataSource dataSource, Clock clock, LedgerProperties properties) {
+        return new IdempotencyRetention(dataSource, clock, Duration.ofDays(properties.idempotency().retentionDays()),
+                LedgerProperties.Idempotency.PURGE_CHUNK_ROWS);
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
             registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
+        }
+        if (properties.runs(Role.WORKER)) {
+            registrar.addFixedDelayTask(this::purgeIdempotency, Duration.ofMillis(properties.idempotency().purgeIntervalMs()));
         }
         var events = properties.runs(Role.RELAY) ? new JournalEventLog(dataSource) : null;
         registrar.addFixedDelayTask(() -> eventMetrics.refresh(events, clock, eventPipeline::projectorLag,

@@ -22,10 +22,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param relay          event relay tuning
  * @param projections    the read-model database and the projector
  * @param auth           API key authentication
+ * @param rateLimit      per-key rate limits and the throttling of bad keys
+ * @param idempotency    how long idempotency keys are remembered
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
-                               Kafka kafka, Relay relay, Projections projections, Auth auth) {
+                               Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
+                               Idempotency idempotency) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -38,6 +41,8 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         relay = relay == null ? new Relay(null, null) : relay;
         projections = projections == null ? new Projections(null, null, null, null, null) : projections;
         auth = auth == null ? new Auth(null) : auth;
+        rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
+        idempotency = idempotency == null ? new Idempotency(null, null) : idempotency;
     }
 
     public boolean runs(Role role) {
@@ -138,6 +143,41 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             keyCacheMs = keyCacheMs == null ? dev.creditledger.server.auth.ApiKeyCache.TTL_DEFAULT.toMillis() : keyCacheMs;
             if (keyCacheMs < 0) {
                 throw new IllegalArgumentException("ledger.auth.key-cache-ms must not be negative: " + keyCacheMs);
+            }
+        }
+    }
+
+    /**
+     * @param perKeyPerSecond         requests per second a key without a rate of its own may send to one instance
+     * @param badKeysPerAddressPerMinute unknown or revoked keys one remote address may present per minute
+     *                                before this instance refuses keys it does not know from it (429)
+     */
+    public record RateLimit(Integer perKeyPerSecond, Integer badKeysPerAddressPerMinute) {
+        public static final int PER_KEY_PER_SECOND_DEFAULT = 5_000;
+        public static final int BAD_KEYS_PER_ADDRESS_PER_MINUTE_DEFAULT = 60;
+
+        public RateLimit {
+            perKeyPerSecond = perKeyPerSecond == null ? PER_KEY_PER_SECOND_DEFAULT : perKeyPerSecond;
+            badKeysPerAddressPerMinute = badKeysPerAddressPerMinute == null
+                    ? BAD_KEYS_PER_ADDRESS_PER_MINUTE_DEFAULT : badKeysPerAddressPerMinute;
+        }
+    }
+
+    /**
+     * @param retentionDays   days an idempotency key is remembered; a retry after that is a new request
+     * @param purgeIntervalMs pause between the worker's purges of older records, in ms
+     */
+    public record Idempotency(Integer retentionDays, Long purgeIntervalMs) {
+        public static final int RETENTION_DAYS_DEFAULT = 30;
+        public static final long PURGE_INTERVAL_MS_DEFAULT = 3_600_000;
+        /** Records deleted per purge transaction. */
+        public static final int PURGE_CHUNK_ROWS = 10_000;
+
+        public Idempotency {
+            retentionDays = retentionDays == null ? RETENTION_DAYS_DEFAULT : retentionDays;
+            purgeIntervalMs = purgeIntervalMs == null ? PURGE_INTERVAL_MS_DEFAULT : purgeIntervalMs;
+            if (retentionDays < 1 || purgeIntervalMs < 1) {
+                throw new IllegalArgumentException("ledger.idempotency.retention-days and purge-interval-ms must be positive");
             }
         }
     }

@@ -67,6 +67,8 @@ public abstract class ApiTestBase {
         registry.add("ledger.kafka.replication-factor", () -> "1");
         registry.add("ledger.projections.url", () -> postgres.createDatabase(database + "_projections"));
         registry.add("ledger.projections.username", postgres::user);
+        // The tests present thousands of bad keys from one address on purpose; RateLimitIT tests the throttle.
+        registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "1000000");
     }
 
     /** An HTTP answer: status, headers and the parsed JSON body (null when empty). */

@@ -2,9 +2,12 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.postgres.IdempotencyRetention;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +23,45 @@ class IdempotencyApiIT extends E2eTestBase {
 
     private static String withKey(String body, String key) {
         return body.substring(0, body.length() - 1) + ",\"idempotencyKey\":\"" + key + "\"}";
+    }
+
+    @Autowired
+    private IdempotencyRetention retention;
+    @Autowired
+    private DataSource journal;
+
+    /**
+     * Keys are remembered for ledger.idempotency.retention-days (30): within it a retry replays; once the
+     * worker has purged a record older than that, a retry with its key is a new request and is applied
+     * again. The entry keeps its key in the journal either way.
+     */
+    @Test
+    void aKeyOlderThanTheRetentionIsForgottenAndItsRetryIsANewRequest() throws Exception {
+        var ledger = newLedger();
+        var funding = account(ledger, "{\"asset\":\"USD\"}");
+        var b = account(ledger, "{\"asset\":\"USD\"}");
+        var body = transferJson(funding, b, 100, "USD");
+        var old = post("/v1/transfers", ledger.writeKey(), body, "retained-old").expect(201);
+        var young = post("/v1/transfers", ledger.writeKey(), body, "retained-young").expect(201);
+        assertReplayOf(post("/v1/transfers", ledger.writeKey(), body, "retained-old").expect(201), old);
+
+        try (var connection = journal.getConnection();
+             var ps = connection.prepareStatement("UPDATE idempotency SET created_at = created_at - interval '31 days' "
+                     + "WHERE ledger_id = ? AND key_digest = encode(substr(sha256(convert_to(?, 'UTF8')), 1, 16), 'hex')::uuid")) {
+            ps.setObject(1, ledger.id());
+            ps.setString(2, "retained-old");
+            assertThat(ps.executeUpdate()).as("the record of the old key, aged beyond the retention").isEqualTo(1);
+        }
+        assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
+
+        var again = post("/v1/transfers", ledger.writeKey(), body, "retained-old").expect(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).as("forgotten: a new request").isEmpty();
+        assertThat(again.id()).isNotEqualTo(old.id());
+        assertThat(postedBalance(ledger, b)).as("applied again").isEqualTo(300);
+        assertReplayOf(post("/v1/transfers", ledger.writeKey(), body, "retained-young").expect(201), young);
+        assertReplayOf(post("/v1/transfers", ledger.writeKey(), body, "retained-old").expect(201), again);
+        assertThat(get("/v1/accounts/" + b + "/explain", ledger.readKey()).expect(200).body().get("changes").get(0)
+                .get("idempotencyKey").asString()).as("the journal keeps the key").isEqualTo("retained-old");
     }
 
     @Test

@@ -73,7 +73,10 @@ public class AdminController {
             throw ApiException.validation("a key name has at most API_KEY_NAME_LENGTH_MAX " + Limits.API_KEY_NAME_LENGTH_MAX
                     + " characters, " + StoredText.RULE);
         }
-        var created = admin.createKey(ledgerId, role, body.name());
+        if (body.ratePerSecond() != null && (body.ratePerSecond() < 1 || body.ratePerSecond() > Limits.KEY_RATE_PER_SECOND_MAX)) {
+            throw ApiException.validation("ratePerSecond must be between 1 and KEY_RATE_PER_SECOND_MAX " + Limits.KEY_RATE_PER_SECOND_MAX);
+        }
+        var created = admin.createKey(ledgerId, role, body.name(), body.ratePerSecond());
         return Responses.ApiKeyJson.of(created.key(), created.secret());
     }
 

@@ -25,6 +25,9 @@ public enum ApiError {
     PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The read-model database is not configured on this instance, or unavailable."),
     DEAD_LETTER_NOT_FOUND(HttpStatus.NOT_FOUND, "No dead letter has this id."),
     QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "This API key sent more requests than its rate limit; retry after the indicated delay."),
+    AUTH_THROTTLED(HttpStatus.TOO_MANY_REQUESTS,
+            "Too many unknown or revoked keys came from this address; retry after the indicated delay."),
     STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The database did not accept the write; retry with the same idempotency key."),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error; it has been logged.");
 

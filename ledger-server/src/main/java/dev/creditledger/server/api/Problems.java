@@ -53,7 +53,9 @@ public final class Problems {
     public static ResponseEntity<Object> response(ApiException e) {
         var headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (e.status().value() == 503 || e.status().value() == 429) {
+        if (e.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+        } else if (e.status().value() == 503 || e.status().value() == 429) {
             headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return new ResponseEntity<>(detail(e.code(), e.status(), e.title(), e.getMessage()), headers, e.status());

@@ -122,7 +122,10 @@ public final class Requests {
     public record CreateLedger(@Schema(example = "acme-credits") String name) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
-                            @Schema(example = "billing-service") String name) {}
+                            @Schema(example = "billing-service") String name,
+                            @Schema(description = "Requests per second the key may send to each service instance (1 to "
+                                    + "KEY_RATE_PER_SECOND_MAX); absent: ledger.rate-limit.per-key-per-second", example = "100")
+                            Integer ratePerSecond) {}
 
     public record DefineAsset(@Schema(example = "GEMS") String code, @Schema(example = "0") Integer exponent) {}
 }

@@ -202,11 +202,11 @@ public final class Responses {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ApiKeyJson(UUID id, UUID ledgerId, String name, String role, String prefix, Instant createdAt,
-                             Instant revokedAt, String key) {
+    public record ApiKeyJson(UUID id, UUID ledgerId, String name, String role, String prefix, Integer ratePerSecond,
+                             Instant createdAt, Instant revokedAt, String key) {
         static ApiKeyJson of(ApiKey k, String secret) {
-            return new ApiKeyJson(k.id(), k.ledgerId(), k.name(), k.role().name().toLowerCase(), k.prefix(), k.createdAt(),
-                    k.revokedAt(), secret);
+            return new ApiKeyJson(k.id(), k.ledgerId(), k.name(), k.role().name().toLowerCase(), k.prefix(), k.ratePerSecond(),
+                    k.createdAt(), k.revokedAt(), secret);
         }
     }
 

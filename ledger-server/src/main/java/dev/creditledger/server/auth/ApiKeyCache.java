@@ -46,6 +46,16 @@ public final class ApiKeyCache {
         this.keysMax = keysMax;
     }
 
+    /**
+     * Whether the secret matched a live key when this cache last read it from the database, within
+     * {@code window}: a key this instance knows, even if it must be read again before it is trusted.
+     * Never reads the database.
+     */
+    public boolean knownWithin(String secret, Duration window) {
+        var entry = entries.get(ByteBuffer.wrap(LedgerAdmin.sha256(secret)));
+        return entry != null && System.nanoTime() - entry.readAtNanos() < window.toNanos();
+    }
+
     /** The live key matching a presented secret. */
     public Optional<ApiKey> authenticate(String secret) {
         var hash = ByteBuffer.wrap(LedgerAdmin.sha256(secret));
