@@ -48,6 +48,6 @@ public final class BenchDefaults {
     public static final int SETUP_CONNECTIONS = 4;
     public static final long SEED = 20_261_202L;
     public static final String WORK_DIR = ".ledger/bench";
-    public static final String SERVER_JAR = "ledger-server/target/ledger-server-exec.jar";
+    public static final String SERVER_JAR = "ledger-dev/target/ledger-dev-exec.jar";
     public static final String DB_USER = "postgres";
 }

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The kit end to end at a tiny size, in this JVM, against its own stack started from the built
- * {@code ledger-server-exec.jar} (the reactor packages ledger-server before this module's tests):
+ * {@code ledger-dev-exec.jar} (the reactor packages ledger-dev before this module's tests):
  * every workload, the baseline, the ramp and a small history, one repetition of 1 + 2 seconds each.
  * It asserts that the kit works and that every check holds; it never asserts a speed, because a
  * 2-core machine running the build says nothing about speed.
@@ -27,7 +27,7 @@ class BenchKitSmokeIT {
 
     @Test
     void everyWorkloadRunsAndEveryCheckHolds() throws Exception {
-        var serverJar = Path.of(System.getProperty("ledger.serverJar", "../ledger-server/target/ledger-server-exec.jar")).toAbsolutePath();
+        var serverJar = Path.of(System.getProperty("ledger.serverJar", "../ledger-dev/target/ledger-dev-exec.jar")).toAbsolutePath();
         assertThat(serverJar).as("the server jar, built by the reactor before this test").isRegularFile();
         var workDir = Path.of("target", "bench-smoke").toAbsolutePath();
         var report = workDir.resolve("report.json");

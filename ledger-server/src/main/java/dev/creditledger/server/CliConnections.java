@@ -16,7 +16,11 @@ final class CliConnections {
     private final DevEnvironment dev = new DevEnvironment(LedgerMain.workingTree());
 
     CliConnections() {
-        // Outside Spring no logging configuration applies: keep the Kafka clients' INFO chatter off the tool's output.
+        quietLogging();
+    }
+
+    /** Outside Spring no logging configuration applies: keeps the clients' INFO chatter off a tool's output. */
+    static void quietLogging() {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
     }

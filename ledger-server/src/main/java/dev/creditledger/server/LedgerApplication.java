@@ -221,6 +221,21 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         return registration;
     }
 
+    /**
+     * Requests Tomcat refuses before any servlet (an undecodable path, an encoded NUL) are answered with a
+     * problem too ({@link ProblemErrorReportValve}); ordered last, so it replaces Boot's error report valve.
+     */
+    @Bean
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE)
+    static org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+            problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+        });
+    }
+
     @Bean
     static FilterRegistrationBean<QueryStringFilter> queryStringFilter() {
         var registration = new FilterRegistrationBean<>(new QueryStringFilter());

@@ -1,8 +1,5 @@
 package dev.creditledger.server;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.postgres.ApiKeyRole;
-import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.server.dev.DevEnvironment;
@@ -19,18 +16,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The executable: {@code dev} (embedded PostgreSQL and Kafka, every role, demo ledger), {@code serve}
- * (any subset of the roles against external PostgreSQL and Kafka from LEDGER_* variables),
- * {@code verify} (recompute balances from the journal), {@code projections} (rebuild or check a read
- * model) and {@code events tail}. The launcher script {@code ./ledger} builds the jar and calls this.
+ * The production executable (ledger-server-exec.jar): {@code serve} (any subset of the roles against
+ * external PostgreSQL and Kafka from LEDGER_* variables), {@code verify} (recompute balances from the
+ * journal), {@code projections} (rebuild or check a read model) and {@code events tail}. {@code dev}
+ * (embedded PostgreSQL and Kafka) is added by ledger-dev's executable, so this jar carries neither. The
+ * launcher script {@code ./ledger} builds the jars and calls them.
  */
-@Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Dev.class, LedgerMain.Serve.class,
+@Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Serve.class,
         LedgerMain.Verify.class, ProjectionsCommand.class, EventsCommand.class},
         description = "Credit Ledger: a double-entry ledger service.")
 public final class LedgerMain implements Runnable {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new LedgerMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        run(commandLine(), args);
+    }
+
+    /** The commands of this jar; ledger-dev adds {@code dev} to them. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new LedgerMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** Runs a command and exits with its code when it is not 0 (a service keeps running on its own threads). */
+    public static void run(CommandLine commandLine, String[] args) {
+        int exit = commandLine.execute(args);
         if (exit != 0) {
             System.exit(exit);
         }
@@ -41,7 +49,7 @@ public final class LedgerMain implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    static Path workingTree() {
+    public static Path workingTree() {
         var home = System.getenv("LEDGER_HOME");
         return Path.of(home != null && !home.isBlank() ? home : ".").toAbsolutePath().normalize();
     }
@@ -58,106 +66,11 @@ public final class LedgerMain implements Runnable {
         }
     }
 
-    static ConfigurableApplicationContext startService(Map<String, Object> properties) {
+    public static ConfigurableApplicationContext startService(Map<String, Object> properties) {
         var application = new SpringApplicationBuilder(LedgerApplication.class).properties(properties).build();
         // Our own shutdown hook orders the stop: the service first, then the embedded database under it.
         application.setRegisterShutdownHook(false);
         return application.run();
-    }
-
-    @Command(name = "dev", mixinStandardHelpOptions = true,
-            description = "Run everything on this machine: embedded PostgreSQL 17 and Kafka (data in .ledger/dev), every role, a demo ledger.")
-    static final class Dev implements Callable<Integer> {
-        @Option(names = "--fresh", description = "Wipe .ledger/dev first (all data, all keys).")
-        boolean fresh;
-
-        @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
-        int port;
-
-        @Option(names = "--db-port", description = "PostgreSQL port on 127.0.0.1 (default: any free port).", defaultValue = "0")
-        int dbPort;
-
-        @Option(names = "--kafka-port", description = "Kafka port on 127.0.0.1; the controller uses the next one (default ${DEFAULT-VALUE}).",
-                defaultValue = "" + DevEnvironment.KAFKA_PORT_DEFAULT)
-        int kafkaPort;
-
-        @Override
-        public Integer call() {
-            var environment = new DevEnvironment(workingTree());
-            if (fresh) {
-                environment.wipe();
-            }
-            var postgres = environment.startPostgres(dbPort);
-            EmbeddedKafkaBroker kafka = null;
-            ConfigurableApplicationContext context;
-            try {
-                kafka = environment.startKafka(kafkaPort);
-                var properties = new HashMap<String, Object>();
-                properties.put("spring.datasource.url", postgres.jdbcUrl(DevEnvironment.DATABASE));
-                properties.put("spring.datasource.username", postgres.user());
-                properties.put("ledger.admin-key", environment.operatorKey());
-                properties.put("ledger.roles", "api,relay,projector,worker");
-                properties.put("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
-                properties.put("ledger.kafka.partitions", 4);
-                properties.put("ledger.kafka.replication-factor", 1);
-                properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
-                properties.put("ledger.projections.username", postgres.user());
-                properties.put("server.port", port);
-                context = startService(properties);
-            } catch (RuntimeException e) {
-                if (kafka != null) {
-                    kafka.close();
-                }
-                postgres.close();
-                throw e;
-            }
-            var broker = kafka;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                // The service first (relay and projector stop), then the broker, then the database under them;
-                // a failure of one stop must not leave the others running.
-                try {
-                    context.close();
-                } finally {
-                    try {
-                        broker.close();
-                    } finally {
-                        postgres.close();
-                        environment.forgetRunningServices();
-                    }
-                }
-            }, "ledger-dev-stop"));
-            var admin = context.getBean(LedgerAdmin.class);
-            var demo = admin.ledgerByName("demo").orElseGet(() -> admin.createLedger("demo"));
-            var demoKey = environment.demoKey().filter(k -> admin.authenticate(k).isPresent()).orElseGet(() -> {
-                var key = admin.createKey(demo.id(), ApiKeyRole.WRITE, "demo").secret();
-                environment.saveDemoKey(key);
-                return key;
-            });
-            var base = "http://localhost:" + port;
-            System.out.printf("""
-
-                    Credit Ledger is running (ledger dev). Ctrl-C stops it.
-                      API          %s/v1
-                      Swagger UI   %s/swagger-ui
-                      OpenAPI      %s/v3/api-docs
-                      Metrics      %s/actuator/prometheus
-                      PostgreSQL   %s  (user postgres, data in %s)
-                      Read models  %s
-                      Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1, ledger.alert.v1)
-                      Roles        api, relay, projector, worker
-
-                      Operator (admin) key:  %s
-                      Demo ledger:           demo (%s)
-                      Demo ledger key:       %s   (role write)
-
-                    Try:  export KEY=%s
-                          curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
-
-                    """, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
-                    postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
-                    environment.operatorKey(), demo.id(), demoKey, demoKey, base);
-            return 0;
-        }
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -227,6 +140,7 @@ public final class LedgerMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            CliConnections.quietLogging();
             var url = variable("LEDGER_DB_URL", null);
             var user = variable("LEDGER_DB_USER", "postgres");
             var password = variable("LEDGER_DB_PASSWORD", "");

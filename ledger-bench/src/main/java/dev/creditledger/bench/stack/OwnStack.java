@@ -14,7 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the stack as a new user would: {@code java <serverJavaOpts> -jar ledger-server-exec.jar dev
+ * Starts the stack as a new user would: {@code java <serverJavaOpts> -jar ledger-dev-exec.jar dev
  * --fresh --port P --db-port Q --kafka-port K} on free ports, with {@code LEDGER_HOME=<workDir>} (so
  * {@code ledger dev} keeps its data in {@code <workDir>/.ledger/dev/}) and its output in
  * {@code <workDir>/server.log}. That runs PostgreSQL with fsync and synchronous_commit on, an embedded

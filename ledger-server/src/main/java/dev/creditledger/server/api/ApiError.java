@@ -9,6 +9,10 @@ import org.springframework.http.HttpStatus;
 public enum ApiError {
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The body is not valid JSON, or a value has the wrong type."),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "A field is missing, unknown or out of range."),
+    MALFORMED_REQUEST(HttpStatus.BAD_REQUEST,
+            "The request line or a header cannot be read: for example a path that is not UTF-8 once decoded, or an encoded NUL."),
+    URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "The request line is longer than the server reads."),
+    HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's headers are larger than the server reads."),
     MALFORMED_QUERY(HttpStatus.BAD_REQUEST,
             "The query string has a malformed percent-escape, is not UTF-8 once decoded, or has a control character."),
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than REQUEST_BODY_BYTES_MAX."),

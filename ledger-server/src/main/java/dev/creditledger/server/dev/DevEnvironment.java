@@ -1,7 +1,5 @@
 package dev.creditledger.server.dev;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.devstack.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +15,9 @@ import java.util.Optional;
  * ({@code kafka/}), the operator key, the demo ledger's key, and the addresses of the running database
  * and broker (so {@code ledger verify}, {@code ledger projections} and {@code ledger events tail} can
  * reach them). Keys are kept in plain files because
- * this is a developer's machine; production keys come from the environment.
+ * this is a developer's machine; production keys come from the environment. Starting the embedded
+ * services is ledger-dev's part ({@code DevStack}); this class only knows the files, so the production
+ * jar's tools can find a running {@code ledger dev}.
  */
 public final class DevEnvironment {
     public static final String DATABASE = "ledger";
@@ -62,19 +62,15 @@ public final class DevEnvironment {
         return directory.resolve("kafka");
     }
 
-    public EmbeddedPostgresServer startPostgres(int port) {
-        var server = EmbeddedPostgresServer.start(postgresData(), port, true);
-        server.createDatabase(DATABASE);
-        server.createDatabase(PROJECTIONS_DATABASE);
-        write("db-url", server.jdbcUrl(DATABASE));
-        write("projections-db-url", server.jdbcUrl(PROJECTIONS_DATABASE));
-        return server;
+    /** Records where the running `ledger dev` database is, for the command-line tools. */
+    public void recordDatabases(String databaseUrl, String projectionsUrl) {
+        write("db-url", databaseUrl);
+        write("projections-db-url", projectionsUrl);
     }
 
-    public EmbeddedKafkaBroker startKafka(int port) {
-        var broker = EmbeddedKafkaBroker.start(kafkaData(), port);
-        write("kafka-bootstrap", broker.bootstrapServers());
-        return broker;
+    /** Records where the running `ledger dev` broker is, for the command-line tools. */
+    public void recordKafka(String bootstrapServers) {
+        write("kafka-bootstrap", bootstrapServers);
     }
 
     public Optional<String> runningProjectionsUrl() {

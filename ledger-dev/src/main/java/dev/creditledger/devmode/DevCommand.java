@@ -1,0 +1,112 @@
+package dev.creditledger.devmode;
+
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.postgres.ApiKeyRole;
+import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.server.LedgerMain;
+import dev.creditledger.server.dev.DevEnvironment;
+import java.util.HashMap;
+import java.util.concurrent.Callable;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ledger dev}: embedded PostgreSQL 17 and Kafka with their data under {@code .ledger/dev}, every
+ * role of the service, a demo ledger with a write key, and a banner that says where everything is.
+ * Ctrl-C stops the service, then the broker, then the database.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        description = "Run everything on this machine: embedded PostgreSQL 17 and Kafka (data in .ledger/dev), every role, a demo ledger.")
+final class DevCommand implements Callable<Integer> {
+    @Option(names = "--fresh", description = "Wipe .ledger/dev first (all data, all keys).")
+    boolean fresh;
+
+    @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--db-port", description = "PostgreSQL port on 127.0.0.1 (default: any free port).", defaultValue = "0")
+    int dbPort;
+
+    @Option(names = "--kafka-port", description = "Kafka port on 127.0.0.1; the controller uses the next one (default ${DEFAULT-VALUE}).",
+            defaultValue = "" + DevEnvironment.KAFKA_PORT_DEFAULT)
+    int kafkaPort;
+
+    @Override
+    public Integer call() {
+        var environment = new DevEnvironment(LedgerMain.workingTree());
+        if (fresh) {
+            environment.wipe();
+        }
+        var postgres = DevStack.startPostgres(environment, dbPort);
+        EmbeddedKafkaBroker kafka = null;
+        ConfigurableApplicationContext context;
+        try {
+            kafka = DevStack.startKafka(environment, kafkaPort);
+            var properties = new HashMap<String, Object>();
+            properties.put("spring.datasource.url", postgres.jdbcUrl(DevEnvironment.DATABASE));
+            properties.put("spring.datasource.username", postgres.user());
+            properties.put("ledger.admin-key", environment.operatorKey());
+            properties.put("ledger.roles", "api,relay,projector,worker");
+            properties.put("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
+            properties.put("ledger.kafka.partitions", 4);
+            properties.put("ledger.kafka.replication-factor", 1);
+            properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
+            properties.put("ledger.projections.username", postgres.user());
+            properties.put("server.port", port);
+            context = LedgerMain.startService(properties);
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            postgres.close();
+            throw e;
+        }
+        var broker = kafka;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The service first (relay and projector stop), then the broker, then the database under them;
+            // a failure of one stop must not leave the others running.
+            try {
+                context.close();
+            } finally {
+                try {
+                    broker.close();
+                } finally {
+                    postgres.close();
+                    environment.forgetRunningServices();
+                }
+            }
+        }, "ledger-dev-stop"));
+        var admin = context.getBean(LedgerAdmin.class);
+        var demo = admin.ledgerByName("demo").orElseGet(() -> admin.createLedger("demo"));
+        var demoKey = environment.demoKey().filter(k -> admin.authenticate(k).isPresent()).orElseGet(() -> {
+            var key = admin.createKey(demo.id(), ApiKeyRole.WRITE, "demo").secret();
+            environment.saveDemoKey(key);
+            return key;
+        });
+        var base = "http://localhost:" + port;
+        System.out.printf("""
+
+                Credit Ledger is running (ledger dev). Ctrl-C stops it.
+                  API          %s/v1
+                  Swagger UI   %s/swagger-ui
+                  OpenAPI      %s/v3/api-docs
+                  Metrics      %s/actuator/prometheus
+                  PostgreSQL   %s  (user postgres, data in %s)
+                  Read models  %s
+                  Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1, ledger.alert.v1)
+                  Roles        api, relay, projector, worker
+
+                  Operator (admin) key:  %s
+                  Demo ledger:           demo (%s)
+                  Demo ledger key:       %s   (role write)
+
+                Try:  export KEY=%s
+                      curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
+
+                """, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
+                postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
+                environment.operatorKey(), demo.id(), demoKey, demoKey, base);
+        return 0;
+    }
+}
