@@ -30,6 +30,11 @@ class AuthApiIT extends E2eTestBase {
     private UUID transfer;
     private UUID hold;
     private UUID entry;
+    private UUID credits;
+    private UUID issuer;
+    private UUID grant;
+    private String order;
+    private String revokedKey;
 
     @BeforeAll
     void sharedLedger() {
@@ -41,6 +46,17 @@ class AuthApiIT extends E2eTestBase {
         hold = hold(ledger, a, b, 50, null).expect(201).id();
         entry = post("/v1/entries", ledger.writeKey(), "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":5,\"currency\":\"USD\"},"
                 + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":5,\"currency\":\"USD\"}]}").expect(201).id();
+        issuer = account(ledger, "{\"asset\":\"CREDITS\"}");
+        credits = account(ledger, "{\"asset\":\"CREDITS\",\"noOverdraft\":true}");
+        grant = post("/v1/grants", ledger.writeKey(), "{\"account\":\"" + credits + "\",\"from\":\"" + issuer
+                + "\",\"amount\":100,\"currency\":\"CREDITS\"}").expect(201).id();
+        order = "auth-order-1";
+        post("/v1/escrows", ledger.writeKey(), "{\"orderId\":\"" + order + "\",\"buyer\":\"" + a + "\",\"seller\":\"" + b
+                + "\",\"amount\":10,\"currency\":\"USD\"}").expect(201);
+        var revoked = post("/v1/admin/ledgers/" + ledger.id() + "/keys", ledger.adminKey(), "{\"role\":\"admin\"}").expect(201).body();
+        revokedKey = revoked.get("key").asString();
+        call("DELETE", "/v1/admin/ledgers/" + ledger.id() + "/keys/" + revoked.get("id").asString(), ledger.adminKey(), null, Map.of())
+                .expect(204);
     }
 
     /** Every write of a ledger, each of which would succeed with a write key. */
@@ -56,7 +72,17 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("POST", "/v1/entries", "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},"
                         + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"),
                 new Endpoint("POST", "/v1/assets", "{\"code\":\"AUTHX\",\"exponent\":2}"),
-                new Endpoint("PUT", "/v1/accounts/" + a + "/alert-thresholds", "{\"thresholds\":[10]}"));
+                new Endpoint("PUT", "/v1/accounts/" + a + "/alert-thresholds", "{\"thresholds\":[10]}"),
+                new Endpoint("POST", "/v1/grants", "{\"account\":\"" + credits + "\",\"from\":\"" + issuer
+                        + "\",\"amount\":1,\"currency\":\"CREDITS\"}"),
+                new Endpoint("POST", "/v1/usage", "{\"account\":\"" + credits + "\",\"overageAccount\":\"" + issuer
+                        + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"currency\":\"CREDITS\"}"),
+                new Endpoint("POST", "/v1/escrows", "{\"orderId\":\"auth-order-2\",\"buyer\":\"" + a + "\",\"seller\":\"" + b
+                        + "\",\"amount\":1,\"currency\":\"USD\"}"),
+                new Endpoint("POST", "/v1/escrows/" + order + "/refund", "{\"amount\":1}"),
+                new Endpoint("POST", "/v1/escrows/" + order + "/release", "{}"),
+                new Endpoint("POST", "/v1/loyalty/earn", "{\"member\":\"" + credits + "\",\"program\":\"" + issuer
+                        + "\",\"spend\":100}"));
     }
 
     private List<Endpoint> reads() {
@@ -70,6 +96,12 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("GET", "/v1/transfers/" + transfer, null),
                 new Endpoint("GET", "/v1/entries/" + entry, null),
                 new Endpoint("GET", "/v1/accounts/" + a + "/alerts", null),
+                new Endpoint("GET", "/v1/accounts/" + a + "/explain", null),
+                new Endpoint("GET", "/v1/accounts/" + credits + "/grants", null),
+                new Endpoint("GET", "/v1/accounts/" + credits + "/period-summary?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", null),
+                new Endpoint("GET", "/v1/grants/" + grant, null),
+                new Endpoint("GET", "/v1/escrows/" + order, null),
+                new Endpoint("GET", "/v1/views/totals", null),
                 new Endpoint("GET", "/v1/assets", null));
     }
 
@@ -96,12 +128,12 @@ class AuthApiIT extends E2eTestBase {
     }
 
     @Test
-    void noKeyOrABadKeyIs401OnEveryEndpoint() {
+    void noKeyOrABadOrRevokedKeyIs401OnEveryEndpoint() {
         var before = snapshot(ledger);
         var ledgerCount = get("/v1/admin/ledgers", OPERATOR_KEY).body().size();
         for (var endpoint : concat(writes(), reads(), admin())) {
             for (var authorization : new String[] {null, "Bearer ", "Bearer cla_no_such_key", "Basic dXNlcjpwYXNz", ledger.writeKey(),
-                    "bearer " + ledger.writeKey()}) {
+                    "bearer " + ledger.writeKey(), "Bearer " + revokedKey}) {
                 var response = sendWithAuthorization(endpoint, authorization);
                 assertThat(response.status()).as("%s with Authorization %s: %s", endpoint, authorization, response.raw()).isEqualTo(401);
                 assertProblem(response, 401, "UNAUTHORIZED");
