@@ -25,6 +25,43 @@ class BenchKitSmokeIT {
             "history-reads");
     static final Set<String> WRITING_WORKLOADS = Set.of("history-load", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
 
+    /** An API key: the prefix and 43 characters of URL-safe base64 (256 random bits). */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("cla_[A-Za-z0-9_-]{43}");
+
+    /**
+     * No key appears in the service's log of the whole run (the kit created a ledger and its key, and sent
+     * thousands of requests with it), except in ledger dev's banner, which prints the operator and demo keys
+     * on purpose. The banner's keys prove the scan recognises a key.
+     */
+    private static void assertNoSecretLoggedOutsideTheBanner(Path serverLog) throws java.io.IOException {
+        var lines = Files.readAllLines(serverLog);
+        int bannerStart = -1;
+        int bannerEnd = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (bannerStart < 0 && lines.get(i).contains("Credit Ledger is running (ledger dev)")) {
+                bannerStart = i;
+            }
+            if (bannerStart >= 0 && bannerEnd < 0 && lines.get(i).contains("curl -s")) {
+                bannerEnd = i;
+            }
+        }
+        assertThat(bannerStart).as("ledger dev's banner in %s", serverLog).isNotNegative();
+        assertThat(bannerEnd).isGreaterThan(bannerStart);
+        int inBanner = 0;
+        List<String> leaked = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (SECRET.matcher(lines.get(i)).find()) {
+                if (i >= bannerStart && i <= bannerEnd) {
+                    inBanner++;
+                } else {
+                    leaked.add((i + 1) + ": " + lines.get(i));
+                }
+            }
+        }
+        assertThat(inBanner).as("keys the banner prints (the scan must see them)").isPositive();
+        assertThat(leaked).as("log lines of %s with a key, outside the banner", serverLog).isEmpty();
+    }
+
     @Test
     void everyWorkloadRunsAndEveryCheckHolds() throws Exception {
         var serverJar = Path.of(System.getProperty("ledger.serverJar", "../ledger-dev/target/ledger-dev-exec.jar")).toAbsolutePath();
@@ -77,6 +114,7 @@ class BenchKitSmokeIT {
             }
         }
         assertThat(serviceWorkloads).containsExactlyInAnyOrderElementsOf(SERVICE_WORKLOADS);
+        assertNoSecretLoggedOutsideTheBanner(workDir.resolve("server.log"));
         assertThat(baselineWorkloads).containsExactlyInAnyOrder("random", "hot");
 
         var ramp = find(doc, "ramp");
