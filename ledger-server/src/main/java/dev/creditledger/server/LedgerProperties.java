@@ -77,7 +77,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
 
     /**
      * @param bootstrapServers  Kafka's bootstrap.servers (LEDGER_KAFKA_BOOTSTRAP); none means no relay or projector
-     * @param topicPrefix       topics are {@code <prefix>.account.v1}, {@code .transfer.v1}, {@code .entry.v1}
+     * @param topicPrefix       topics are {@code <prefix>.account.v1}, {@code .transfer.v1}, {@code .entry.v1}, {@code .alert.v1}
      * @param partitions        partitions of each topic when the relay creates it
      * @param replicationFactor replicas of each topic when the relay creates it (1 only for a single broker)
      */

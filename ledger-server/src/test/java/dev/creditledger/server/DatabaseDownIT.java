@@ -41,6 +41,8 @@ class DatabaseDownIT extends ApiTestBase {
             registry.add("spring.datasource.url", () -> postgres.jdbcUrl("down_journal"));
             registry.add("spring.datasource.username", postgres::user);
             registry.add("ledger.projections.url", () -> postgres.jdbcUrl("down_projections"));
+            // Its own topics on the shared broker: the shared service's projector must not read this service's events.
+            registry.add("ledger.kafka.topic-prefix", () -> "down");
         });
     }
 

@@ -23,6 +23,8 @@ class RateLimitIT extends ApiTestBase {
         OWN_SERVICE.set(registry -> {
             service(registry, "rate_limit", EmbeddedKafkaBroker.shared());
             registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "5");
+            // Its own topics on the shared broker: the shared service's projector must not read this service's events.
+            registry.add("ledger.kafka.topic-prefix", () -> "ratelimit");
         });
     }
 

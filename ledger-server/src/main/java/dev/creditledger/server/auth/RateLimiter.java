@@ -54,8 +54,12 @@ public final class RateLimiter {
      */
     public Optional<Duration> takeRequest(UUID keyId, Integer ratePerSecond) {
         int rate = ratePerSecond == null ? defaultRatePerSecond : ratePerSecond;
-        var entry = keyBuckets.compute(keyId, (id, existing) ->
-                existing != null && existing.ratePerSecond() == rate ? existing : new KeyBucket(rate, perSecond(rate)));
+        // The common case reads without a lock: compute() would serialise every request of a key on its map bin.
+        var entry = keyBuckets.get(keyId);
+        if (entry == null || entry.ratePerSecond() != rate) {
+            entry = keyBuckets.compute(keyId, (id, existing) ->
+                    existing != null && existing.ratePerSecond() == rate ? existing : new KeyBucket(rate, perSecond(rate)));
+        }
         return take(entry.bucket());
     }
 
