@@ -253,6 +253,23 @@ class AuthApiIT extends E2eTestBase {
         assertProblem(post("/v1/entries", other.writeKey(), "{\"postings\":[{\"account\":\"" + otherAccount
                 + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},{\"account\":\"" + a
                 + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/grants/" + grant, other.readKey()), 404, "GRANT_NOT_FOUND");
+        assertProblem(get("/v1/accounts/" + credits + "/grants", other.readKey()), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/accounts/" + credits + "/explain", other.readKey()), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/accounts/" + credits + "/alerts", other.readKey()), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/accounts/" + credits + "/period-summary?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z",
+                other.readKey()), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(get("/v1/escrows/" + order, other.readKey()), 404, "ESCROW_NOT_FOUND");
+        assertProblem(post("/v1/escrows/" + order + "/refund", other.writeKey(), "{\"amount\":1}"), 404, "ESCROW_NOT_FOUND");
+        assertProblem(post("/v1/escrows/" + order + "/release", other.writeKey(), "{}"), 404, "ESCROW_NOT_FOUND");
+        assertProblem(post("/v1/grants", other.writeKey(), "{\"account\":\"" + credits + "\",\"from\":\"" + otherAccount
+                + "\",\"amount\":1,\"currency\":\"USD\"}"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(post("/v1/usage", other.writeKey(), "{\"account\":\"" + credits + "\",\"overageAccount\":\"" + otherAccount
+                + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"currency\":\"CREDITS\"}"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(post("/v1/loyalty/earn", other.writeKey(), "{\"member\":\"" + otherAccount + "\",\"program\":\"" + issuer
+                + "\",\"spend\":100}"), 404, "ACCOUNT_NOT_FOUND");
+        assertProblem(call("PUT", "/v1/accounts/" + credits + "/alert-thresholds", other.writeKey(), "{\"thresholds\":[1]}", Map.of()),
+                404, "ACCOUNT_NOT_FOUND");
         assertProblem(get("/v1/admin/ledgers/" + ledger.id() + "/keys", other.adminKey()), 404, "NOT_FOUND");
         assertProblem(post("/v1/admin/ledgers/" + ledger.id() + "/keys", other.adminKey(), "{\"role\":\"admin\"}"), 404, "NOT_FOUND");
         assertThat(snapshot(ledger)).isEqualTo(before);
