@@ -23,14 +23,23 @@ import java.util.UUID;
 public final class AlertThresholds {
     private AlertThresholds() {}
 
-    /** The thresholds in their kept order (descending); null is no thresholds. Does not validate. */
+    /**
+     * The thresholds in their kept order (descending); null is no thresholds. Does not validate. An account
+     * state is rebuilt on every posting: thresholds already kept (descending, immutable) come back as they
+     * are, without a copy.
+     */
     public static List<Long> normalize(List<Long> thresholds) {
         if (thresholds == null || thresholds.isEmpty()) {
             return List.of();
         }
-        var sorted = new ArrayList<>(thresholds);
-        sorted.sort(Comparator.reverseOrder());
-        return List.copyOf(sorted);
+        for (int i = 1; i < thresholds.size(); i++) {
+            if (thresholds.get(i - 1) < thresholds.get(i)) {
+                var sorted = new ArrayList<>(thresholds);
+                sorted.sort(Comparator.reverseOrder());
+                return List.copyOf(sorted);
+            }
+        }
+        return List.copyOf(thresholds); // the same list when it is already immutable
     }
 
     /**

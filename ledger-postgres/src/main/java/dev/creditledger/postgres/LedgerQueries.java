@@ -114,6 +114,25 @@ public final class LedgerQueries {
     }
 
     /**
+     * An account's postings with a version in {@code (low, high]}, through the bucketed index (ADR 0006:
+     * version v lives under key v / 32); bind it with {@link #bindVersionRange}. Postings are {@code p}.
+     */
+    static final String VERSION_RANGE = "p.ledger_id = ? AND p.account_id = ? AND p.account_version / 32 BETWEEN ? AND ? "
+            + "AND p.account_version > ? AND p.account_version <= ?";
+
+    /** Binds {@link #VERSION_RANGE} from parameter {@code index}; returns the next free index. */
+    static int bindVersionRange(java.sql.PreparedStatement ps, int index, UUID ledgerId, UUID accountId, long low, long high)
+            throws SQLException {
+        ps.setObject(index, ledgerId);
+        ps.setObject(index + 1, accountId);
+        ps.setLong(index + 2, (low + 1) / 32);
+        ps.setLong(index + 3, high / 32);
+        ps.setLong(index + 4, low);
+        ps.setLong(index + 5, high);
+        return index + 6;
+    }
+
+    /**
      * Postings of the account in version order, from (inclusive) and to (exclusive) optional, after the
      * cursor version. Versions are dense and their times never decrease, so a time range is a version
      * range, found by binary search ({@code posting_version_at}), and a page is a version range too.
@@ -132,14 +151,8 @@ public final class LedgerQueries {
                 try (var ps = connection.prepareStatement("SELECT p.account_version, e.id AS entry_id, p.entry_seq, e.kind, p.side, "
                         + "p.posted_amount, p.pending_delta, p.debits_posted_after, p.credits_posted_after, p.debits_pending_after, "
                         + "p.credits_pending_after, p.created_at FROM postings p JOIN entries e ON e.ledger_id = p.ledger_id "
-                        + "AND e.seq = p.entry_seq WHERE p.ledger_id = ? AND p.account_id = ? AND p.account_version / 32 BETWEEN ? AND ? "
-                        + "AND p.account_version > ? AND p.account_version <= ? ORDER BY p.account_version")) {
-                    ps.setObject(1, ledgerId);
-                    ps.setObject(2, accountId);
-                    ps.setLong(3, (low + 1) / 32);
-                    ps.setLong(4, high / 32);
-                    ps.setLong(5, low);
-                    ps.setLong(6, high);
+                        + "AND e.seq = p.entry_seq WHERE " + VERSION_RANGE + " ORDER BY p.account_version")) {
+                    bindVersionRange(ps, 1, ledgerId, accountId, low, high);
                     try (var rs = ps.executeQuery()) {
                         while (rs.next()) {
                             lines.add(new StatementLine(rs.getLong("account_version"), Sql.uuid(rs, "entry_id"), rs.getLong("entry_seq"),

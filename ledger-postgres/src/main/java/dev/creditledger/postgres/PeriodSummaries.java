@@ -39,15 +39,9 @@ public final class PeriodSummaries {
             Map<EntryKind, long[]> byKind = new EnumMap<>(EntryKind.class);
             if (high > low) {
                 try (var ps = connection.prepareStatement("SELECT e.kind, p.side, sum(p.posted_amount) AS posted FROM postings p "
-                        + "JOIN entries e ON e.ledger_id = p.ledger_id AND e.seq = p.entry_seq WHERE p.ledger_id = ? AND p.account_id = ? "
-                        + "AND p.account_version / 32 BETWEEN ? AND ? AND p.account_version > ? AND p.account_version <= ? "
-                        + "GROUP BY e.kind, p.side")) {
-                    ps.setObject(1, ledgerId);
-                    ps.setObject(2, accountId);
-                    ps.setLong(3, (low + 1) / 32);
-                    ps.setLong(4, high / 32);
-                    ps.setLong(5, low);
-                    ps.setLong(6, high);
+                        + "JOIN entries e ON e.ledger_id = p.ledger_id AND e.seq = p.entry_seq WHERE " + LedgerQueries.VERSION_RANGE
+                        + " GROUP BY e.kind, p.side")) {
+                    LedgerQueries.bindVersionRange(ps, 1, ledgerId, accountId, low, high);
                     try (var rs = ps.executeQuery()) {
                         while (rs.next()) {
                             var sums = byKind.computeIfAbsent(EntryKind.valueOf(rs.getString("kind")), k -> new long[2]);

@@ -232,13 +232,30 @@ class SeveralEnginesIT {
         }
 
         @Override
-        public ZoneOffset getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
+        /** The same moving instant, seen from another zone. */
         @Override
         public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            var source = this;
+            return new Clock() {
+                @Override
+                public Instant instant() {
+                    return source.instant();
+                }
+
+                @Override
+                public ZoneId getZone() {
+                    return zone;
+                }
+
+                @Override
+                public Clock withZone(ZoneId other) {
+                    return source.withZone(other);
+                }
+            };
         }
     }
 

@@ -144,6 +144,19 @@ class AdminAssetsEntriesApiIT extends E2eTestBase {
     }
 
     @Test
+    void aKeyNameHasAtMostApiKeyNameLengthMaxStorableCharacters() {
+        var ledger = newLedger();
+        var longest = "x".repeat(dev.creditledger.core.Limits.API_KEY_NAME_LENGTH_MAX);
+        assertThat(post("/v1/admin/ledgers/" + ledger.id() + "/keys", OPERATOR_KEY, "{\"role\":\"read\",\"name\":\"" + longest + "\"}")
+                .expect(201).body().get("name").asString()).isEqualTo(longest);
+        assertProblem(post("/v1/admin/ledgers/" + ledger.id() + "/keys", OPERATOR_KEY, "{\"role\":\"read\",\"name\":\"" + longest + "x\"}"),
+                400, "VALIDATION_FAILED");
+        assertProblem(post("/v1/admin/ledgers/" + ledger.id() + "/keys", OPERATOR_KEY, "{\"role\":\"read\",\"name\":\"a\\u0000b\"}"),
+                400, "VALIDATION_FAILED");
+        assertThat(get("/v1/admin/ledgers/" + ledger.id() + "/keys", OPERATOR_KEY).body().size()).as("the ledger's 3 keys and the one named").isEqualTo(4);
+    }
+
+    @Test
     void verifyIsCleanForTheOperatorAndForALedgerAdmin() {
         var ledger = newLedger();
         var a = account(ledger, "{\"asset\":\"USD\"}");

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       without a database read until the bucket refills, while keys it has seen keep working.</li>
  * </ul>
  * With several instances each counts on its own, so a key's rate across N instances is up to N times
- * its limit. At most {@value #ADDRESSES_MAX} addresses are tracked (the least recently seen is forgotten).
+ * its limit. At most {@code addressesMax} addresses are tracked ({@value #ADDRESSES_MAX} in the service;
+ * the least recently seen is forgotten, and with it its count).
  */
 public final class RateLimiter {
 
@@ -29,21 +30,27 @@ public final class RateLimiter {
     private final int defaultRatePerSecond;
     private final int badKeysPerMinute;
     private final Map<UUID, KeyBucket> keyBuckets = new ConcurrentHashMap<>();
-    private final Map<String, Bucket> addressBuckets = new LinkedHashMap<>(1_024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > ADDRESSES_MAX;
-        }
-    };
+    private final Map<String, Bucket> addressBuckets;
 
     private record KeyBucket(int ratePerSecond, Bucket bucket) {}
 
     public RateLimiter(int defaultRatePerSecond, int badKeysPerMinute) {
-        if (defaultRatePerSecond < 1 || badKeysPerMinute < 1) {
-            throw new IllegalArgumentException("rate limits must be positive: " + defaultRatePerSecond + ", " + badKeysPerMinute);
+        this(defaultRatePerSecond, badKeysPerMinute, ADDRESSES_MAX);
+    }
+
+    RateLimiter(int defaultRatePerSecond, int badKeysPerMinute, int addressesMax) {
+        if (defaultRatePerSecond < 1 || badKeysPerMinute < 1 || addressesMax < 1) {
+            throw new IllegalArgumentException("rate limits must be positive: " + defaultRatePerSecond + ", " + badKeysPerMinute
+                    + ", " + addressesMax);
         }
         this.defaultRatePerSecond = defaultRatePerSecond;
         this.badKeysPerMinute = badKeysPerMinute;
+        this.addressBuckets = new LinkedHashMap<>(1_024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+                return size() > addressesMax;
+            }
+        };
     }
 
     /**
