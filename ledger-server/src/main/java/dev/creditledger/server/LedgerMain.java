@@ -67,10 +67,33 @@ public final class LedgerMain implements Runnable {
     }
 
     public static ConfigurableApplicationContext startService(Map<String, Object> properties) {
+        return startService(properties, java.util.List.of());
+    }
+
+    /**
+     * Starts the service with {@code properties} as defaults (environment variables override them) and
+     * {@code propertyArguments} ({@code --name=value}) above both.
+     */
+    public static ConfigurableApplicationContext startService(Map<String, Object> properties, java.util.List<String> propertyArguments) {
         var application = new SpringApplicationBuilder(LedgerApplication.class).properties(properties).build();
         // Our own shutdown hook orders the stop: the service first, then the embedded database under it.
         application.setRegisterShutdownHook(false);
-        return application.run();
+        return application.run(propertyArguments.toArray(String[]::new));
+    }
+
+    /**
+     * The arguments picocli did not know, which must each be a property as {@code --name=value}; an
+     * argument of another shape is refused by name, so a typo is not silently ignored.
+     */
+    static java.util.List<String> propertyArguments(java.util.List<String> unmatched) {
+        var arguments = unmatched == null ? java.util.List.<String>of() : unmatched;
+        for (var argument : arguments) {
+            if (!argument.matches("--[A-Za-z][A-Za-z0-9_.\\[\\]-]*=.*")) {
+                throw new IllegalArgumentException("unknown option '" + argument
+                        + "': properties are given as --name=value, e.g. --ledger.engine.batchers=4");
+            }
+        }
+        return java.util.List.copyOf(arguments);
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -83,6 +106,10 @@ public final class LedgerMain implements Runnable {
 
         @Option(names = "--roles", split = ",", description = "Any of api, relay, projector, worker (default: all).")
         java.util.List<Role> roles;
+
+        /** Any property of the README's tables as {@code --name=value}, above the environment. */
+        @CommandLine.Unmatched
+        java.util.List<String> propertyOptions;
 
         @Override
         public Integer call() {
@@ -105,7 +132,14 @@ public final class LedgerMain implements Runnable {
             putIfSet(properties, "ledger.projections.url", "LEDGER_PROJECTIONS_DB_URL");
             putIfSet(properties, "ledger.projections.username", "LEDGER_PROJECTIONS_DB_USER");
             putIfSet(properties, "ledger.projections.password", "LEDGER_PROJECTIONS_DB_PASSWORD");
-            var context = startService(properties);
+            java.util.List<String> arguments;
+            try {
+                arguments = propertyArguments(propertyOptions);
+            } catch (IllegalArgumentException e) {
+                System.err.println("ledger serve: " + e.getMessage());
+                return 2;
+            }
+            var context = startService(properties, arguments);
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "ledger-serve-stop"));
             System.out.println("Credit Ledger is serving on port " + context.getEnvironment().getProperty("local.server.port"));
             return 0;
