@@ -110,7 +110,8 @@ class ProjectorCrashIT {
         try (var stack = TestStack.create("outage", Duration.ofMillis(500))) {
             var failures = new AtomicInteger();
             var consumed = new AtomicInteger();
-            var settings = new ProjectorSettings("g-" + stack.kafka.topicPrefix(), 50, Duration.ofMillis(100), Duration.ofMillis(400));
+            var settings = new ProjectorSettings("g-" + stack.kafka.topicPrefix(), 50, Duration.ofMillis(100), Duration.ofMillis(400),
+                    ProjectorSettings.SESSION_TIMEOUT_DEFAULT);
             stack.projector(settings, new ProjectorListener() {
                 @Override
                 public void applied(int events, long nanos) {

@@ -9,11 +9,14 @@ import org.junit.jupiter.api.Test;
 class ProjectorSettingsTest {
 
     static final Duration ONE_MS = Duration.ofMillis(1);
+    static final Duration SESSION = ProjectorSettings.SESSION_TIMEOUT_MIN;
 
     @Test
     void defaults() {
         var d = ProjectorSettings.defaults();
-        assertThat(d).isEqualTo(new ProjectorSettings("ledger-projector", 2_000, Duration.ofMillis(200), Duration.ofSeconds(5)));
+        assertThat(d).isEqualTo(new ProjectorSettings("ledger-projector", 2_000, Duration.ofMillis(200), Duration.ofSeconds(5),
+                Duration.ofSeconds(10)));
+        assertThat(d.heartbeatInterval()).isEqualTo(Duration.ofMillis(3_333));
         assertThat(d.pollRecordsMax()).isLessThanOrEqualTo(ProjectorSettings.POLL_RECORDS_MAX_LIMIT);
     }
 
@@ -44,12 +47,24 @@ class ProjectorSettingsTest {
     }
 
     @Test
+    void sessionTimeoutEdges() {
+        assertThat(new ProjectorSettings("g", 1, ONE_MS, ONE_MS, ProjectorSettings.SESSION_TIMEOUT_MIN).heartbeatInterval())
+                .isEqualTo(Duration.ofSeconds(2));
+        new ProjectorSettings("g", 1, ONE_MS, ONE_MS, ProjectorSettings.SESSION_TIMEOUT_LIMIT);
+        assertThatThrownBy(() -> new ProjectorSettings("g", 1, ONE_MS, ONE_MS, ProjectorSettings.SESSION_TIMEOUT_MIN.minusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6000 ms");
+        assertThatThrownBy(() -> new ProjectorSettings("g", 1, ONE_MS, ONE_MS, ProjectorSettings.SESSION_TIMEOUT_LIMIT.plusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProjectorSettings("g", 1, ONE_MS, ONE_MS, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void groupIdIsRequired() {
-        assertThatThrownBy(() -> new ProjectorSettings(" ", 1, ONE_MS, ONE_MS)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ProjectorSettings(null, 1, ONE_MS, ONE_MS)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProjectorSettings(" ", 1, ONE_MS, ONE_MS, SESSION)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProjectorSettings(null, 1, ONE_MS, ONE_MS, SESSION)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static ProjectorSettings settings(int pollRecordsMax, Duration pollTimeout, Duration backoffMax) {
-        return new ProjectorSettings("g", pollRecordsMax, pollTimeout, backoffMax);
+        return new ProjectorSettings("g", pollRecordsMax, pollTimeout, backoffMax, SESSION);
     }
 }

@@ -39,7 +39,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         expiry = expiry == null ? new Expiry(null, null, null) : expiry;
         kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
         relay = relay == null ? new Relay(null, null) : relay;
-        projections = projections == null ? new Projections(null, null, null, null, null) : projections;
+        projections = projections == null ? new Projections(null, null, null, null, null, null) : projections;
         auth = auth == null ? new Auth(null) : auth;
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         idempotency = idempotency == null ? new Idempotency(null, null) : idempotency;
@@ -115,8 +115,9 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
      * @param url           JDBC URL of the read-model database (LEDGER_PROJECTIONS_DB_URL), separate from the journal's
      * @param readWaitMsMax longest a query with {@code minSeq} waits for the read models to reach it, in ms
      * @param groupId       the projector's Kafka consumer group
+     * @param sessionTimeoutMs how long the group waits for a silent projector before its partitions go to the others, in ms
      */
-    public record Projections(String url, String username, String password, Long readWaitMsMax, String groupId) {
+    public record Projections(String url, String username, String password, Long readWaitMsMax, String groupId, Long sessionTimeoutMs) {
         public static final long READ_WAIT_MS_MAX_DEFAULT = 5_000;
 
         public Projections {
@@ -130,7 +131,8 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         public ProjectorSettings settings() {
             var defaults = ProjectorSettings.defaults();
             return new ProjectorSettings(groupId == null || groupId.isBlank() ? defaults.groupId() : groupId,
-                    defaults.pollRecordsMax(), defaults.pollTimeout(), defaults.backoffMax());
+                    defaults.pollRecordsMax(), defaults.pollTimeout(), defaults.backoffMax(),
+                    sessionTimeoutMs == null ? defaults.sessionTimeout() : Duration.ofMillis(sessionTimeoutMs));
         }
     }
 
