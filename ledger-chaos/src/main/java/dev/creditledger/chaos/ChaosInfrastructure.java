@@ -1,0 +1,144 @@
+package dev.creditledger.chaos;
+
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * PostgreSQL 17 (fsync and synchronous_commit on) and a Kafka broker, both running in the kit's own process
+ * on data under the work directory, so the service processes can be killed without them and they can be
+ * stopped and started under the service. PostgreSQL is stopped as {@code pg_ctl stop -m immediate} does:
+ * SIGQUIT to the postmaster, no checkpoint, every backend gone; started again on the same data and port.
+ * Kafka is stopped as a whole broker (its log kept) and started again on the same ports.
+ */
+final class ChaosInfrastructure implements AutoCloseable {
+
+    static final String JOURNAL_DATABASE = "chaos_journal";
+    static final String PROJECTIONS_DATABASE = "chaos_projections";
+    private static final Duration POSTMASTER_STOP_WAIT = Duration.ofSeconds(30);
+
+    private final Path postgresData;
+    private final int postgresPort;
+    private EmbeddedPostgresServer postgres;
+    private final EmbeddedKafkaBroker kafka;
+
+    private ChaosInfrastructure(Path postgresData, int postgresPort, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+        this.postgresData = postgresData;
+        this.postgresPort = postgresPort;
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    static ChaosInfrastructure start(Path workDir) throws IOException {
+        var postgresData = workDir.resolve("postgres");
+        int postgresPort = freePort();
+        var postgres = EmbeddedPostgresServer.start(postgresData, postgresPort, true);
+        postgres.createDatabase(JOURNAL_DATABASE);
+        postgres.createDatabase(PROJECTIONS_DATABASE);
+        EmbeddedKafkaBroker kafka;
+        try {
+            kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), freePortPair());
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+        return new ChaosInfrastructure(postgresData, postgresPort, postgres, kafka);
+    }
+
+    String journalUrl() {
+        return jdbcUrl(JOURNAL_DATABASE);
+    }
+
+    String projectionsUrl() {
+        return jdbcUrl(PROJECTIONS_DATABASE);
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database;
+    }
+
+    String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    DataSource journal() {
+        return dataSource(journalUrl());
+    }
+
+    DataSource projections() {
+        return dataSource(projectionsUrl());
+    }
+
+    private static DataSource dataSource(String url) {
+        var source = new PGSimpleDataSource();
+        source.setUrl(url);
+        source.setUser("postgres");
+        return source;
+    }
+
+    /** What {@code pg_ctl stop -m immediate} does: SIGQUIT to the postmaster, then waits until it is gone. */
+    void stopPostgresImmediately() throws IOException, InterruptedException {
+        long pid = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).getFirst().trim());
+        var kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -QUIT " + pid + " failed");
+        }
+        var postmaster = ProcessHandle.of(pid);
+        long deadline = System.nanoTime() + POSTMASTER_STOP_WAIT.toNanos();
+        while (postmaster.map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the postmaster " + pid + " did not stop within " + POSTMASTER_STOP_WAIT.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        postgres.close(); // releases the kit's hold on the data directory; the postmaster is already gone
+    }
+
+    void startPostgres() {
+        postgres = EmbeddedPostgresServer.start(postgresData, postgresPort, true);
+    }
+
+    void stopKafka() {
+        kafka.stop();
+    }
+
+    void startKafka() {
+        kafka.start();
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            postgres.close();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A free port whose next port up is free too (the broker's controller listens there). */
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freePort();
+            try (var next = new ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // Try another.
+            }
+        }
+        throw new UncheckedIOException(new IOException("no two free consecutive ports found"));
+    }
+}
