@@ -128,7 +128,8 @@ public final class ChaosKit {
             infrastructure.stopPostgresImmediately();
             log.info("PostgreSQL stopped -m immediate under load");
             sleep(settings.postgresDown());
-            var duringOutage = load.results().subList(sentBefore, load.results().size());
+            var sentSoFar = load.results();
+            var duringOutage = sentSoFar.subList(sentBefore, sentSoFar.size());
             infrastructure.startPostgres();
             log.info("PostgreSQL started again");
             List<String> findings = new java.util.ArrayList<>();
@@ -202,14 +203,9 @@ public final class ChaosKit {
                 report.replayed(load.replay(results.subList(checkedResults, results.size())));
                 var all = load.results();
                 checkedResults = all.size();
-                var result = checker.check(ledger, all, new HashSet<>(ledger.wallets()));
-                var findings = new java.util.ArrayList<>(faultFindings);
-                findings.addAll(result.findings());
-                var withFault = new Checker.Result(List.copyOf(findings), result.keys(), result.acknowledged(), result.rejected(),
-                        result.unknown(), result.unknownPresent(), result.entries(), result.lastSeq(), result.eventRecords(),
-                        result.eventRedeliveries());
-                report.add(new ChaosReport.Check(phase, fault, (System.nanoTime() - startedNanos) / 1e9, load.sentCount(), withFault));
-                log.info("{}: {}: {} operations, {} findings", phase, fault, result.keys(), findings.size());
+                var result = checker.check(ledger, all, new HashSet<>(ledger.wallets())).withFindingsFirst(faultFindings);
+                report.add(new ChaosReport.Check(phase, fault, (System.nanoTime() - startedNanos) / 1e9, load.sentCount(), result));
+                log.info("{}: {}: {} operations, {} findings", phase, fault, result.keys(), result.findings().size());
             } finally {
                 load.resume();
             }

@@ -97,6 +97,11 @@ final class ChaosReport {
                         + "unknown %d of which %d in the journal), requests %d, replays %d; journal entries %d; events read %d "
                         + "(redelivered %d); findings %d%n", checks.size(), kills, faultsSurvived(), checks.size(), ops, acked, refused,
                 unknown, present, requests, replays, entries, events, redeliveries, findings().size()));
+        for (var check : List.of("faults", "race")) {
+            checks.stream().filter(c -> c.phase().equals("race") == check.equals("race")).reduce((a, b) -> b)
+                    .ifPresent(c -> out.append("sendings without an answer (").append(check).append("): ")
+                            .append(c.result().unknownCauses()).append('\n'));
+        }
         findings().forEach(f -> out.append("FINDING ").append(f).append('\n'));
         return out.toString();
     }

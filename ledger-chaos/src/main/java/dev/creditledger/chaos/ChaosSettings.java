@@ -45,9 +45,12 @@ public record ChaosSettings(String size, int kills, Duration upBeforeKillMin, Du
         }
     }
 
-    /** What {@code ./ledger test} runs. */
+    /**
+     * What {@code ./ledger test} runs. PostgreSQL stays down longer than the pool's connection timeout (5 s), so
+     * requests waiting for a connection are answered 503 before it comes back.
+     */
     public static ChaosSettings reduced(Path serverJar, Path workDir, long seed) {
-        return new ChaosSettings("reduced", 2, Duration.ofSeconds(2), Duration.ofSeconds(4), 8, 6, Duration.ofSeconds(4),
+        return new ChaosSettings("reduced", 2, Duration.ofSeconds(2), Duration.ofSeconds(4), 8, 6, Duration.ofSeconds(8),
                 Duration.ofSeconds(5), 24, 3, Duration.ofSeconds(8), serverJar, workDir, seed);
     }
 

@@ -59,7 +59,22 @@ final class Checker {
 
     /** What one check found, and what it counted. */
     record Result(List<String> findings, long keys, long acknowledged, long rejected, long unknown, long unknownPresent,
-                  long entries, long lastSeq, long eventRecords, long eventRedeliveries) {}
+                  long entries, long lastSeq, long eventRecords, long eventRedeliveries, Map<String, Long> unknownCauses) {
+
+        Result withFindingsFirst(List<String> earlier) {
+            var all = new ArrayList<>(earlier);
+            all.addAll(findings);
+            return new Result(List.copyOf(all), keys, acknowledged, rejected, unknown, unknownPresent, entries, lastSeq, eventRecords,
+                    eventRedeliveries, unknownCauses);
+        }
+    }
+
+    /** Why sendings got no answer: the exception, or the status and problem code of a 5xx. */
+    static Map<String, Long> unknownCauses(List<OpResult> results) {
+        return results.stream().filter(r -> r.outcome() == OpResult.Outcome.UNKNOWN)
+                .collect(Collectors.groupingBy(r -> r.status() == 0 ? r.failure() : r.status() + " " + r.code(), java.util.TreeMap::new,
+                        Collectors.counting()));
+    }
 
     Result check(ChaosLedger ledger, List<OpResult> results, Set<UUID> noOverdraftAccounts) throws SQLException, InterruptedException {
         long started = System.nanoTime();
@@ -88,7 +103,7 @@ final class Checker {
                     (journalChecked - started) / 1_000_000, (relayCaughtUp - journalChecked) / 1_000_000,
                     (eventsChecked - relayCaughtUp) / 1_000_000, (System.nanoTime() - eventsChecked) / 1_000_000);
             return new Result(List.copyOf(findings), byKey.size(), counts[0], counts[1], counts[2], counts[3], entries.size(), lastSeq,
-                    events.records(), events.redeliveries());
+                    events.records(), events.redeliveries(), unknownCauses(results));
         }
     }
 

@@ -29,6 +29,8 @@ final class RecordingLoad implements AutoCloseable {
     static final int STORM_SENDERS = 6;
     static final long BACKOFF_AFTER_NO_CONNECTION_MS = 100;
     static final int CANDIDATES_MAX = 200;
+    /** Replays go out over this many connections at most. */
+    static final int REPLAY_SENDERS_MAX = 8;
     static final long TOP_UP_MINOR_MAX = 2_000;
     static final long TRANSFER_MINOR_MAX = 300;
     /** Grants expire within seconds, so the expiry worker and spends race over them during the run. */
@@ -204,21 +206,29 @@ final class RecordingLoad implements AutoCloseable {
      * acknowledged one must be acknowledged again with the same entry, a refused one refused again with the
      * same code. The second answers are recorded as replays, for the checker.
      */
-    long replay(List<OpResult> answered) {
+    long replay(List<OpResult> answered) throws InterruptedException {
         var seen = new java.util.HashSet<String>();
-        long replays = 0;
+        List<Op> toReplay = new ArrayList<>();
         for (var result : answered) {
             boolean refusedByTheLedger = result.outcome() == Outcome.REJECTED && result.status() != 429;
-            if (result.replay() || result.status() == 0 || !(result.outcome() == Outcome.ACKNOWLEDGED || refusedByTheLedger)
-                    || !seen.add(result.op().key())) {
-                continue;
+            if (!result.replay() && (result.outcome() == Outcome.ACKNOWLEDGED || refusedByTheLedger) && seen.add(result.op().key())) {
+                toReplay.add(result.op());
             }
-            var instances = targets;
-            var again = client.send(result.op(), instances.get(ThreadLocalRandom.current().nextInt(instances.size())), true);
-            results.add(again);
-            replays++;
         }
-        return replays;
+        var next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> senders = new ArrayList<>();
+        for (int s = 0; s < Math.min(clients, REPLAY_SENDERS_MAX); s++) {
+            senders.add(Thread.ofVirtual().start(() -> {
+                for (int i = next.getAndIncrement(); i < toReplay.size(); i = next.getAndIncrement()) {
+                    var instances = targets;
+                    results.add(client.send(toReplay.get(i), instances.get(ThreadLocalRandom.current().nextInt(instances.size())), true));
+                }
+            }));
+        }
+        for (var sender : senders) {
+            sender.join();
+        }
+        return toReplay.size();
     }
 
     /** Sendings to an instance that got no answer at all (the connection broke: the instance died under them). */
