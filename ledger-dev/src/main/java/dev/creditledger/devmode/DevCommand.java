@@ -4,6 +4,7 @@ import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.server.LedgerMain;
+import dev.creditledger.server.LogFormat;
 import dev.creditledger.server.dev.DevEnvironment;
 import java.util.HashMap;
 import java.util.concurrent.Callable;
@@ -34,6 +35,14 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LogFormat format;
+        try {
+            format = LogFormat.from(System.getenv(LogFormat.VARIABLE), LogFormat.TEXT);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ledger dev: " + e.getMessage());
+            return 2;
+        }
+        DevLogging.quietUntilTheBanner();
         var environment = new DevEnvironment(LedgerMain.workingTree());
         if (fresh) {
             environment.wipe();
@@ -54,6 +63,8 @@ final class DevCommand implements Callable<Integer> {
             properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
             properties.put("ledger.projections.username", postgres.user());
             properties.put("server.port", port);
+            properties.putAll(DevLogging.serviceProperties());
+            properties.putAll(format.properties());
             context = LedgerMain.startService(properties);
         } catch (RuntimeException e) {
             if (kafka != null) {

@@ -26,6 +26,9 @@ import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.worker.ExpiryWorker;
+import dev.creditledger.server.worker.ReconciliationWorker;
+import dev.creditledger.postgres.JournalReconciler;
+import dev.creditledger.projections.ReadModelReconciler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
@@ -81,10 +84,13 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private final DataSource dataSource;
     private final Clock clock;
     private final IdempotencyRetention idempotencyRetention;
+    private final ReconciliationWorker reconciliation;
 
     public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, ExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
-                             DataSource dataSource, Clock clock, IdempotencyRetention idempotencyRetention) {
+                             DataSource dataSource, Clock clock, IdempotencyRetention idempotencyRetention,
+                             ReconciliationWorker reconciliation) {
+        this.reconciliation = reconciliation;
         this.properties = properties;
         this.keys = keys;
         this.expiryWorker = expiryWorker;
@@ -152,8 +158,9 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     }
 
     @Bean
-    static CommandGateway commandGateway(PostgresPostingEngine engine, RequestHasher hasher, LedgerProperties properties) {
-        return new CommandGateway(engine, hasher, Duration.ofMillis(properties.writeTimeoutMs()));
+    static CommandGateway commandGateway(PostgresPostingEngine engine, RequestHasher hasher, LedgerProperties properties,
+                                         MeterRegistry registry) {
+        return new CommandGateway(engine, hasher, Duration.ofMillis(properties.writeTimeoutMs()), new WriteMetrics(registry));
     }
 
     @Bean
@@ -183,8 +190,17 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
 
     @Bean
     static ExpiryWorker expiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids,
-                                     Clock clock, LedgerProperties properties) {
-        return new ExpiryWorker(queries, grants, engine, ids, clock, properties.expiry().batchSizeMax());
+                                     Clock clock, LedgerProperties properties, MeterRegistry registry) {
+        return new ExpiryWorker(queries, grants, engine, ids, clock, properties.expiry().batchSizeMax(), registry);
+    }
+
+    /** Named {@code reconciliation}: its health indicator is {@code reconciliation}, in the readiness group. */
+    @Bean
+    static ReconciliationWorker reconciliation(DataSource dataSource, LedgerVerifier verifier, ProjectionsAccess projections, Clock clock,
+                                               LedgerProperties properties, MeterRegistry registry) {
+        return new ReconciliationWorker(new JournalReconciler(dataSource), verifier,
+                projections.dataSource().map(read -> new ReadModelReconciler(dataSource, read)), clock,
+                Duration.ofMillis(properties.reconciliation().fullIntervalMs()), registry);
     }
 
     @Bean(destroyMethod = "close")
@@ -275,6 +291,9 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
             registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
+        }
+        if (properties.runs(Role.WORKER) && properties.reconciliation().enabled()) {
+            registrar.addFixedDelayTask(reconciliation::pass, Duration.ofMillis(properties.reconciliation().intervalMs()));
         }
         if (properties.runs(Role.WORKER)) {
             registrar.addFixedDelayTask(this::purgeIdempotency, Duration.ofMillis(properties.idempotency().purgeIntervalMs()));

@@ -135,13 +135,15 @@ public final class LedgerMain implements Runnable {
             java.util.List<String> arguments;
             try {
                 arguments = propertyArguments(propertyOptions);
+                properties.putAll(LogFormat.from(System.getenv(LogFormat.VARIABLE), LogFormat.JSON).properties());
             } catch (IllegalArgumentException e) {
                 System.err.println("ledger serve: " + e.getMessage());
                 return 2;
             }
             var context = startService(properties, arguments);
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "ledger-serve-stop"));
-            System.out.println("Credit Ledger is serving on port " + context.getEnvironment().getProperty("local.server.port"));
+            org.slf4j.LoggerFactory.getLogger(LedgerMain.class)
+                    .info("Credit Ledger is serving on port {}", context.getEnvironment().getProperty("local.server.port"));
             return 0;
         }
     }

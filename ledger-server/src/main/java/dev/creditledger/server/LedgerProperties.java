@@ -28,7 +28,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
-                               Idempotency idempotency) {
+                               Idempotency idempotency, Reconciliation reconciliation) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -43,6 +43,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         auth = auth == null ? new Auth(null) : auth;
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         idempotency = idempotency == null ? new Idempotency(null, null) : idempotency;
+        reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
     }
 
     public boolean runs(Role role) {
@@ -180,6 +181,25 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             purgeIntervalMs = purgeIntervalMs == null ? PURGE_INTERVAL_MS_DEFAULT : purgeIntervalMs;
             if (retentionDays < 1 || purgeIntervalMs < 1) {
                 throw new IllegalArgumentException("ledger.idempotency.retention-days and purge-interval-ms must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param enabled        run the reconciliation worker in this process (when it has the worker role)
+     * @param intervalMs     pause between passes, in ms: a difference is reported within about this long
+     * @param fullIntervalMs how often a pass also runs the whole verifier, in ms
+     */
+    public record Reconciliation(Boolean enabled, Long intervalMs, Long fullIntervalMs) {
+        public static final long INTERVAL_MS_DEFAULT = 10_000;
+        public static final long FULL_INTERVAL_MS_DEFAULT = 3_600_000;
+
+        public Reconciliation {
+            enabled = enabled == null || enabled;
+            intervalMs = intervalMs == null ? INTERVAL_MS_DEFAULT : intervalMs;
+            fullIntervalMs = fullIntervalMs == null ? FULL_INTERVAL_MS_DEFAULT : fullIntervalMs;
+            if (intervalMs < 1 || fullIntervalMs < 1) {
+                throw new IllegalArgumentException("ledger.reconciliation.interval-ms and full-interval-ms must be positive");
             }
         }
     }

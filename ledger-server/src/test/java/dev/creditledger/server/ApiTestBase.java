@@ -106,7 +106,9 @@ public abstract class ApiTestBase {
         try {
             var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             var raw = response.body();
-            JsonNode parsed = raw == null || raw.isBlank() ? null : json.readTree(raw);
+            // Bodies that are not JSON (the Prometheus text format, an HTML page) have no parsed body.
+            boolean jsonBody = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
+            JsonNode parsed = raw == null || raw.isBlank() || !jsonBody ? null : json.readTree(raw);
             return new Response(response.statusCode(), response.headers(), parsed, raw);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -38,6 +38,9 @@ public class AdminController {
     private final LedgerVerifier verifier;
     private final ApiKeyCache keys;
 
+    /** Administration is logged, never with a secret: who created or revoked which key, which ledger was created. */
+    private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("dev.creditledger.audit");
+
     public AdminController(LedgerAdmin admin, LedgerVerifier verifier, ApiKeyCache keys) {
         this.admin = admin;
         this.verifier = verifier;
@@ -51,7 +54,9 @@ public class AdminController {
                                              @RequestBody Requests.CreateLedger body) {
         requireOperator(caller);
         Inputs.body(body);
-        return Responses.LedgerJson.of(admin.createLedger(Inputs.required(body.name(), "name")));
+        var ledger = admin.createLedger(Inputs.required(body.name(), "name"));
+        audit.info("ledger {} created: {}", ledger.id(), ledger.name());
+        return Responses.LedgerJson.of(ledger);
     }
 
     @GetMapping("/ledgers")
@@ -77,6 +82,8 @@ public class AdminController {
             throw ApiException.validation("ratePerSecond must be between 1 and KEY_RATE_PER_SECOND_MAX " + Limits.KEY_RATE_PER_SECOND_MAX);
         }
         var created = admin.createKey(ledgerId, role, body.name(), body.ratePerSecond());
+        audit.info("api key {} ({}, prefix {}) created for ledger {} by {}", created.key().id(), role.name().toLowerCase(),
+                created.key().prefix(), ledgerId, caller.operator() ? "the operator" : "admin key " + caller.keyId());
         return Responses.ApiKeyJson.of(created.key(), created.secret());
     }
 
@@ -99,6 +106,7 @@ public class AdminController {
             throw ApiException.of(ApiError.NOT_FOUND, "key " + keyId + " does not exist in ledger " + ledgerId);
         }
         keys.evict(keyId);
+        audit.info("api key {} of ledger {} revoked by {}", keyId, ledgerId, caller.operator() ? "the operator" : "admin key " + caller.keyId());
         return ResponseEntity.noContent().build();
     }
 

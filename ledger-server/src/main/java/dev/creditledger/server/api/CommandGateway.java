@@ -12,6 +12,7 @@ import dev.creditledger.postgres.PostedResult;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.postgres.StorageUnavailableException;
 import dev.creditledger.server.TraceContextFilter;
+import dev.creditledger.server.WriteMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -38,11 +39,13 @@ public final class CommandGateway {
     private final PostgresPostingEngine engine;
     private final RequestHasher hasher;
     private final Duration writeTimeout;
+    private final WriteMetrics metrics;
 
-    public CommandGateway(PostgresPostingEngine engine, RequestHasher hasher, Duration writeTimeout) {
+    public CommandGateway(PostgresPostingEngine engine, RequestHasher hasher, Duration writeTimeout, WriteMetrics metrics) {
         this.engine = engine;
         this.hasher = hasher;
         this.writeTimeout = writeTimeout;
+        this.metrics = metrics;
     }
 
     /** The key from the header or the body (they must agree when both are given), or null. */
@@ -87,9 +90,12 @@ public final class CommandGateway {
     }
 
     private List<PostedResult> await(Submission submission) {
+        long submitted = System.nanoTime();
         var future = engine.submit(submission);
         try {
-            return future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            var results = future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            metrics.answered(results, System.nanoTime() - submitted);
+            return results;
         } catch (TimeoutException e) {
             throw new StorageUnavailableException("no answer from the posting engine within " + writeTimeout.toMillis()
                     + " ms; the write may still commit, retry with the same idempotency key", e);

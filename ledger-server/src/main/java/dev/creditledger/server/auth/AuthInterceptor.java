@@ -61,6 +61,9 @@ public final class AuthInterceptor implements HandlerInterceptor {
             }
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
+        if (caller.ledgerId() != null) {
+            org.slf4j.MDC.put(dev.creditledger.server.TraceContextFilter.LEDGER_ID, caller.ledgerId().toString());
+        }
         return true;
     }
 

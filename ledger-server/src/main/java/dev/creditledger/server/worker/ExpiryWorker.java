@@ -38,8 +38,10 @@ public final class ExpiryWorker {
     private final Clock clock;
     private final int batchSizeMax;
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     public ExpiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids, Clock clock,
-                        int batchSizeMax) {
+                        int batchSizeMax, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         this.queries = queries;
         this.grants = grants;
         this.engine = engine;
@@ -64,7 +66,7 @@ public final class ExpiryWorker {
             log.warn("hold expiry scan failed: {}", e.getMessage());
             return 0;
         }
-        return submit(byLedger, "holds");
+        return submit(byLedger, "holds", "hold");
     }
 
     int expireGrants() {
@@ -78,10 +80,10 @@ public final class ExpiryWorker {
             log.warn("grant expiry scan failed: {}", e.getMessage());
             return 0;
         }
-        return submit(byLedger, "grants");
+        return submit(byLedger, "grants", "grant");
     }
 
-    private int submit(Map<UUID, List<Request>> byLedger, String what) {
+    private int submit(Map<UUID, List<Request>> byLedger, String what, String kind) {
         int expired = 0;
         for (var requests : byLedger.values()) {
             try {
@@ -93,6 +95,9 @@ public final class ExpiryWorker {
         }
         if (expired > 0) {
             log.info("expired {} {}", expired, what);
+            io.micrometer.core.instrument.Counter.builder("ledger.expiries")
+                    .description("Holds and grants the expiry worker expired (a grant found expired by a debit is expired in that debit's entry)")
+                    .tag("kind", kind).register(registry).increment(expired);
         }
         return expired;
     }

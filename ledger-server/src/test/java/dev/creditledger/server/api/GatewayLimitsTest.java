@@ -27,7 +27,8 @@ class GatewayLimitsTest {
     void aRequestOverBatchCommandsMaxIsRefusedBeforeQueueing() {
         // No request reaches the database, so the engine needs none.
         try (var engine = new PostgresPostingEngine(null, Clock.systemUTC(), new EngineSettings(10, 5, 1), EngineListener.NONE)) {
-            var gateway = new CommandGateway(engine, new RequestHasher(JsonMapper.builder().build()), Duration.ofSeconds(1));
+            var gateway = new CommandGateway(engine, new RequestHasher(JsonMapper.builder().build()), Duration.ofSeconds(1),
+                    new dev.creditledger.server.WriteMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
             var ledger = UUID.randomUUID();
             var requests = IntStream.range(0, 6).mapToObj(i -> new Request(ledger, null,
                     new Command.CreateAccount(UUID.randomUUID(), null, "USD", Side.CREDIT, null, Map.of()))).toList();

@@ -1,0 +1,102 @@
+package dev.creditledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.server.events.ProjectionsAccess;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Continuous reconciliation, on a service of its own (it corrupts its databases on purpose), passes every
+ * second: a balance row changed behind the ledger's back, and then a row of the balances read model, are each
+ * reported within 60 seconds (the metric, a log line naming the account and the amounts, the readiness group for
+ * the journal) and cleared once put back.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ReconciliationIT extends ApiTestBase {
+
+    private static final Duration REPORTED_WITHIN = Duration.ofSeconds(60);
+
+    @Autowired
+    private DataSource journal;
+    @Autowired
+    private ProjectionsAccess projections;
+
+    @DynamicPropertySource
+    static void ownService(DynamicPropertyRegistry ignored) {
+        OWN_SERVICE.set(registry -> {
+            service(registry, "reconciliation", EmbeddedKafkaBroker.shared());
+            registry.add("ledger.reconciliation.interval-ms", () -> "1000");
+            // Its own topics on the shared broker: the shared service's projector must not read this service's events.
+            registry.add("ledger.kafka.topic-prefix", () -> "reconciliation");
+        });
+    }
+
+    @Test
+    void aCorruptedBalanceAndACorruptedReadModelRowAreReportedWithinAMinute(CapturedOutput output) throws Exception {
+        var ledger = newLedger();
+        var issuer = account(ledger, "{\"asset\":\"USD\"}");
+        var wallet = account(ledger, "{\"asset\":\"USD\"}");
+        var seq = Long.parseLong(transfer(ledger, issuer, wallet, 700, "USD").expect(201).headers().firstValue("Ledger-Seq").orElseThrow());
+        get("/v1/views/accounts/" + wallet + "/balance?minSeq=" + seq, ledger.readKey()).expect(200);
+        await("a clean pass", () -> metric("ledger_reconciliation_mismatches") == 0 && metric("ledger_reconciliation_last_clean_age_seconds") >= 0);
+        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
+
+        // A balance row changed behind the ledger's back.
+        update(journal, "UPDATE balances SET credits_posted = credits_posted + 5 WHERE account_id = ?", wallet);
+        await("the corrupted balance reported", () -> metric("ledger_reconciliation_mismatches") >= 1);
+        assertThat(output.getOut()).contains("the journal disagrees with itself").contains("account " + wallet)
+                .contains("posted 0/705").contains("says 0/700");
+        var readiness = get("/actuator/health/readiness", null);
+        assertThat(readiness.status()).as(readiness.raw()).isEqualTo(503);
+        assertThat(readiness.raw()).contains("OUT_OF_SERVICE").contains(wallet.toString());
+
+        update(journal, "UPDATE balances SET credits_posted = credits_posted - 5 WHERE account_id = ?", wallet);
+        await("clean again", () -> metric("ledger_reconciliation_mismatches") == 0);
+        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
+
+        // A row of the balances read model changed: reported, the instance stays ready (the journal is sound).
+        var readModel = projections.dataSource().orElseThrow();
+        update(readModel, "UPDATE account_balances SET debits_posted = debits_posted + 3 WHERE account_id = ?", issuer);
+        await("the corrupted read model reported", () -> metric("ledger_reconciliation_mismatches") >= 1);
+        assertThat(output.getOut()).contains("a read model disagrees with the journal").contains("account " + issuer)
+                .contains("debits_posted 703 (journal 700)");
+        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
+        update(readModel, "UPDATE account_balances SET debits_posted = debits_posted - 3 WHERE account_id = ?", issuer);
+        await("clean again", () -> metric("ledger_reconciliation_mismatches") == 0);
+    }
+
+    private static void update(DataSource dataSource, String sql, UUID account) throws Exception {
+        try (var connection = dataSource.getConnection(); var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, account);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private double metric(String name) {
+        for (var line : get("/actuator/prometheus", null).expect(200).raw().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + REPORTED_WITHIN.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + REPORTED_WITHIN.toSeconds() + " s").isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
+}
