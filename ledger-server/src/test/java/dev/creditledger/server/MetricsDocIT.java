@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,21 @@ class MetricsDocIT extends ApiTestBase {
         var before = scrape();
 
         var ledger = newLedger();
-        var issuer = account(ledger, "{\"asset\":\"USD\"}");
-        var wallet = account(ledger, "{\"asset\":\"USD\",\"noOverdraft\":true}");
-        transfer(ledger, issuer, wallet, 500, "USD").expect(201);
-        var body = transferJson(issuer, wallet, 250, "USD");
+        // An asset of its own: the shared service's other tests moved amounts up to 10^18 in USD, beyond what a
+        // counter (a double) still counts to the unit.
+        var asset = "M" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").toUpperCase(java.util.Locale.ROOT);
+        asset = asset.substring(0, Math.min(asset.length(), 12));
+        post("/v1/assets", ledger.adminKey(), "{\"code\":\"" + asset + "\",\"exponent\":2}").expect(201);
+        var issuer = account(ledger, "{\"asset\":\"" + asset + "\"}");
+        var wallet = account(ledger, "{\"asset\":\"" + asset + "\",\"noOverdraft\":true}");
+        transfer(ledger, issuer, wallet, 500, asset).expect(201);
+        var body = transferJson(issuer, wallet, 250, asset);
         post("/v1/transfers", ledger.writeKey(), body, "metrics-dup").expect(201);
         post("/v1/transfers", ledger.writeKey(), body, "metrics-dup").expect(201); // the duplicate
-        assertProblem(transfer(ledger, wallet, issuer, 10_000, "USD"), 422, "INSUFFICIENT_FUNDS");
-        hold(ledger, wallet, issuer, 100, 1L).expect(201);
+        assertProblem(transfer(ledger, wallet, issuer, 10_000, asset), 422, "INSUFFICIENT_FUNDS");
+        post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + issuer + "\",\"amount\":100,\"currency\":\""
+                + asset + "\",\"pending\":true,\"timeoutSeconds\":1}").expect(201);
+        var assetLabel = "asset=\"" + asset + "\"";
 
         var after = awaitScrape(s -> delta(before, s, "ledger_expiries_total", l -> l.contains("kind=\"hold\"")) >= 1
                 && delta(before, s, "ledger_projection_applied_total", l -> true) >= 1
@@ -49,11 +57,11 @@ class MetricsDocIT extends ApiTestBase {
                     || seriesName(series).matches(Pattern.quote(name) + "_(bucket|count|sum|max)")))
                     .as("%s is exported", name).isTrue();
         }
-        assertThat(delta(before, after, "ledger_entries_total", l -> l.contains("asset=\"USD\"") && l.contains("kind=\"TRANSFER\"")))
+        assertThat(delta(before, after, "ledger_entries_total", l -> l.contains(assetLabel) && l.contains("kind=\"TRANSFER\"")))
                 .as("transfers accepted (the duplicate moved nothing)").isEqualTo(2);
-        assertThat(delta(before, after, "ledger_entry_amount_minor_total", l -> l.contains("asset=\"USD\"") && l.contains("kind=\"TRANSFER\"")))
+        assertThat(delta(before, after, "ledger_entry_amount_minor_total", l -> l.contains(assetLabel) && l.contains("kind=\"TRANSFER\"")))
                 .as("minor units they moved").isEqualTo(750);
-        assertThat(delta(before, after, "ledger_entries_total", l -> l.contains("kind=\"HOLD\""))).isEqualTo(1);
+        assertThat(delta(before, after, "ledger_entries_total", l -> l.contains(assetLabel) && l.contains("kind=\"HOLD\""))).isEqualTo(1);
         assertThat(delta(before, after, "ledger_commands_replayed_total", l -> true)).as("duplicates").isEqualTo(1);
         assertThat(delta(before, after, "ledger_rejections_total", l -> l.contains("reason=\"INSUFFICIENT_FUNDS\""))).isEqualTo(1);
         assertThat(delta(before, after, "ledger_append_latency_seconds_count", l -> true))
