@@ -14,8 +14,6 @@ import dev.creditledger.core.Submission;
 import dev.creditledger.core.SystemAccounts;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,49 +213,7 @@ class SeveralEnginesIT {
     }
 
     /** A clock the test moves: every engine decides with the same instant. */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now;
 
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        /** The same moving instant, seen from another zone. */
-        @Override
-        public Clock withZone(ZoneId zone) {
-            var source = this;
-            return new Clock() {
-                @Override
-                public Instant instant() {
-                    return source.instant();
-                }
-
-                @Override
-                public ZoneId getZone() {
-                    return zone;
-                }
-
-                @Override
-                public Clock withZone(ZoneId other) {
-                    return source.withZone(other);
-                }
-            };
-        }
-    }
 
     private static void submit(PostgresPostingEngine engine, UUID ledger, IdempotencyKey key, Command command) {
         var result = engine.submit(Submission.single(new Request(ledger, key, command))).join().getFirst().result();

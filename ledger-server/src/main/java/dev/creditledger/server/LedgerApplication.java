@@ -28,6 +28,7 @@ import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.worker.ExpiryWorker;
 import dev.creditledger.server.worker.ReconciliationWorker;
 import dev.creditledger.postgres.JournalReconciler;
+import dev.creditledger.postgres.DailyCloser;
 import dev.creditledger.projections.ReadModelReconciler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,12 +86,14 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private final Clock clock;
     private final IdempotencyRetention idempotencyRetention;
     private final ReconciliationWorker reconciliation;
+    private final DailyCloser closer;
 
     public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, ExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
                              DataSource dataSource, Clock clock, IdempotencyRetention idempotencyRetention,
-                             ReconciliationWorker reconciliation) {
+                             ReconciliationWorker reconciliation, DailyCloser closer) {
         this.reconciliation = reconciliation;
+        this.closer = closer;
         this.properties = properties;
         this.keys = keys;
         this.expiryWorker = expiryWorker;
@@ -110,6 +113,18 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
             }
         } catch (RuntimeException e) {
             log.warn("idempotency purge failed, tried again in {} ms: {}", properties.idempotency().purgeIntervalMs(), e.getMessage());
+        }
+    }
+
+    /** Closes the UTC days that ended (plus the grace) and are not closed yet; several workers may race, one wins each day. */
+    private void closeDueDays() {
+        try {
+            int closed = closer.closeDue();
+            if (closed > 0) {
+                log.info("closed {} ledger days", closed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("daily close failed, tried again in {} ms: {}", properties.closes().intervalMs(), e.getMessage());
         }
     }
 
@@ -192,6 +207,11 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     static ExpiryWorker expiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids,
                                      Clock clock, LedgerProperties properties, MeterRegistry registry) {
         return new ExpiryWorker(queries, grants, engine, ids, clock, properties.expiry().batchSizeMax(), registry);
+    }
+
+    @Bean
+    static DailyCloser dailyCloser(DataSource dataSource, Clock clock, LedgerProperties properties) {
+        return new DailyCloser(dataSource, clock, Duration.ofMillis(properties.closes().graceMs()));
     }
 
     /** Named {@code reconciliation}: its health indicator is {@code reconciliation}, in the readiness group. */
@@ -291,6 +311,9 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
             registrar.addFixedDelayTask(expiryWorker::expireDue, Duration.ofMillis(properties.expiry().intervalMs()));
+        }
+        if (properties.runs(Role.WORKER) && properties.closes().enabled()) {
+            registrar.addFixedDelayTask(this::closeDueDays, Duration.ofMillis(properties.closes().intervalMs()));
         }
         if (properties.runs(Role.WORKER) && properties.reconciliation().enabled()) {
             registrar.addFixedDelayTask(reconciliation::pass, Duration.ofMillis(properties.reconciliation().intervalMs()));

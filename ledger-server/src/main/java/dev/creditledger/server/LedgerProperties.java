@@ -28,7 +28,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
-                               Idempotency idempotency, Reconciliation reconciliation) {
+                               Idempotency idempotency, Reconciliation reconciliation, Closes closes) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -44,6 +44,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         idempotency = idempotency == null ? new Idempotency(null, null) : idempotency;
         reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
+        closes = closes == null ? new Closes(null, null, null) : closes;
     }
 
     public boolean runs(Role role) {
@@ -200,6 +201,26 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             fullIntervalMs = fullIntervalMs == null ? FULL_INTERVAL_MS_DEFAULT : fullIntervalMs;
             if (intervalMs < 1 || fullIntervalMs < 1) {
                 throw new IllegalArgumentException("ledger.reconciliation.interval-ms and full-interval-ms must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param enabled    close days in this process (when it has the worker role)
+     * @param intervalMs pause between looks for days to close, in ms
+     * @param graceMs    how long after a day's end it is closed, in ms: longer than any batch can take to commit
+     */
+    public record Closes(Boolean enabled, Long intervalMs, Long graceMs) {
+        public static final long INTERVAL_MS_DEFAULT = 60_000;
+        /** Five minutes: a batch commits within the statement timeout (30 s) or not at all. */
+        public static final long GRACE_MS_DEFAULT = 300_000;
+
+        public Closes {
+            enabled = enabled == null || enabled;
+            intervalMs = intervalMs == null ? INTERVAL_MS_DEFAULT : intervalMs;
+            graceMs = graceMs == null ? GRACE_MS_DEFAULT : graceMs;
+            if (intervalMs < 1 || graceMs < 60_000) {
+                throw new IllegalArgumentException("ledger.closes.interval-ms must be positive and grace-ms at least 60000");
             }
         }
     }

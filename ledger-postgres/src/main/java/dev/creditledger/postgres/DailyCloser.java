@@ -1,0 +1,336 @@
+package dev.creditledger.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Closes a ledger's UTC days: for day D, a snapshot of every account opened by the end of D with its balances at
+ * the end of D (its last posting made before midnight), the trial balance per asset, the range of ledger
+ * sequences D's changes used, and the SHA-256 of D's journal in a canonical form (below), all written once into
+ * {@code daily_closes}, {@code daily_close_balances} and {@code daily_close_totals}, which refuse changes.
+ *
+ * A close only reads the journal (one REPEATABLE READ transaction; no lock a writer waits for) and is idempotent:
+ * several workers may close the same day, the first insert wins and the others find it closed. A day is closed
+ * once {@code grace} has passed after its end, longer than any batch can take to commit (statement timeout 30 s),
+ * so no change of the day can still arrive. Batch times never go backwards within a ledger, so the day's changes
+ * are one range of sequences, found by binary search over the sequence indexes.
+ *
+ * The canonical journal of a day, hashed with SHA-256, is one UTF-8 line per change in sequence order, ending in
+ * {@code \n}; absent values are {@code -}:
+ * <pre>
+ *   seq|ACCOUNT|id|asset|normal_side|overdraft_limit
+ *   seq|CLOSE|account_id
+ *   seq|ENTRY|id|kind|amount|reference_id|idempotency_key
+ *   seq|POSTING|line_no|account_id|side|asset|posted_amount|pending_delta      (after its entry, by line_no)
+ * </pre>
+ * What can go wrong: an unavailable database is a {@link StorageUnavailableException}; nothing is written.
+ */
+public final class DailyCloser {
+
+    /** Days one ledger closes in one call at most (a ledger that was never closed catches up over several calls). */
+    public static final int DAYS_PER_CALL_MAX = 31;
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration grace;
+
+    public DailyCloser(DataSource dataSource, Clock clock, Duration grace) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.grace = grace;
+    }
+
+    /** Closes every ledger's days that ended more than {@code grace} ago and are not closed yet; returns how many. */
+    public int closeDue() {
+        int closed = 0;
+        var now = clock.instant();
+        var lastClosable = now.minus(grace).atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1);
+        try (var connection = dataSource.getConnection()) {
+            List<Object[]> ledgers = new ArrayList<>();
+            try (var ps = connection.prepareStatement("""
+                    SELECT l.id, l.created_at, (SELECT max(close_date) FROM daily_closes c WHERE c.ledger_id = l.id) AS last_close
+                    FROM ledgers l"""); var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    var lastClose = rs.getObject("last_close", LocalDate.class);
+                    var first = lastClose != null ? lastClose.plusDays(1) : Sql.instant(rs, "created_at").atOffset(ZoneOffset.UTC).toLocalDate();
+                    ledgers.add(new Object[] {Sql.uuid(rs, "id"), first});
+                }
+            }
+            for (var ledger : ledgers) {
+                var day = (LocalDate) ledger[1];
+                for (int n = 0; n < DAYS_PER_CALL_MAX && !day.isAfter(lastClosable); n++, day = day.plusDays(1)) {
+                    if (close(connection, (UUID) ledger[0], day)) {
+                        closed++;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not close days: " + e.getMessage(), e);
+        }
+        return closed;
+    }
+
+    /** Closes one day of one ledger, if it is not closed; true when this call closed it. */
+    public boolean close(UUID ledgerId, LocalDate day) {
+        try (var connection = dataSource.getConnection()) {
+            return close(connection, ledgerId, day);
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not close " + day + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean close(Connection connection, UUID ledgerId, LocalDate day) throws SQLException {
+        var start = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+        var end = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        if (clock.instant().isBefore(end.plus(grace))) {
+            throw new IllegalArgumentException(day + " cannot be closed before " + end.plus(grace));
+        }
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            long lastSeq = single(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId);
+            long firstOfDay = firstSeqAtOrAfter(connection, ledgerId, start, lastSeq);
+            long lastOfDay = firstSeqAtOrAfter(connection, ledgerId, end, lastSeq) - 1;
+            var sha256 = journalSha256(connection, ledgerId, firstOfDay, lastOfDay);
+            long accounts;
+            try (var ps = connection.prepareStatement("SELECT count(*) FROM accounts WHERE ledger_id = ? AND seq <= ?")) {
+                ps.setObject(1, ledgerId);
+                ps.setLong(2, lastOfDay);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    accounts = rs.getLong(1);
+                }
+            }
+            try (var ps = connection.prepareStatement("""
+                    INSERT INTO daily_closes (ledger_id, close_date, first_seq, last_seq, journal_sha256, accounts, closed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                ps.setObject(1, ledgerId);
+                ps.setObject(2, day);
+                ps.setLong(3, firstOfDay);
+                ps.setLong(4, lastOfDay);
+                ps.setBytes(5, sha256);
+                ps.setLong(6, accounts);
+                Sql.setInstant(ps, 7, clock.instant());
+                if (ps.executeUpdate() == 0) {
+                    connection.rollback();
+                    return false;
+                }
+            }
+            long written = insertBalances(connection, ledgerId, day, lastOfDay, end);
+            if (written != accounts) {
+                throw new IllegalStateException("ledger " + ledgerId + " has " + accounts + " accounts at the end of " + day
+                        + " but " + written + " balance rows");
+            }
+            insertTotals(connection, ledgerId, day);
+            connection.commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static long insertBalances(Connection connection, UUID ledgerId, LocalDate day, long lastSeqOfDay, Instant end) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                INSERT INTO daily_close_balances (ledger_id, close_date, account_id, asset, version, debits_posted, credits_posted,
+                                                  debits_pending, credits_pending)
+                SELECT a.ledger_id, ?, a.id, a.asset, v.version, coalesce(p.debits_posted_after, 0), coalesce(p.credits_posted_after, 0),
+                       coalesce(p.debits_pending_after, 0), coalesce(p.credits_pending_after, 0)
+                FROM accounts a
+                JOIN balances b ON b.ledger_id = a.ledger_id AND b.account_id = a.id
+                CROSS JOIN LATERAL (SELECT posting_version_at(a.ledger_id, a.id, b.version, ?) AS version) v
+                LEFT JOIN postings p ON p.ledger_id = a.ledger_id AND p.account_id = a.id
+                     AND p.account_version / 32 = v.version / 32 AND p.account_version = v.version
+                WHERE a.ledger_id = ? AND a.seq <= ?""")) {
+            ps.setObject(1, day);
+            // posting_version_at counts postings made at or before the instant: the last microsecond of the day.
+            Sql.setInstant(ps, 2, end.minusNanos(1_000));
+            ps.setObject(3, ledgerId);
+            ps.setLong(4, lastSeqOfDay);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void insertTotals(Connection connection, UUID ledgerId, LocalDate day) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                INSERT INTO daily_close_totals (ledger_id, close_date, asset, accounts, debits_posted, credits_posted, debits_pending,
+                                                credits_pending)
+                SELECT ledger_id, close_date, asset, count(*), sum(debits_posted), sum(credits_posted), sum(debits_pending),
+                       sum(credits_pending)
+                FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? GROUP BY ledger_id, close_date, asset""")) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, day);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The first sequence whose change was made at or after {@code at} ({@code lastSeq + 1} if none). */
+    private static long firstSeqAtOrAfter(Connection connection, UUID ledgerId, Instant at, long lastSeq) throws SQLException {
+        long low = 1;
+        long high = lastSeq + 1;
+        while (low < high) {
+            long middle = (low + high) >>> 1;
+            if (timeOf(connection, ledgerId, middle).isBefore(at)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private static Instant timeOf(Connection connection, UUID ledgerId, long seq) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                SELECT created_at FROM entries WHERE ledger_id = ? AND seq = ?
+                UNION ALL SELECT created_at FROM accounts WHERE ledger_id = ? AND seq = ?
+                UNION ALL SELECT closed_at FROM account_closures WHERE ledger_id = ? AND seq = ?""")) {
+            for (int i = 0; i < 3; i++) {
+                ps.setObject(i * 2 + 1, ledgerId);
+                ps.setLong(i * 2 + 2, seq);
+            }
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("ledger " + ledgerId + " has no change at sequence " + seq);
+                }
+                return Sql.instant(rs, "created_at");
+            }
+        }
+    }
+
+    private static byte[] journalSha256(Connection connection, UUID ledgerId, long first, long last) throws SQLException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (last < first) {
+            return digest.digest();
+        }
+        try (var ps = connection.prepareStatement("""
+                SELECT seq, 0 AS part, 0 AS line_no, 'ACCOUNT|' || id || '|' || asset || '|' || normal_side || '|'
+                       || coalesce(overdraft_limit::text, '-') AS text
+                FROM accounts WHERE ledger_id = ? AND seq BETWEEN ? AND ?
+                UNION ALL
+                SELECT seq, 0, 0, 'CLOSE|' || account_id FROM account_closures WHERE ledger_id = ? AND seq BETWEEN ? AND ?
+                UNION ALL
+                SELECT seq, 0, 0, 'ENTRY|' || id || '|' || kind || '|' || amount || '|' || coalesce(reference_id::text, '-') || '|'
+                       || coalesce(idempotency_key, '-')
+                FROM entries WHERE ledger_id = ? AND seq BETWEEN ? AND ?
+                UNION ALL
+                SELECT entry_seq, 1, line_no, 'POSTING|' || line_no || '|' || account_id || '|' || side || '|' || asset || '|'
+                       || posted_amount || '|' || pending_delta
+                FROM postings WHERE ledger_id = ? AND entry_seq / 32 BETWEEN ? AND ? AND entry_seq BETWEEN ? AND ?
+                ORDER BY 1, 2, 3""")) {
+            int i = 1;
+            for (int table = 0; table < 3; table++) {
+                ps.setObject(i++, ledgerId);
+                ps.setLong(i++, first);
+                ps.setLong(i++, last);
+            }
+            ps.setObject(i++, ledgerId);
+            ps.setLong(i++, first / 32);
+            ps.setLong(i++, last / 32);
+            ps.setLong(i++, first);
+            ps.setLong(i, last);
+            ps.setFetchSize(1_000);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    digest.update((rs.getLong(1) + "|" + rs.getString(4) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return digest.digest();
+    }
+
+    private static long single(Connection connection, String sql, UUID ledgerId) throws SQLException {
+        try (var ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("ledger " + ledgerId + " does not exist");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** A close as stored, with its trial balance per asset. */
+    public record DailyClose(UUID ledgerId, LocalDate date, long firstSeq, long lastSeq, byte[] journalSha256, long accounts,
+                             Instant closedAt, List<AssetTotal> totals) {}
+
+    /** The trial balance of one asset at a close: credits and debits, posted and pending, summed over its accounts. */
+    public record AssetTotal(String asset, long accounts, java.math.BigInteger debitsPosted, java.math.BigInteger creditsPosted,
+                             java.math.BigInteger debitsPending, java.math.BigInteger creditsPending) {}
+
+    /** One account's balances at the end of a closed day. */
+    public record ClosingBalance(UUID accountId, String asset, long version, long debitsPosted, long creditsPosted, long debitsPending,
+                                 long creditsPending) {}
+
+    public Optional<DailyClose> find(UUID ledgerId, LocalDate day) {
+        try (var connection = dataSource.getConnection()) {
+            List<AssetTotal> totals = new ArrayList<>();
+            try (var ps = connection.prepareStatement("SELECT asset, accounts, debits_posted, credits_posted, debits_pending, credits_pending "
+                    + "FROM daily_close_totals WHERE ledger_id = ? AND close_date = ? ORDER BY asset")) {
+                ps.setObject(1, ledgerId);
+                ps.setObject(2, day);
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        totals.add(new AssetTotal(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3).toBigIntegerExact(),
+                                rs.getBigDecimal(4).toBigIntegerExact(), rs.getBigDecimal(5).toBigIntegerExact(),
+                                rs.getBigDecimal(6).toBigIntegerExact()));
+                    }
+                }
+            }
+            try (var ps = connection.prepareStatement("SELECT first_seq, last_seq, journal_sha256, accounts, closed_at FROM daily_closes "
+                    + "WHERE ledger_id = ? AND close_date = ?")) {
+                ps.setObject(1, ledgerId);
+                ps.setObject(2, day);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new DailyClose(ledgerId, day, rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4),
+                            Sql.instant(rs, "closed_at"), List.copyOf(totals))) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not read the close of " + day + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The closing balances of a closed day, by account id, after {@code afterAccount} (null: from the first), at most {@code limit}. */
+    public List<ClosingBalance> balances(UUID ledgerId, LocalDate day, UUID afterAccount, int limit) {
+        try (var connection = dataSource.getConnection();
+             var ps = connection.prepareStatement("SELECT account_id, asset, version, debits_posted, credits_posted, debits_pending, "
+                     + "credits_pending FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? AND account_id > ? "
+                     + "ORDER BY account_id LIMIT ?")) {
+            ps.setObject(1, ledgerId);
+            ps.setObject(2, day);
+            ps.setObject(3, afterAccount == null ? new UUID(0, 0) : afterAccount);
+            ps.setInt(4, limit);
+            List<ClosingBalance> page = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(new ClosingBalance(Sql.uuid(rs, "account_id"), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7)));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not read the closing balances of " + day + ": " + e.getMessage(), e);
+        }
+    }
+}
