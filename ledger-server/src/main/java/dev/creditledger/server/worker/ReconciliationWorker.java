@@ -60,6 +60,8 @@ public final class ReconciliationWorker implements HealthIndicator {
     private final AtomicReference<Findings> last = new AtomicReference<>();
     private volatile Instant lastClean;
     private Instant lastFull;
+    /** What the last full pass found: part of every pass's findings until the next full pass. */
+    private List<String> fullPassDifferences = List.of();
     private Set<String> reported = Set.of();
 
     public ReconciliationWorker(JournalReconciler journal, LedgerVerifier verifier, Optional<ReadModelReconciler> readModels, Clock clock,
@@ -85,7 +87,8 @@ public final class ReconciliationWorker implements HealthIndicator {
     public synchronized void pass() {
         try {
             List<String> journalDifferences = new ArrayList<>(journal.pass().differences());
-            journalDifferences.addAll(fullPassIfDue());
+            fullPassIfDue();
+            journalDifferences.addAll(fullPassDifferences);
             var readModelDifferences = readModels.map(r -> r.differences(JournalReconciler.DIFFERENCES_LISTED_MAX)).orElse(List.of());
             var findings = new Findings(List.copyOf(journalDifferences), readModelDifferences, clock.instant());
             last.set(findings);
@@ -121,21 +124,21 @@ public final class ReconciliationWorker implements HealthIndicator {
 
     /**
      * The whole verifier, once every full interval (the first a full interval after the start, so that instances
-     * starting together do not all verify the whole journal at once). Its failure does not stop the pass: the
-     * cheap checks still report, and the full pass waits for the next interval rather than running every pass.
+     * starting together do not all verify the whole journal at once); what it finds stays among the findings
+     * until the next full pass. Its failure does not stop the pass: the cheap checks still report, and the full
+     * pass waits for the next interval rather than running every pass.
      */
-    private List<String> fullPassIfDue() {
+    private void fullPassIfDue() {
         var now = clock.instant();
         if (now.isBefore(lastFull.plus(fullInterval))) {
-            return List.of();
+            return;
         }
         lastFull = now;
         try {
-            return verifier.verifyAll().differences();
+            fullPassDifferences = List.copyOf(verifier.verifyAll().differences());
         } catch (RuntimeException e) {
             failedPasses.increment();
             log.warn("full reconciliation (the verifier) failed, it runs again in {}: {}", fullInterval, e.getMessage());
-            return List.of();
         }
     }
 
