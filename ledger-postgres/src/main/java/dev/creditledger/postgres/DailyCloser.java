@@ -40,6 +40,8 @@ import javax.sql.DataSource;
  */
 public final class DailyCloser {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DailyCloser.class);
+
     /** Days one ledger closes in one call at most (a ledger that was never closed catches up over several calls). */
     public static final int DAYS_PER_CALL_MAX = 31;
 
@@ -71,10 +73,15 @@ public final class DailyCloser {
             }
             for (var ledger : ledgers) {
                 var day = (LocalDate) ledger[1];
-                for (int n = 0; n < DAYS_PER_CALL_MAX && !day.isAfter(lastClosable); n++, day = day.plusDays(1)) {
-                    if (close(connection, (UUID) ledger[0], day)) {
-                        closed++;
+                try {
+                    for (int n = 0; n < DAYS_PER_CALL_MAX && !day.isAfter(lastClosable); n++, day = day.plusDays(1)) {
+                        if (close(connection, (UUID) ledger[0], day)) {
+                            closed++;
+                        }
                     }
+                } catch (IllegalStateException e) {
+                    // A journal the closer cannot read as a whole (a missing sequence) stops that ledger's closes, not the others'.
+                    log.warn("ledger {} cannot close {}: {}", ledger[0], day, e.getMessage());
                 }
             }
         } catch (SQLException e) {
