@@ -1,0 +1,32 @@
+package dev.creditledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The limits of the reconciliation and daily-close settings, each at its edge. */
+class WorkerPropertiesTest {
+
+    @Test
+    void reconciliationIntervalsArePositive() {
+        var defaults = new LedgerProperties.Reconciliation(null, null, null);
+        assertThat(defaults.enabled()).isTrue();
+        assertThat(defaults.intervalMs()).isEqualTo(10_000);
+        assertThat(defaults.fullIntervalMs()).isEqualTo(3_600_000);
+        assertThat(new LedgerProperties.Reconciliation(true, 1L, 1L).intervalMs()).isEqualTo(1);
+        assertThatThrownBy(() -> new LedgerProperties.Reconciliation(true, 0L, 1L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LedgerProperties.Reconciliation(true, 1L, 0L)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aDayIsClosedAtLeastAMinuteAfterItsEnd() {
+        var defaults = new LedgerProperties.Closes(null, null, null);
+        assertThat(defaults.intervalMs()).isEqualTo(60_000);
+        assertThat(defaults.graceMs()).isEqualTo(300_000);
+        assertThat(new LedgerProperties.Closes(true, 1L, 60_000L).graceMs()).isEqualTo(60_000);
+        assertThatThrownBy(() -> new LedgerProperties.Closes(true, 1L, 59_999L)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("60000");
+        assertThatThrownBy(() -> new LedgerProperties.Closes(true, 0L, 60_000L)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
