@@ -1,5 +1,6 @@
 package dev.creditledger.core;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,10 +10,16 @@ import java.util.List;
  *
  * @param traceparent the W3C trace context of the request that caused the submission, or null; it is
  *                    stored with the submission's events so a consumer can continue the trace
+ * @param receivedAt  when the request behind it reached the service, or null (the engine then takes the
+ *                    moment it queued the submission); stored with each entry for the transfer's journey
  */
-public record Submission(List<Request> requests, boolean atomic, String traceparent) {
+public record Submission(List<Request> requests, boolean atomic, String traceparent, Instant receivedAt) {
     public Submission(List<Request> requests, boolean atomic) {
-        this(requests, atomic, null);
+        this(requests, atomic, null, null);
+    }
+
+    public Submission(List<Request> requests, boolean atomic, String traceparent) {
+        this(requests, atomic, traceparent, null);
     }
 
     public Submission {

@@ -4,6 +4,7 @@ import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.server.LedgerMain;
+import dev.creditledger.server.LedgerProperties;
 import dev.creditledger.server.LogFormat;
 import dev.creditledger.server.dev.DevEnvironment;
 import java.util.HashMap;
@@ -63,6 +64,8 @@ final class DevCommand implements Callable<Integer> {
             properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
             properties.put("ledger.projections.username", postgres.user());
             properties.put("server.port", port);
+            // The console shows a transfer's spans: keep the recent ones in memory (OTLP export stays optional).
+            properties.put("ledger.tracing.memory-spans", LedgerProperties.Tracing.DEV_MEMORY_SPANS);
             properties.putAll(DevLogging.serviceProperties());
             properties.putAll(format.properties());
             context = LedgerMain.startService(properties);

@@ -39,6 +39,11 @@ public final class EventRecords {
 
     /** key = accountId string, value = payload; the headers named by this class's constants. */
     public static ProducerRecord<String, String> toRecord(EncodedEvent record, KafkaSettings settings) {
+        return toRecord(record, settings, record.traceparent());
+    }
+
+    /** As {@link #toRecord(EncodedEvent, KafkaSettings)}, with the trace context of the step that publishes it. */
+    public static ProducerRecord<String, String> toRecord(EncodedEvent record, KafkaSettings settings, String traceparent) {
         var headers = new RecordHeaders();
         add(headers, SPEC_VERSION, SPEC_VERSION_VALUE);
         add(headers, ID, record.eventId().toString());
@@ -48,8 +53,8 @@ public final class EventRecords {
         add(headers, SUBJECT, record.accountId().toString());
         add(headers, LEDGER_SEQ, Long.toString(record.ledgerSeq()));
         add(headers, CONTENT_TYPE, CONTENT_TYPE_VALUE);
-        if (record.traceparent() != null) {
-            add(headers, TRACEPARENT, record.traceparent());
+        if (traceparent != null) {
+            add(headers, TRACEPARENT, traceparent);
         }
         return new ProducerRecord<>(settings.topic(record.type().topic()), null, null, record.accountId().toString(),
                 record.payload(), headers);

@@ -2,7 +2,11 @@ package dev.creditledger.kafka;
 
 import dev.creditledger.core.events.EventLog;
 import dev.creditledger.core.events.EncodedEvent;
+import dev.creditledger.core.trace.SpanSink;
+import dev.creditledger.core.trace.TraceContext;
+import dev.creditledger.core.trace.TraceSpan;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +80,7 @@ public final class EventRelay implements AutoCloseable {
     private final KafkaSettings kafka;
     private final RelaySettings settings;
     private final RelayListener listener;
+    private final SpanSink spans;
     private final String clientId;
     /** Held for a whole publication step: the producer and the topic check belong to it. */
     private final ReentrantLock publishing = new ReentrantLock();
@@ -86,10 +91,20 @@ public final class EventRelay implements AutoCloseable {
     private volatile boolean closed;
 
     public EventRelay(EventLog events, KafkaSettings kafka, RelaySettings settings, RelayListener listener) {
+        this(events, kafka, settings, listener, SpanSink.NONE);
+    }
+
+    /**
+     * @param spans where each traced event's publication is recorded, as a producer span under the span of
+     *              the request that caused it; the record then carries the publication span's context, so
+     *              that a consumer's span is its child
+     */
+    public EventRelay(EventLog events, KafkaSettings kafka, RelaySettings settings, RelayListener listener, SpanSink spans) {
         this.events = events;
         this.kafka = kafka;
         this.settings = settings;
         this.listener = listener;
+        this.spans = spans;
         this.clientId = kafka.topicPrefix() + "-relay-" + instances.incrementAndGet();
     }
 
@@ -265,12 +280,23 @@ public final class EventRelay implements AutoCloseable {
             }
         };
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        var traced = spans.enabled() ? new TraceContext[records.size()] : null;
+        var sentAt = Instant.now();
         try {
-            for (var record : records) {
+            for (int i = 0; i < records.size(); i++) {
                 if (firstFailure.get() != null) {
                     break;
                 }
-                acks.add(producer.send(EventRecords.toRecord(record, kafka), onCompletion));
+                var record = records.get(i);
+                var traceparent = record.traceparent();
+                if (traced != null) {
+                    var parent = TraceContext.parse(traceparent);
+                    if (parent != null && parent.sampled()) {
+                        traced[i] = parent.child();
+                        traceparent = traced[i].traceparent();
+                    }
+                }
+                acks.add(producer.send(EventRecords.toRecord(record, kafka, traceparent), onCompletion));
             }
             if (firstFailure.get() != null) {
                 throw new ExecutionException(firstFailure.get());
@@ -279,6 +305,9 @@ public final class EventRelay implements AutoCloseable {
             long deadline = System.nanoTime() + settings.deliveryTimeout().plus(ACK_WAIT_GRACE).toNanos();
             for (var ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            if (traced != null) {
+                recordSpans(records, traced, acks, sentAt, Instant.now());
             }
         } catch (ExecutionException e) {
             discardProducer();
@@ -295,6 +324,31 @@ public final class EventRelay implements AutoCloseable {
             // send itself threw: a serialisation error, a closed producer.
             discardProducer();
             throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": " + e, e);
+        }
+    }
+
+    /**
+     * One producer span per traced event: from the claim's first send to the acknowledgement of the whole
+     * claim (the relay waits for all of them together), with the topic, partition and offset Kafka gave it.
+     */
+    private void recordSpans(List<EncodedEvent> records, TraceContext[] traced, List<Future<RecordMetadata>> acks,
+                             Instant sentAt, Instant ackedAt) throws ExecutionException, InterruptedException {
+        for (int i = 0; i < records.size(); i++) {
+            if (traced[i] == null) {
+                continue;
+            }
+            var record = records.get(i);
+            var metadata = acks.get(i).get();
+            var parentSpanId = TraceContext.parse(record.traceparent()).spanId();
+            spans.record(new TraceSpan(traced[i].traceId(), traced[i].spanId(), parentSpanId, "ledger.publish",
+                    TraceSpan.Kind.PRODUCER, sentAt, ackedAt, Map.of(
+                            "messaging.system", "kafka",
+                            "messaging.destination.name", metadata.topic(),
+                            "messaging.destination.partition.id", Integer.toString(metadata.partition()),
+                            "messaging.kafka.offset", metadata.offset(),
+                            "messaging.message.id", record.eventId().toString(),
+                            "ledger.id", record.ledgerId().toString(),
+                            "ledger.seq", record.ledgerSeq())));
         }
     }
 

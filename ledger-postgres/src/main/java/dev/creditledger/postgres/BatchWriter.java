@@ -25,13 +25,14 @@ import java.util.UUID;
  * reads them from these rows (ADR 0006).
  *
  * What each row carries that the state machine does not produce: the trace context of the request
- * behind each new sequence number, and the idempotency key of the request behind each new entry.
+ * behind each new sequence number, and the idempotency key, arrival time and batch size of the request
+ * behind each new entry (the last two for the transfer's journey).
  */
 final class BatchWriter {
     private BatchWriter() {}
 
     private static final String WRITE = """
-            WITH params AS (SELECT ?::uuid AS ledger_id, ?::timestamptz AS at),
+            WITH params AS (SELECT ?::uuid AS ledger_id, ?::timestamptz AS at, ?::int AS batch_size),
             opened AS (
                 INSERT INTO accounts (ledger_id, id, code, asset, normal_side, overdraft_limit, metadata, created_at, seq, traceparent)
                 SELECT p.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, a.metadata, p.at, a.seq, a.traceparent
@@ -58,12 +59,12 @@ final class BatchWriter {
                 WHERE b.ledger_id = p.ledger_id AND b.account_id = n.account_id),
             journaled AS (
                 INSERT INTO entries (ledger_id, seq, id, amount, created_at, reference_id, expires_at, kind, metadata,
-                                     idempotency_key, traceparent)
+                                     idempotency_key, traceparent, received_at, batch_size)
                 SELECT p.ledger_id, e.seq, e.id, e.amount, p.at, e.reference_id, e.expires_at, e.kind, e.metadata,
-                       e.idempotency_key, e.traceparent
+                       e.idempotency_key, e.traceparent, e.received_at, p.batch_size
                 FROM params p, unnest(?::bigint[], ?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[], ?::text[], ?::jsonb[],
-                                      ?::text[], ?::bytea[])
-                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent)),
+                                      ?::text[], ?::bytea[], ?::timestamptz[])
+                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent, received_at)),
             posted AS (
                 INSERT INTO postings (ledger_id, account_id, account_version, entry_seq, posted_amount, pending_delta,
                                       debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after,
@@ -138,15 +139,16 @@ final class BatchWriter {
                 WHERE l.id = p.ledger_id AND n.last_seq IS NOT NULL)
             SELECT 1""";
 
-    static void write(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome, Instant now)
-            throws SQLException {
+    /** @param batchCommands the commands of the whole batch transaction (every ledger's), kept with each entry */
+    static void write(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome, Instant now,
+                      int batchCommands) throws SQLException {
         Long lastSeq = outcome.lastSeqByLedger().get(ledgerId);
         if (outcome.writesNothing() && lastSeq == null) {
             return;
         }
         var origins = Origins.of(submissions, outcome);
         try (var ps = connection.prepareStatement(WRITE)) {
-            var columns = Columns.at(ps, 1).scalar(ledgerId).scalar(Sql.offsetDateTime(now));
+            var columns = Columns.at(ps, 1).scalar(ledgerId).scalar(Sql.offsetDateTime(now)).scalar(batchCommands);
             bindAccounts(columns, outcome, origins);
             bindClosures(columns, submissions, outcome, origins);
             bindBalances(columns, outcome);
@@ -262,6 +264,7 @@ final class BatchWriter {
         var metadata = new String[n];
         var idempotencyKey = new String[n];
         var traceparent = new byte[n][];
+        var receivedAt = new String[n];
         for (int i = 0; i < n; i++) {
             var e = entries.get(i);
             seq[i] = e.seq();
@@ -273,9 +276,10 @@ final class BatchWriter {
             metadata[i] = e.metadata().isEmpty() ? null : JsonText.object(e.metadata());
             idempotencyKey[i] = origins.idempotencyKey(e.seq());
             traceparent[i] = origins.traceparent(e.seq());
+            receivedAt[i] = origins.receivedAt(e.seq());
         }
         columns.longs(seq).uuids(id).longs(amount).uuids(referenceId).texts(expiresAt).texts(kind).texts(metadata)
-                .texts(idempotencyKey).bytes(traceparent);
+                .texts(idempotencyKey).bytes(traceparent).texts(receivedAt);
     }
 
     private static void bindPostings(Columns columns, BatchOutcome outcome) throws SQLException {
@@ -499,19 +503,24 @@ final class BatchWriter {
         columns.uuids(keyDigest).uuids(requestDigest).longs(seq).texts(rejection).texts(detail);
     }
 
-    /** The trace context and idempotency key of the request behind each new sequence number. */
-    private record Origins(Map<Long, byte[]> traceparents, Map<Long, String> idempotencyKeys) {
+    /** The trace context, idempotency key and arrival time of the request behind each new sequence number. */
+    private record Origins(Map<Long, byte[]> traceparents, Map<Long, String> idempotencyKeys, Map<Long, String> arrivals) {
 
         static Origins of(List<Submission> submissions, BatchOutcome outcome) {
             Map<Long, byte[]> traceparents = new HashMap<>();
             Map<Long, String> keys = new HashMap<>();
+            Map<Long, String> arrivals = new HashMap<>();
             for (int s = 0; s < submissions.size(); s++) {
                 var submission = submissions.get(s);
                 var packed = Traceparents.pack(submission.traceparent());
+                var receivedAt = submission.receivedAt() == null ? null : submission.receivedAt().toString();
                 for (int r = 0; r < submission.requests().size(); r++) {
                     if (outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
                         if (packed != null) {
                             traceparents.put(a.seq(), packed);
+                        }
+                        if (receivedAt != null) {
+                            arrivals.put(a.seq(), receivedAt);
                         }
                         var key = submission.requests().get(r).idempotency();
                         if (key != null) {
@@ -520,7 +529,11 @@ final class BatchWriter {
                     }
                 }
             }
-            return new Origins(traceparents, keys);
+            return new Origins(traceparents, keys, arrivals);
+        }
+
+        String receivedAt(long seq) {
+            return arrivals.get(seq);
         }
 
         byte[] traceparent(long seq) {

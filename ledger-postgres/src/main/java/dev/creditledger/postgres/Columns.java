@@ -53,6 +53,11 @@ public final class Columns {
         return this;
     }
 
+    /** A column of nullable ints. */
+    public Columns ints(Integer[] values) throws SQLException {
+        return array("int4", values);
+    }
+
     public Columns shorts(Short[] values) throws SQLException {
         return array("int2", values);
     }

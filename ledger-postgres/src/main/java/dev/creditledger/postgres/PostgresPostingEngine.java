@@ -7,6 +7,9 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.PostingStateMachine;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.trace.SpanSink;
+import dev.creditledger.core.trace.TraceContext;
+import dev.creditledger.core.trace.TraceSpan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,13 +56,17 @@ public final class PostgresPostingEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresPostingEngine.class);
     private static final long IDLE_POLL_MS = 100;
 
-    private record Pending(Submission submission, CompletableFuture<List<PostedResult>> future) {}
+    private record Pending(Submission submission, CompletableFuture<List<PostedResult>> future, Instant queuedAt) {}
+
+    /** When a batch began (taken from the queue), finished writing, and committed. */
+    private record BatchTimes(Instant started, Instant written, Instant committed) {}
 
     private final DataSource dataSource;
     private final AccountCatalog catalog = new AccountCatalog(AccountCatalog.ACCOUNTS_MAX_DEFAULT);
     private final Clock clock;
     private final EngineSettings settings;
     private final EngineListener listener;
+    private final SpanSink spans;
     private final BlockingQueue<Pending> queue;
     private final ReentrantLock drainLock = new ReentrantLock();
     private final List<Thread> batchers = new ArrayList<>();
@@ -67,10 +74,17 @@ public final class PostgresPostingEngine implements AutoCloseable {
     private volatile boolean running = true;
 
     public PostgresPostingEngine(DataSource dataSource, Clock clock, EngineSettings settings, EngineListener listener) {
+        this(dataSource, clock, settings, listener, SpanSink.NONE);
+    }
+
+    /** @param spans where each submission's queue wait, batch and commit are recorded as spans of its trace */
+    public PostgresPostingEngine(DataSource dataSource, Clock clock, EngineSettings settings, EngineListener listener,
+                                 SpanSink spans) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.settings = settings;
         this.listener = listener;
+        this.spans = spans;
         this.queue = new ArrayBlockingQueue<>(settings.queueSubmissionsMax());
         for (int i = 0; i < settings.batchers(); i++) {
             var thread = Thread.ofPlatform().name("ledger-batcher-" + i).daemon(false).unstarted(this::runBatcher);
@@ -102,7 +116,11 @@ public final class PostgresPostingEngine implements AutoCloseable {
         if (!accepting) {
             throw new QueueFullException("the posting engine is stopping");
         }
-        var pending = new Pending(submission, new CompletableFuture<>());
+        var queuedAt = Instant.now();
+        if (submission.receivedAt() == null) {
+            submission = new Submission(submission.requests(), submission.atomic(), submission.traceparent(), queuedAt);
+        }
+        var pending = new Pending(submission, new CompletableFuture<>(), queuedAt);
         if (!queue.offer(pending)) {
             throw new QueueFullException("the posting queue holds queueSubmissionsMax " + settings.queueSubmissionsMax()
                     + " submissions");
@@ -149,11 +167,15 @@ public final class PostgresPostingEngine implements AutoCloseable {
 
     private void runBatch(List<Pending> batch) {
         long started = System.nanoTime();
+        var startedAt = Instant.now();
         int commands = batch.stream().mapToInt(p -> p.submission().requests().size()).sum();
         Map<Pending, List<PostedResult>> answers;
+        BatchTimes times;
         for (int attempt = 0; ; attempt++) {
             try {
-                answers = commit(batch);
+                var written = new Instant[1];
+                answers = commit(batch, commands, written);
+                times = new BatchTimes(startedAt, written[0], Instant.now());
                 break;
             } catch (SQLException | RuntimeException e) {
                 var cause = e instanceof BeforeCommit before ? before.getCause() : e;
@@ -179,6 +201,48 @@ public final class PostgresPostingEngine implements AutoCloseable {
         }
         listener.batchCommitted(batch.size(), commands, System.nanoTime() - started);
         answers.forEach((pending, results) -> pending.future().complete(results));
+        if (spans.enabled()) {
+            recordSpans(answers, commands, times);
+        }
+    }
+
+    /**
+     * Three spans per traced submission, children of its request's span: the wait in the queue, the batch
+     * transaction up to the end of its write (with the batch's size and the submission's sequences), and
+     * the commit.
+     */
+    private void recordSpans(Map<Pending, List<PostedResult>> answers, int commands, BatchTimes times) {
+        for (var answer : answers.entrySet()) {
+            var pending = answer.getKey();
+            var parent = TraceContext.parse(pending.submission().traceparent());
+            if (parent == null || !parent.sampled()) {
+                continue;
+            }
+            long firstSeq = Long.MAX_VALUE;
+            long lastSeq = 0;
+            for (var result : answer.getValue()) {
+                if (result.result() instanceof CommandResult.Accepted a && !a.replayed()) {
+                    firstSeq = Math.min(firstSeq, a.seq());
+                    lastSeq = Math.max(lastSeq, a.seq());
+                }
+            }
+            var ledger = Map.<String, Object>of("ledger.id", pending.submission().ledgerId().toString());
+            spans.record(span(parent, "ledger.queue", pending.queuedAt(), times.started(), ledger));
+            var batchAttributes = new HashMap<String, Object>(ledger);
+            batchAttributes.put("ledger.batch.commands", (long) commands);
+            batchAttributes.put("ledger.batch.submissions", (long) answers.size());
+            if (lastSeq > 0) {
+                batchAttributes.put("ledger.seq.first", firstSeq);
+                batchAttributes.put("ledger.seq.last", lastSeq);
+            }
+            spans.record(span(parent, "ledger.batch", times.started(), times.written(), batchAttributes));
+            spans.record(span(parent, "ledger.commit", times.written(), times.committed(), ledger));
+        }
+    }
+
+    private static TraceSpan span(TraceContext parent, String name, Instant start, Instant end, Map<String, Object> attributes) {
+        return new TraceSpan(parent.traceId(), TraceContext.newSpanId(), parent.spanId(), name, TraceSpan.Kind.INTERNAL,
+                start, end, attributes);
     }
 
     /** Waits before retry {@code attempt + 1}: 25 ms, 50 ms, 100 ms, ... (at most 1 s); false when interrupted. */
@@ -207,7 +271,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
      * trips for a batch of one ledger (load and lock, write, commit). The answers are put together after
      * the commit, outside the ledger lock.
      */
-    private Map<Pending, List<PostedResult>> commit(List<Pending> batch) throws SQLException {
+    private Map<Pending, List<PostedResult>> commit(List<Pending> batch, int commands, Instant[] written) throws SQLException {
         Map<UUID, List<Pending>> byLedger = new TreeMap<>();
         for (var pending : batch) {
             byLedger.computeIfAbsent(pending.submission().ledgerId(), id -> new ArrayList<>()).add(pending);
@@ -219,8 +283,9 @@ public final class PostgresPostingEngine implements AutoCloseable {
             try {
                 connection.setAutoCommit(false);
                 for (var group : byLedger.entrySet()) {
-                    parts.add(applyLedger(connection, group.getKey(), group.getValue()));
+                    parts.add(applyLedger(connection, group.getKey(), group.getValue(), commands));
                 }
+                written[0] = Instant.now();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw new BeforeCommit(e);
@@ -249,14 +314,15 @@ public final class PostgresPostingEngine implements AutoCloseable {
         }
     }
 
-    private LedgerPart applyLedger(Connection connection, UUID ledgerId, List<Pending> group) throws SQLException {
+    private LedgerPart applyLedger(Connection connection, UUID ledgerId, List<Pending> group, int batchCommands)
+            throws SQLException {
         var submissions = group.stream().map(Pending::submission).toList();
         var loaded = StateLoader.load(connection, ledgerId, submissions, catalog);
         // Batch times never go backwards within a ledger, even across instances with skewed clocks;
         // microseconds are what PostgreSQL stores, so replays read back exactly what was answered.
         var now = max(clock.instant(), loaded.lastAt()).truncatedTo(ChronoUnit.MICROS);
         var outcome = PostingStateMachine.apply(submissions, loaded.state(), now);
-        BatchWriter.write(connection, ledgerId, submissions, outcome, now);
+        BatchWriter.write(connection, ledgerId, submissions, outcome, now, batchCommands);
         return new LedgerPart(group, outcome);
     }
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -85,7 +86,12 @@ final class ApplyTransaction implements AutoCloseable {
 
     /** Adds the statements that apply the events; they run with {@link #finish}. */
     void apply(List<LedgerEvent> events) {
-        addStatements(events, pending);
+        apply(events, null);
+    }
+
+    /** As {@link #apply(List)}, with where each event was read from ({@link ModelWriter#write(List, List, Pipeline)}). */
+    void apply(List<LedgerEvent> events, List<RecordPosition> positions) {
+        addStatements(events, positions, pending);
         applied(events);
     }
 
@@ -94,10 +100,15 @@ final class ApplyTransaction implements AutoCloseable {
      * rolled back to the savepoint and returned as {@link Outcome.Refused}; a transient failure is thrown.
      */
     Outcome applyIsolated(LedgerEvent event) throws SQLException {
+        return applyIsolated(event, null);
+    }
+
+    /** As {@link #applyIsolated(LedgerEvent)}, with where the event was read from (null when unknown). */
+    Outcome applyIsolated(LedgerEvent event, RecordPosition position) throws SQLException {
         var statements = new Pipeline();
         var savepoint = connection.setSavepoint();
         try {
-            addStatements(List.of(event), statements);
+            addStatements(List.of(event), Collections.singletonList(position), statements);
             statements.run(connection);
             connection.releaseSavepoint(savepoint);
             applied(List.of(event));
@@ -137,9 +148,9 @@ final class ApplyTransaction implements AutoCloseable {
         committed = true;
     }
 
-    private void addStatements(List<LedgerEvent> events, Pipeline statements) {
+    private void addStatements(List<LedgerEvent> events, List<RecordPosition> positions, Pipeline statements) {
         for (var writer : writers) {
-            writer.write(events, statements);
+            writer.write(events, positions, statements);
         }
     }
 

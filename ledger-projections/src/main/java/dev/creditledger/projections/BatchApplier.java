@@ -81,15 +81,19 @@ final class BatchApplier {
         try (var tx = ApplyTransaction.begin(dataSource, ALL_MODELS, true)) {
             List<DeadLetterStore.Letter> letters = new ArrayList<>();
             List<LedgerEvent> events = new ArrayList<>(decoded.size());
+            List<RecordPosition> positions = new ArrayList<>(decoded.size());
             for (var d : decoded) {
+                var position = RecordPosition.of(d.record());
                 if (d.event() == null) {
                     letters.add(letter(d.record(), d.reason()));
                 } else if (!isolated) {
                     events.add(d.event());
-                } else if (tx.applyIsolated(d.event()) instanceof ApplyTransaction.Outcome.Refused refused) {
+                    positions.add(position);
+                } else if (tx.applyIsolated(d.event(), position) instanceof ApplyTransaction.Outcome.Refused refused) {
                     letters.add(letter(d.record(), refused.reason()));
                 } else {
                     events.add(d.event());
+                    positions.add(position);
                     hooks.afterEventApplied(events.size());
                 }
             }
@@ -98,7 +102,7 @@ final class BatchApplier {
                 unstarted = tx.finish(letters, hooks.historyStartGrace());
             } else {
                 try {
-                    tx.apply(events);
+                    tx.apply(events, positions);
                     unstarted = tx.finish(letters, hooks.historyStartGrace());
                 } catch (SQLException e) {
                     if (SqlFailures.isTransient(e)) {

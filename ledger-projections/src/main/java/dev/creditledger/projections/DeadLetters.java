@@ -64,7 +64,9 @@ public final class DeadLetters {
             var connection = tx.connection();
             String topic;
             byte[] payload;
-            try (var ps = connection.prepareStatement("SELECT topic, payload, status FROM dead_letters WHERE id = ? FOR UPDATE")) {
+            RecordPosition position;
+            try (var ps = connection.prepareStatement(
+                    "SELECT topic, partition, \"offset\", payload, status FROM dead_letters WHERE id = ? FOR UPDATE")) {
                 ps.setObject(1, deadLetterId);
                 try (var rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -75,6 +77,7 @@ public final class DeadLetters {
                     }
                     topic = rs.getString("topic");
                     payload = rs.getBytes("payload");
+                    position = new RecordPosition(rs.getInt("partition"), rs.getLong("offset"), null);
                 }
             }
             String failure;
@@ -82,7 +85,7 @@ public final class DeadLetters {
                 failure = "not retried: " + topic + " is not one of the event topics " + kafka.eventTopics();
             } else {
                 try {
-                    var outcome = tx.applyIsolated(RecordDecoder.decode(payload));
+                    var outcome = tx.applyIsolated(RecordDecoder.decode(payload), position);
                     failure = outcome instanceof ApplyTransaction.Outcome.Refused refused ? refused.reason() : null;
                 } catch (UndecodableEventException e) {
                     failure = "undecodable: " + e.getMessage();

@@ -42,6 +42,14 @@ interface ModelWriter {
     /** Adds this model's statements for the events to the pipeline (none when the events hold nothing for it). */
     void write(List<LedgerEvent> events, Pipeline pipeline);
 
+    /**
+     * As {@link #write(List, Pipeline)}, knowing where each event was read from ({@code positions} is
+     * parallel to {@code events}; null, or a null element, when unknown). Only the statements model keeps it.
+     */
+    default void write(List<LedgerEvent> events, List<RecordPosition> positions, Pipeline pipeline) {
+        write(events, pipeline);
+    }
+
     static ModelWriter of(ReadModel model) {
         return switch (model) {
             case BALANCES -> new BalancesWriter();

@@ -183,7 +183,9 @@ public final class ProjectionRebuilder {
         try (var tx = ApplyTransaction.begin(projections, Set.of(model), false)) {
             List<String> reasons = new ArrayList<>();
             List<LedgerEvent> events = new ArrayList<>(records.size());
+            List<RecordPosition> positions = new ArrayList<>(records.size());
             for (var record : records) {
+                var position = RecordPosition.of(record);
                 String where = record.topic() + "-" + record.partition() + "@" + record.offset() + ": ";
                 LedgerEvent event;
                 try {
@@ -194,15 +196,17 @@ public final class ProjectionRebuilder {
                 }
                 if (!isolated) {
                     events.add(event);
-                } else if (tx.applyIsolated(event) instanceof ApplyTransaction.Outcome.Refused refused) {
+                    positions.add(position);
+                } else if (tx.applyIsolated(event, position) instanceof ApplyTransaction.Outcome.Refused refused) {
                     reasons.add(where + refused.reason());
                 } else {
                     events.add(event);
+                    positions.add(position);
                 }
             }
             try {
                 if (!isolated) {
-                    tx.apply(events);
+                    tx.apply(events, positions);
                 }
                 tx.finish(List.of(), Watermarks.HISTORY_START_GRACE);
             } catch (SQLException e) {

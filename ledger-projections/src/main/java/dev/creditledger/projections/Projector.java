@@ -1,16 +1,24 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.core.trace.SpanSink;
+import dev.creditledger.core.trace.TraceContext;
+import dev.creditledger.core.trace.TraceSpan;
+import dev.creditledger.kafka.EventRecords;
 import dev.creditledger.kafka.KafkaSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -72,6 +80,7 @@ public final class Projector implements AutoCloseable {
     private final ProjectorSettings settings;
     private final ProjectorListener listener;
     private final ProjectorHooks hooks;
+    private final SpanSink spans;
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final String clientId = THREAD_NAME + "-" + instances.incrementAndGet();
@@ -82,16 +91,31 @@ public final class Projector implements AutoCloseable {
     private boolean unstartedLedgers = true;
 
     public Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener) {
-        this(projections, kafka, settings, listener, ProjectorHooks.NONE);
+        this(projections, kafka, settings, listener, ProjectorHooks.NONE, SpanSink.NONE);
+    }
+
+    /**
+     * @param spans where each traced event's application is recorded, as a consumer span under the relay's
+     *              publication span (the record's {@code traceparent})
+     */
+    public Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener,
+                     SpanSink spans) {
+        this(projections, kafka, settings, listener, ProjectorHooks.NONE, spans);
     }
 
     Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener,
               ProjectorHooks hooks) {
+        this(projections, kafka, settings, listener, hooks, SpanSink.NONE);
+    }
+
+    private Projector(DataSource projections, KafkaSettings kafka, ProjectorSettings settings, ProjectorListener listener,
+                      ProjectorHooks hooks, SpanSink spans) {
         this.projections = projections;
         this.kafka = kafka;
         this.settings = settings;
         this.listener = listener;
         this.hooks = hooks;
+        this.spans = spans;
     }
 
     /** Starts the consumer thread. */
@@ -156,11 +180,15 @@ public final class Projector implements AutoCloseable {
                     continue;
                 }
                 long started = System.nanoTime();
+                var startedAt = Instant.now();
                 List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
                 records.forEach(batch::add);
                 try {
                     var result = applier.apply(batch);
                     hooks.afterDatabaseCommit();
+                    if (spans.enabled()) {
+                        recordSpans(batch, result, startedAt, Instant.now());
+                    }
                     consumer.commitSync(nextOffsets(records));
                     backoff = Duration.ZERO;
                     unstartedLedgers |= result.unstartedLedgers();
@@ -186,6 +214,33 @@ public final class Projector implements AutoCloseable {
             lag.clear();
         }
     }
+
+    /**
+     * One consumer span per traced record that was applied (not dead-lettered): the poll's transaction,
+     * which applies it to every read model at once.
+     */
+    private void recordSpans(List<ConsumerRecord<byte[], byte[]>> batch, BatchApplier.Result result, Instant start, Instant end) {
+        var lettered = new HashSet<String>();
+        result.deadLetters().forEach(l -> lettered.add(l.partition() + "@" + l.offset() + "@" + l.topic()));
+        for (var record : batch) {
+            var parent = TraceContext.parse(EventRecords.header(record.headers(), EventRecords.TRACEPARENT));
+            if (parent == null || !parent.sampled()
+                    || lettered.contains(record.partition() + "@" + record.offset() + "@" + record.topic())) {
+                continue;
+            }
+            spans.record(new TraceSpan(parent.traceId(), TraceContext.newSpanId(), parent.spanId(), "ledger.project",
+                    TraceSpan.Kind.CONSUMER, start, end, Map.of(
+                            "messaging.system", "kafka",
+                            "messaging.destination.name", record.topic(),
+                            "messaging.destination.partition.id", Integer.toString(record.partition()),
+                            "messaging.kafka.offset", record.offset(),
+                            "messaging.batch.message_count", (long) batch.size(),
+                            "ledger.read_models", READ_MODEL_NAMES)));
+        }
+    }
+
+    private static final String READ_MODEL_NAMES = Arrays.stream(ReadModel.values())
+            .map(ReadModel::cliName).collect(Collectors.joining(","));
 
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>();

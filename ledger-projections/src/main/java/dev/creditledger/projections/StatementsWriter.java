@@ -25,13 +25,14 @@ final class StatementsWriter implements ModelWriter {
             WITH inserted AS (
                 INSERT INTO statement_lines (ledger_id, account_id, account_version, entry_id, entry_seq, line_no, kind, side,
                     asset, posted_amount, pending_delta, debits_posted_after, credits_posted_after, debits_pending_after,
-                    credits_pending_after, created_at, metadata)
-                SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::uuid[], ?::bigint[], ?::int[], ?::text[], ?::text[],
+                    credits_pending_after, created_at, metadata, kafka_partition, kafka_offset, published_at, applied_at)
+                SELECT l.*, clock_timestamp()
+                FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::uuid[], ?::bigint[], ?::int[], ?::text[], ?::text[],
                         ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                        ?::timestamptz[], ?::jsonb[])
+                        ?::timestamptz[], ?::jsonb[], ?::int[], ?::bigint[], ?::timestamptz[])
                     AS l(ledger_id, account_id, account_version, entry_id, entry_seq, line_no, kind, side, asset, posted_amount,
                          pending_delta, debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after,
-                         created_at, metadata)
+                         created_at, metadata, kafka_partition, kafka_offset, published_at)
                 ORDER BY l.ledger_id, l.account_id, l.account_version
                 ON CONFLICT (ledger_id, account_id, account_version) DO NOTHING
                 RETURNING 1)
@@ -39,7 +40,7 @@ final class StatementsWriter implements ModelWriter {
 
     private record LineKey(UUID ledgerId, UUID accountId, long accountVersion) {}
 
-    private record Line(LedgerEvent.EntryPosted event, OwnPostings.Line line) {}
+    private record Line(LedgerEvent.EntryPosted event, OwnPostings.Line line, RecordPosition position) {}
 
     @Override
     public ReadModel model() {
@@ -53,12 +54,20 @@ final class StatementsWriter implements ModelWriter {
 
     @Override
     public void write(List<LedgerEvent> events, Pipeline pipeline) {
+        write(events, null, pipeline);
+    }
+
+    /** Each line also keeps where its event was read from and when it was applied, for the transfer's journey. */
+    @Override
+    public void write(List<LedgerEvent> events, List<RecordPosition> positions, Pipeline pipeline) {
         Map<LineKey, Line> lines = new LinkedHashMap<>();
-        for (var event : events) {
-            if (event instanceof LedgerEvent.EntryPosted posted) {
+        for (int e = 0; e < events.size(); e++) {
+            if (events.get(e) instanceof LedgerEvent.EntryPosted posted) {
+                var position = positions == null ? null : positions.get(e);
                 for (var line : OwnPostings.of(posted)) {
                     var p = line.posting();
-                    lines.putIfAbsent(new LineKey(posted.entry().ledgerId(), p.accountId(), p.accountVersion()), new Line(posted, line));
+                    lines.putIfAbsent(new LineKey(posted.entry().ledgerId(), p.accountId(), p.accountVersion()),
+                            new Line(posted, line, position));
                 }
             }
         }
@@ -83,6 +92,9 @@ final class StatementsWriter implements ModelWriter {
         var creditsPending = new long[n];
         var createdAt = new String[n];
         var metadata = new String[n];
+        var partition = new Integer[n];
+        var offset = new Long[n];
+        var publishedAt = new String[n];
         int i = 0;
         for (var l : lines.values()) {
             var entry = l.event().entry();
@@ -104,11 +116,16 @@ final class StatementsWriter implements ModelWriter {
             creditsPending[i] = p.balanceAfter().creditsPending();
             createdAt[i] = entry.createdAt().toString();
             metadata[i] = JsonText.object(entry.metadata());
+            if (l.position() != null) {
+                partition[i] = l.position().partition();
+                offset[i] = l.position().offset();
+                publishedAt[i] = l.position().publishedAt() == null ? null : l.position().publishedAt().toString();
+            }
             i++;
         }
         pipeline.add(INSERT, (ps, index) -> Columns.at(ps, index).uuids(ledgerId).uuids(accountId).longs(version).uuids(entryId)
                 .longs(entrySeq).ints(lineNo).texts(kind).texts(side).texts(asset).longs(posted).longs(pendingDelta)
                 .longs(debitsPosted).longs(creditsPosted).longs(debitsPending).longs(creditsPending).texts(createdAt)
-                .texts(metadata).next(), Pipeline.NOTHING_TO_READ);
+                .texts(metadata).ints(partition).longs(offset).texts(publishedAt).next(), Pipeline.NOTHING_TO_READ);
     }
 }

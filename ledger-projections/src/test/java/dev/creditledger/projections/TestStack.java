@@ -178,7 +178,9 @@ final class TestStack implements AutoCloseable {
 
     /**
      * Every model's rows (of all its tables, the asset totals' per-account snapshots included), ordered by
-     * key, one string per row with every column.
+     * key, one string per row with every column but {@code applied_at}: when a statement line was applied is a
+     * fact of that application (a rebuild applies it again, later), not of the model's content. Where its event
+     * was read from (partition, offset, record time) is compared: a rebuild reads the same records.
      */
     Map<ReadModel, List<String>> snapshot() {
         Map<ReadModel, List<String>> snapshot = new HashMap<>();
@@ -200,6 +202,9 @@ final class TestStack implements AutoCloseable {
             while (rs.next()) {
                 var row = new StringBuilder();
                 for (int i = 1; i <= columns; i++) {
+                    if (rs.getMetaData().getColumnLabel(i).equals("applied_at")) {
+                        continue;
+                    }
                     row.append(i == 1 ? "" : " | ").append(rs.getMetaData().getColumnLabel(i)).append('=').append(rs.getString(i));
                 }
                 rows.add(row.toString());

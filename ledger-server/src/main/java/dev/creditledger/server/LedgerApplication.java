@@ -3,6 +3,7 @@ package dev.creditledger.server;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerDatabase;
+import dev.creditledger.server.tracing.SpanExport;
 import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.AlertStore;
@@ -139,9 +140,10 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     }
 
     @Bean(destroyMethod = "close")
-    static PostgresPostingEngine postingEngine(DataSource dataSource, Clock clock, LedgerProperties properties, MeterRegistry registry) {
+    static PostgresPostingEngine postingEngine(DataSource dataSource, Clock clock, LedgerProperties properties, MeterRegistry registry,
+                                               SpanExport spans) {
         LedgerDatabase.migrate(dataSource);
-        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), new EngineMetrics(registry));
+        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), new EngineMetrics(registry), spans);
         Gauge.builder("ledger.queue.depth", engine, PostgresPostingEngine::queueDepth)
                 .description("Submissions waiting for a batcher").register(registry);
         return engine;
@@ -240,8 +242,8 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
 
     @Bean
     static EventPipeline eventPipeline(LedgerProperties properties, DataSource dataSource, ProjectionsAccess projections,
-                                       EventMetrics metrics, Clock clock, PostgresPostingEngine migratedFirst) {
-        return new EventPipeline(properties, dataSource, projections, metrics, clock);
+                                       EventMetrics metrics, Clock clock, PostgresPostingEngine migratedFirst, SpanExport spans) {
+        return new EventPipeline(properties, dataSource, projections, metrics, clock, spans);
     }
 
     /** Strict JSON: money must never be moved by a typo, a fraction, a quoted number or a duplicated key ({@link LedgerJson}). */
@@ -280,8 +282,8 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     }
 
     @Bean
-    static FilterRegistrationBean<TraceContextFilter> traceContextFilter() {
-        var registration = new FilterRegistrationBean<>(new TraceContextFilter());
+    static FilterRegistrationBean<TraceContextFilter> traceContextFilter(SpanExport spans) {
+        var registration = new FilterRegistrationBean<>(new TraceContextFilter(spans));
         registration.addUrlPatterns("/v1/*");
         return registration;
     }

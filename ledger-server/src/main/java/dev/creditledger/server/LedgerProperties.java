@@ -28,7 +28,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
-                               Idempotency idempotency, Reconciliation reconciliation, Closes closes) {
+                               Idempotency idempotency, Reconciliation reconciliation, Closes closes, Tracing tracing) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -45,6 +45,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         idempotency = idempotency == null ? new Idempotency(null, null) : idempotency;
         reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
         closes = closes == null ? new Closes(null, null, null) : closes;
+        tracing = tracing == null ? new Tracing(null) : tracing;
     }
 
     public boolean runs(Role role) {
@@ -221,6 +222,23 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             graceMs = graceMs == null ? GRACE_MS_DEFAULT : graceMs;
             if (intervalMs < 1 || graceMs < 60_000) {
                 throw new IllegalArgumentException("ledger.closes.interval-ms must be positive and grace-ms at least 60000");
+            }
+        }
+    }
+
+    /**
+     * Spans kept in memory for the console ({@code ledger.tracing.memory-spans}): 0 (the default) keeps none;
+     * {@code ledger dev} keeps {@value #DEV_MEMORY_SPANS}. Exporting is configured apart, by the standard
+     * {@code OTEL_EXPORTER_OTLP_ENDPOINT}.
+     */
+    public record Tracing(Integer memorySpans) {
+        public static final int DEV_MEMORY_SPANS = 20_000;
+        public static final int MEMORY_SPANS_MAX = 1_000_000;
+
+        public Tracing {
+            memorySpans = memorySpans == null ? 0 : memorySpans;
+            if (memorySpans < 0 || memorySpans > MEMORY_SPANS_MAX) {
+                throw new IllegalArgumentException("ledger.tracing.memory-spans must be between 0 and " + MEMORY_SPANS_MAX);
             }
         }
     }

@@ -69,6 +69,8 @@ public abstract class ApiTestBase {
         registry.add("ledger.projections.username", postgres::user);
         // The tests present thousands of bad keys from one address on purpose; RateLimitIT tests the throttle.
         registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "1000000");
+        // As ledger dev: recent spans in memory (JourneyIT reads them), so every test runs with tracing on.
+        registry.add("ledger.tracing.memory-spans", () -> "50000");
     }
 
     /** An HTTP answer: status, headers and the parsed JSON body (null when empty). */

@@ -28,6 +28,8 @@ public enum ApiError {
             "The read models did not reach minSeq within ledger.projections.read-wait-ms-max; retry after the indicated delay."),
     PROJECTIONS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The read-model database is not configured on this instance, or unavailable."),
     DEAD_LETTER_NOT_FOUND(HttpStatus.NOT_FOUND, "No dead letter has this id."),
+    TRACE_NOT_FOUND(HttpStatus.NOT_FOUND,
+            "No span of this trace is kept in memory (ledger.tracing.memory-spans is 0, or the trace was forgotten)."),
     QUEUE_FULL(HttpStatus.SERVICE_UNAVAILABLE, "The posting queue is full; retry after the indicated delay."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "This API key sent more requests than its rate limit; retry after the indicated delay."),
     AUTH_THROTTLED(HttpStatus.TOO_MANY_REQUESTS,

@@ -68,7 +68,7 @@ public final class CommandGateway {
     /** Submits one command and waits for its result. */
     public PostedResult submit(UUID ledgerId, IdempotencyKey key, Command command) {
         requireValid(command);
-        return await(new Submission(List.of(new Request(ledgerId, key, command)), false, TraceContextFilter.current())).getFirst();
+        return await(new Submission(List.of(new Request(ledgerId, key, command)), false, TraceContextFilter.current(), TraceContextFilter.receivedAt())).getFirst();
     }
 
     /** Submits several commands as one submission (answered together, in one transaction). */
@@ -80,7 +80,7 @@ public final class CommandGateway {
                     + " commands per request, got " + requests.size());
         }
         requests.forEach(r -> requireValid(r.command()));
-        return await(new Submission(requests, atomic, TraceContextFilter.current()));
+        return await(new Submission(requests, atomic, TraceContextFilter.current(), TraceContextFilter.receivedAt()));
     }
 
     public static void requireValid(Command command) {

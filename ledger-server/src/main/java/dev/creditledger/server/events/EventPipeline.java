@@ -1,5 +1,6 @@
 package dev.creditledger.server.events;
 
+import dev.creditledger.core.trace.SpanSink;
 import dev.creditledger.kafka.EventRelay;
 import dev.creditledger.kafka.TopicProvisioner;
 import dev.creditledger.postgres.JournalEventLog;
@@ -29,12 +30,14 @@ public final class EventPipeline implements SmartLifecycle {
     private final ProjectionsAccess projections;
     private final EventMetrics metrics;
     private final Clock clock;
+    private final SpanSink spans;
     private EventRelay relay;
     private Projector projector;
     private volatile boolean running;
 
     public EventPipeline(LedgerProperties properties, DataSource journal, ProjectionsAccess projections, EventMetrics metrics,
-                         Clock clock) {
+                         Clock clock, SpanSink spans) {
+        this.spans = spans;
         this.properties = properties;
         this.journal = journal;
         this.projections = projections;
@@ -62,12 +65,12 @@ public final class EventPipeline implements SmartLifecycle {
         }
         if (properties.runs(Role.RELAY)) {
             relay = new EventRelay(new JournalEventLog(journal), properties.kafka().settings(), properties.relay().settings(),
-                    metrics.relayListener());
+                    metrics.relayListener(), spans);
             relay.start();
         }
         if (properties.runs(Role.PROJECTOR)) {
             projector = new Projector(projections.dataSource().orElseThrow(), properties.kafka().settings(),
-                    properties.projections().settings(), metrics.projectorListener());
+                    properties.projections().settings(), metrics.projectorListener(), spans);
             projector.start();
         }
         running = true;
