@@ -9,6 +9,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import dev.creditledger.server.events.ProjectionsAccess;
 import java.io.IOException;
@@ -152,6 +153,75 @@ class ConsoleIT extends E2eTestBase {
         page.locator("#logout").click();
         assertThat(page.locator("#login-panel")).isVisible();
         assertThat(page.evaluate("() => sessionStorage.length")).isEqualTo(0);
+    }
+
+    /**
+     * The journey and trace panels against the contract of {@code GET /v1/transfers/{id}/journey} and
+     * {@code GET /v1/admin/traces/{traceId}}, answered by the browser's own routes: the steps in time order with the
+     * time between them, a read model not applied yet, the spans indented under their parents, and a trace the
+     * store no longer has shown as not available.
+     */
+    @Test
+    void theJourneyAndItsTraceRenderAsTheirContractSays() {
+        var ledger = newLedger();
+        String transfer = "01a23862-2af0-787d-8033-ca1f6d0f1c18";
+        String traced = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String forgotten = "00f067aa0ba902b700f067aa0ba902b7";
+        var page = browser.newPage();
+        page.route("**/v1/transfers/*/journey", route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
+                .setContentType("application/json").setBody(journeyJson(transfer, route.request().url().contains("forgotten") ? forgotten : traced))));
+        page.route("**/v1/admin/traces/" + traced, route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
+                .setContentType("application/json").setBody("""
+                        {"traceId":"%s","spans":[
+                          {"spanId":"c","parentSpanId":"b","name":"db.commit","start":"2026-12-02T10:00:00.008Z","end":"2026-12-02T10:00:00.011Z","durationMs":3.0,"attributes":{}},
+                          {"spanId":"a","parentSpanId":null,"name":"POST /v1/transfers","start":"2026-12-02T10:00:00.000Z","end":"2026-12-02T10:00:00.020Z","durationMs":20.0,"attributes":{"http.status":"201"}},
+                          {"spanId":"b","parentSpanId":"a","name":"engine.batch","start":"2026-12-02T10:00:00.004Z","end":"2026-12-02T10:00:00.012Z","durationMs":8.0,"attributes":{"batch.size":"3"}}]}
+                        """.formatted(traced))));
+        page.route("**/v1/admin/traces/" + forgotten, route -> route.fulfill(new Route.FulfillOptions().setStatus(404)
+                .setContentType("application/problem+json").setBody("{\"status\":404,\"code\":\"NOT_FOUND\",\"detail\":\"no trace " + forgotten + "\"}")));
+        page.navigate("http://localhost:" + port + "/console/");
+        page.locator("#operator-key").fill(OPERATOR_KEY);
+        page.locator("#ledger-key").fill(ledger.readKey());
+        page.locator("#login").click();
+
+        page.locator("#journey-id").fill(transfer);
+        page.locator("#journey-open").click();
+        var steps = page.locator("#journey-steps li");
+        assertThat(steps).hasCount(5);
+        assertThat(steps.nth(0)).containsText("received");
+        assertThat(steps.nth(1)).containsText("committed");
+        assertThat(steps.nth(1)).containsText("sequence 42, in a batch of 3");
+        assertThat(steps.nth(1)).containsText("+12.0 ms");
+        assertThat(steps.nth(2)).containsText("published");
+        assertThat(steps.nth(2)).containsText("ledger.transfer.v1 / 2 @ 117");
+        assertThat(steps.nth(2)).containsText("+18.0 ms");
+        assertThat(steps.nth(3)).containsText("applied");
+        assertThat(steps.nth(3)).containsText("(55.0 ms after receipt)");
+        assertThat(steps.nth(4)).containsText("not applied yet");
+        assertThat(steps.nth(4)).containsText("read model statements");
+
+        var spans = page.locator("#waterfall .span-name");
+        assertThat(spans).hasText(new String[] {"POST /v1/transfers", "engine.batch", "db.commit"});
+        assertThat(spans.nth(0)).hasAttribute("style", "padding-left:0px");
+        assertThat(spans.nth(1)).hasAttribute("style", "padding-left:16px");
+        assertThat(spans.nth(2)).hasAttribute("style", "padding-left:32px");
+        assertThat(page.locator("#waterfall .span-duration").nth(0)).hasText("20.0 ms");
+
+        page.locator("#journey-id").fill("forgotten");
+        page.locator("#journey-open").click();
+        assertThat(page.locator("#trace-unavailable")).containsText("Trace " + forgotten + " not available (HTTP 404)");
+        page.close();
+    }
+
+    private static String journeyJson(String transfer, String traceId) {
+        return """
+                {"transferId":"%s","ledgerId":"0f9e5d6c-0000-7000-8000-000000000001","kind":"TRANSFER","traceId":"%s",
+                 "received":{"at":"2026-12-02T10:00:00.000Z"},
+                 "committed":{"at":"2026-12-02T10:00:00.012Z","sequence":42,"batchSize":3},
+                 "published":[{"accountId":"0f9e5d6c-0000-7000-8000-0000000000a1","topic":"ledger.transfer.v1","partition":2,"offset":117,"at":"2026-12-02T10:00:00.030Z"}],
+                 "applied":[{"readModel":"balances","applied":true,"at":"2026-12-02T10:00:00.055Z"},
+                            {"readModel":"statements","applied":false,"at":null}]}
+                """.formatted(transfer, traceId);
     }
 
     /**
