@@ -103,6 +103,7 @@ final class DevCommand implements Callable<Integer> {
 
                 Credit Ledger is running (ledger dev). Ctrl-C stops it.
                   API          %s/v1
+                  Console      %s/console   (log in with the operator key and/or the demo key)
                   Swagger UI   %s/swagger-ui
                   OpenAPI      %s/v3/api-docs
                   Metrics      %s/actuator/prometheus
@@ -118,7 +119,7 @@ final class DevCommand implements Callable<Integer> {
                 Try:  export KEY=%s
                       curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
 
-                """, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
+                """, base, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
                 postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
                 environment.operatorKey(), demo.id(), demoKey, demoKey, base);
         return 0;

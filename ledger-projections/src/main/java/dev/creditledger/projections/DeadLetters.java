@@ -59,6 +59,18 @@ public final class DeadLetters {
         }
     }
 
+    /** How many dead letters are still UNRESOLVED (one count query; the operator console shows it). */
+    public long unresolvedCount() {
+        try (var connection = projections.getConnection();
+             var ps = connection.prepareStatement("SELECT count(*) FROM dead_letters WHERE status = 'UNRESOLVED'");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new ProjectionUnavailableException("could not count the dead letters: " + e.getMessage(), e);
+        }
+    }
+
     public RetryResult retry(UUID deadLetterId) {
         try (var tx = ApplyTransaction.begin(projections, EnumSet.allOf(ReadModel.class), true)) {
             var connection = tx.connection();

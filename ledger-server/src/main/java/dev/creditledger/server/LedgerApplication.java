@@ -23,6 +23,8 @@ import dev.creditledger.server.api.LedgerJson;
 import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.AuthInterceptor;
 import dev.creditledger.server.auth.RateLimiter;
+import dev.creditledger.server.console.EngineListeners;
+import dev.creditledger.server.console.RecentBatches;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -40,6 +42,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -139,11 +142,18 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
         return new IdGenerator(clock);
     }
 
+    /** The last batches of this instance's engine, for the operator console ({@code GET /v1/admin/status}). */
+    @Bean
+    static RecentBatches recentBatches(Clock clock) {
+        return new RecentBatches(clock);
+    }
+
     @Bean(destroyMethod = "close")
     static PostgresPostingEngine postingEngine(DataSource dataSource, Clock clock, LedgerProperties properties, MeterRegistry registry,
-                                               SpanExport spans) {
+                                               RecentBatches recentBatches, SpanExport spans) {
         LedgerDatabase.migrate(dataSource);
-        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), new EngineMetrics(registry), spans);
+        var listener = new EngineListeners(List.of(new EngineMetrics(registry), recentBatches));
+        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), listener, spans);
         Gauge.builder("ledger.queue.depth", engine, PostgresPostingEngine::queueDepth)
                 .description("Submissions waiting for a batcher").register(registry);
         return engine;
