@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Closes a ledger's UTC days: for day D, a snapshot of every account opened by the end of D with its balances at
+ * Closes a ledger's days, the calendar days of its close time zone (UTC unless the ledger was created with
+ * another; fixed for its life, recorded with each close): for day D, a snapshot of every account opened by the end of D with its balances at
  * the end of D (its last posting made before midnight), the trial balance per asset, the range of ledger
  * sequences D's changes used, and the SHA-256 of D's journal in a canonical form (below), all written once into
  * {@code daily_closes}, {@code daily_close_balances} and {@code daily_close_totals}, which refuse changes.
@@ -59,20 +60,22 @@ public final class DailyCloser {
     public int closeDue() {
         int closed = 0;
         var now = clock.instant();
-        var lastClosable = now.minus(grace).atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1);
         try (var connection = dataSource.getConnection()) {
             List<Object[]> ledgers = new ArrayList<>();
             try (var ps = connection.prepareStatement("""
-                    SELECT l.id, l.created_at, (SELECT max(close_date) FROM daily_closes c WHERE c.ledger_id = l.id) AS last_close
+                    SELECT l.id, l.created_at, l.close_time_zone,
+                           (SELECT max(close_date) FROM daily_closes c WHERE c.ledger_id = l.id) AS last_close
                     FROM ledgers l"""); var rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    var zone = ZoneId.of(rs.getString("close_time_zone"));
                     var lastClose = rs.getObject("last_close", LocalDate.class);
-                    var first = lastClose != null ? lastClose.plusDays(1) : Sql.instant(rs, "created_at").atOffset(ZoneOffset.UTC).toLocalDate();
-                    ledgers.add(new Object[] {Sql.uuid(rs, "id"), first});
+                    var first = lastClose != null ? lastClose.plusDays(1) : Sql.instant(rs, "created_at").atZone(zone).toLocalDate();
+                    ledgers.add(new Object[] {Sql.uuid(rs, "id"), first, zone});
                 }
             }
             for (var ledger : ledgers) {
                 var day = (LocalDate) ledger[1];
+                var lastClosable = now.minus(grace).atZone((ZoneId) ledger[2]).toLocalDate().minusDays(1);
                 try {
                     for (int n = 0; n < DAYS_PER_CALL_MAX && !day.isAfter(lastClosable); n++, day = day.plusDays(1)) {
                         if (close(connection, (UUID) ledger[0], day)) {
@@ -100,8 +103,9 @@ public final class DailyCloser {
     }
 
     private boolean close(Connection connection, UUID ledgerId, LocalDate day) throws SQLException {
-        var start = day.atStartOfDay().toInstant(ZoneOffset.UTC);
-        var end = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        var zone = closeTimeZone(connection, ledgerId);
+        var start = startOf(day, zone);
+        var end = startOf(day.plusDays(1), zone);
         if (clock.instant().isBefore(end.plus(grace))) {
             throw new IllegalArgumentException(day + " cannot be closed before " + end.plus(grace));
         }
@@ -122,8 +126,8 @@ public final class DailyCloser {
                 }
             }
             try (var ps = connection.prepareStatement("""
-                    INSERT INTO daily_closes (ledger_id, close_date, first_seq, last_seq, journal_sha256, accounts, closed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                    INSERT INTO daily_closes (ledger_id, close_date, first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
                 ps.setObject(1, ledgerId);
                 ps.setObject(2, day);
                 ps.setLong(3, firstOfDay);
@@ -131,6 +135,7 @@ public final class DailyCloser {
                 ps.setBytes(5, sha256);
                 ps.setLong(6, accounts);
                 Sql.setInstant(ps, 7, clock.instant());
+                ps.setString(8, zone.getId());
                 if (ps.executeUpdate() == 0) {
                     connection.rollback();
                     return false;
@@ -152,24 +157,109 @@ public final class DailyCloser {
         }
     }
 
+    /**
+     * Every account's closing balances of a day, as daily_close_balances rows; parameters: the day, the last
+     * microsecond of the day, the ledger, the day's last sequence.
+     */
+    private static final String CLOSING_BALANCES = """
+            SELECT a.ledger_id, ?::date AS close_date, a.id AS account_id, a.asset, v.version,
+                   coalesce(p.debits_posted_after, 0) AS debits_posted, coalesce(p.credits_posted_after, 0) AS credits_posted,
+                   coalesce(p.debits_pending_after, 0) AS debits_pending, coalesce(p.credits_pending_after, 0) AS credits_pending
+            FROM accounts a
+            JOIN balances b ON b.ledger_id = a.ledger_id AND b.account_id = a.id
+            CROSS JOIN LATERAL (SELECT posting_version_at(a.ledger_id, a.id, b.version, ?) AS version) v
+            LEFT JOIN postings p ON p.ledger_id = a.ledger_id AND p.account_id = a.id
+                 AND p.account_version / 32 = v.version / 32 AND p.account_version = v.version
+            WHERE a.ledger_id = ? AND a.seq <= ?""";
+
     private static long insertBalances(Connection connection, UUID ledgerId, LocalDate day, long lastSeqOfDay, Instant end) throws SQLException {
         try (var ps = connection.prepareStatement("""
                 INSERT INTO daily_close_balances (ledger_id, close_date, account_id, asset, version, debits_posted, credits_posted,
                                                   debits_pending, credits_pending)
-                SELECT a.ledger_id, ?, a.id, a.asset, v.version, coalesce(p.debits_posted_after, 0), coalesce(p.credits_posted_after, 0),
-                       coalesce(p.debits_pending_after, 0), coalesce(p.credits_pending_after, 0)
-                FROM accounts a
-                JOIN balances b ON b.ledger_id = a.ledger_id AND b.account_id = a.id
-                CROSS JOIN LATERAL (SELECT posting_version_at(a.ledger_id, a.id, b.version, ?) AS version) v
-                LEFT JOIN postings p ON p.ledger_id = a.ledger_id AND p.account_id = a.id
-                     AND p.account_version / 32 = v.version / 32 AND p.account_version = v.version
-                WHERE a.ledger_id = ? AND a.seq <= ?""")) {
+                """ + CLOSING_BALANCES)) {
             ps.setObject(1, day);
             // posting_version_at counts postings made at or before the instant: the last microsecond of the day.
             Sql.setInstant(ps, 2, end.minusNanos(1_000));
             ps.setObject(3, ledgerId);
             ps.setLong(4, lastSeqOfDay);
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Recomputes every close of the ledger from the journal, as {@code ledger verify} does: the day's range of
+     * sequences in the close's time zone, the journal hash, each account's closing balances, and the trial balance
+     * as the sum of those balances; each disagreement is added to {@code differences}. Runs in the caller's
+     * transaction (read only).
+     */
+    static void recheck(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        long lastSeq = single(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId);
+        List<Object[]> closes = new ArrayList<>();
+        try (var ps = connection.prepareStatement(
+                "SELECT close_date, time_zone, first_seq, last_seq, journal_sha256 FROM daily_closes WHERE ledger_id = ? ORDER BY close_date")) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    closes.add(new Object[] {rs.getObject(1, LocalDate.class), ZoneId.of(rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                            rs.getBytes(5)});
+                }
+            }
+        }
+        for (var close : closes) {
+            var day = (LocalDate) close[0];
+            var zone = (ZoneId) close[1];
+            var where = "ledger " + ledgerId + " close of " + day + " (" + zone.getId() + ")";
+            var end = startOf(day.plusDays(1), zone);
+            long first = firstSeqAtOrAfter(connection, ledgerId, startOf(day, zone), lastSeq);
+            long last = firstSeqAtOrAfter(connection, ledgerId, end, lastSeq) - 1;
+            if (first != (long) close[2] || last != (long) close[3]) {
+                differences.add(where + ": sequences " + close[2] + ".." + close[3] + ", the journal says " + first + ".." + last);
+                continue;
+            }
+            if (!java.util.Arrays.equals(journalSha256(connection, ledgerId, first, last), (byte[]) close[4])) {
+                differences.add(where + ": the journal hash differs from the journal's sequences " + first + ".." + last);
+            }
+            var stored = "SELECT ledger_id, close_date, account_id, asset, version, debits_posted, credits_posted, debits_pending, "
+                    + "credits_pending FROM daily_close_balances WHERE ledger_id = ? AND close_date = ?";
+            long balancesDiffering = countOf(connection, "SELECT count(DISTINCT account_id) FROM ((" + CLOSING_BALANCES + " EXCEPT " + stored
+                            + ") UNION ALL (" + stored + " EXCEPT " + CLOSING_BALANCES + ")) d",
+                    day, end.minusNanos(1_000), ledgerId, last, ledgerId, day, ledgerId, day, day, end.minusNanos(1_000), ledgerId, last);
+            if (balancesDiffering > 0) {
+                differences.add(where + ": the closing balances of " + balancesDiffering
+                        + " accounts differ from the journal's balances at the day's end");
+            }
+            long totalsDiffering = countOf(connection, """
+                    SELECT count(*) FROM (
+                        (SELECT asset, count(*) AS accounts, sum(debits_posted) AS dp, sum(credits_posted) AS cp, sum(debits_pending) AS dq,
+                                sum(credits_pending) AS cq FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? GROUP BY asset
+                         EXCEPT SELECT asset, accounts, debits_posted, credits_posted, debits_pending, credits_pending
+                                FROM daily_close_totals WHERE ledger_id = ? AND close_date = ?)
+                        UNION ALL
+                        (SELECT asset, accounts, debits_posted, credits_posted, debits_pending, credits_pending
+                         FROM daily_close_totals WHERE ledger_id = ? AND close_date = ?
+                         EXCEPT SELECT asset, count(*), sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)
+                                FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? GROUP BY asset)) d""",
+                    ledgerId, day, ledgerId, day, ledgerId, day, ledgerId, day);
+            if (totalsDiffering > 0) {
+                differences.add(where + ": the trial balance differs from the sum of its closing balances for " + totalsDiffering
+                        + " assets");
+            }
+        }
+    }
+
+    private static long countOf(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof Instant instant) {
+                    Sql.setInstant(ps, i + 1, instant);
+                } else {
+                    ps.setObject(i + 1, parameters[i]);
+                }
+            }
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -277,9 +367,38 @@ public final class DailyCloser {
         }
     }
 
-    /** A close as stored, with its trial balance per asset. */
+    /** When a calendar day of a time zone begins: midnight, or the first instant of the day where a shift skips midnight. */
+    public static Instant startOf(LocalDate day, ZoneId zone) {
+        return day.atStartOfDay(zone).toInstant();
+    }
+
+    private static ZoneId closeTimeZone(Connection connection, UUID ledgerId) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT close_time_zone FROM ledgers WHERE id = ?")) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no ledger " + ledgerId);
+                }
+                return ZoneId.of(rs.getString(1));
+            }
+        }
+    }
+
+    /**
+     * A close as stored, with its trial balance per asset.
+     *
+     * @param timeZone the ledger's close time zone the day was closed in: the day spans {@link #startsAt()} to {@link #endsAt()}
+     */
     public record DailyClose(UUID ledgerId, LocalDate date, long firstSeq, long lastSeq, byte[] journalSha256, long accounts,
-                             Instant closedAt, List<AssetTotal> totals) {}
+                             Instant closedAt, List<AssetTotal> totals, ZoneId timeZone) {
+        public Instant startsAt() {
+            return startOf(date, timeZone);
+        }
+
+        public Instant endsAt() {
+            return startOf(date.plusDays(1), timeZone);
+        }
+    }
 
     /** The trial balance of one asset at a close: credits and debits, posted and pending, summed over its accounts. */
     public record AssetTotal(String asset, long accounts, java.math.BigInteger debitsPosted, java.math.BigInteger creditsPosted,
@@ -304,13 +423,13 @@ public final class DailyCloser {
                     }
                 }
             }
-            try (var ps = connection.prepareStatement("SELECT first_seq, last_seq, journal_sha256, accounts, closed_at FROM daily_closes "
-                    + "WHERE ledger_id = ? AND close_date = ?")) {
+            try (var ps = connection.prepareStatement("SELECT first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone "
+                    + "FROM daily_closes WHERE ledger_id = ? AND close_date = ?")) {
                 ps.setObject(1, ledgerId);
                 ps.setObject(2, day);
                 try (var rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new DailyClose(ledgerId, day, rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4),
-                            Sql.instant(rs, "closed_at"), List.copyOf(totals))) : Optional.empty();
+                            Sql.instant(rs, "closed_at"), List.copyOf(totals), ZoneId.of(rs.getString("time_zone")))) : Optional.empty();
                 }
             }
         } catch (SQLException e) {

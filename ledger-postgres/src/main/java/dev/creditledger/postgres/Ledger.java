@@ -1,7 +1,8 @@
 package dev.creditledger.postgres;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.UUID;
 
 /** A ledger: an isolated set of accounts and journal entries, with its own sequence of changes. */
-public record Ledger(UUID id, String name, long lastSeq, Instant createdAt) {}
+public record Ledger(UUID id, String name, long lastSeq, Instant createdAt, ZoneId closeTimeZone) {}

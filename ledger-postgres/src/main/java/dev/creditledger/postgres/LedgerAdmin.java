@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,6 +33,10 @@ public final class LedgerAdmin {
 
     private static final String KEY_PREFIX = "clk_";
     private static final int KEY_PREFIX_SHOWN_CHARS = 12;
+    /** The close time zone of a ledger created without one. */
+    public static final ZoneId UTC = ZoneId.of("UTC");
+    /** The longest close time zone id (IANA ids are shorter; the column refuses more). */
+    public static final int CLOSE_TIME_ZONE_LENGTH_MAX = 64;
     private static final String LEDGER_NAME = "[a-z0-9][a-z0-9_-]{0," + (Limits.LEDGER_NAME_LENGTH_MAX - 1) + "}";
 
     private final DataSource dataSource;
@@ -45,8 +50,19 @@ public final class LedgerAdmin {
         this.ids = new IdGenerator(clock);
     }
 
-    /** Creates a ledger with the default assets (USD, EUR, GBP, JPY, CREDITS, POINTS). */
+    /** Creates a ledger with the default assets (USD, EUR, GBP, JPY, CREDITS, POINTS), closing UTC days. */
     public Ledger createLedger(String name) {
+        return createLedger(name, UTC);
+    }
+
+    /**
+     * Creates a ledger with the default assets whose daily closes follow the calendar days of {@code closeTimeZone}
+     * (fixed for the ledger's life; its id is at most {@value #CLOSE_TIME_ZONE_LENGTH_MAX} characters).
+     */
+    public Ledger createLedger(String name, ZoneId closeTimeZone) {
+        if (closeTimeZone.getId().length() > CLOSE_TIME_ZONE_LENGTH_MAX) {
+            throw new IllegalArgumentException("a close time zone id has at most " + CLOSE_TIME_ZONE_LENGTH_MAX + " characters");
+        }
         if (name == null || !name.matches(LEDGER_NAME)) {
             throw new LedgerRejection(Reason.LEDGER_NAME_INVALID, "ledger name '" + name + "' must be 1 to "
                     + Limits.LEDGER_NAME_LENGTH_MAX + " lower-case letters, digits, '-' or '_'");
@@ -56,11 +72,13 @@ public final class LedgerAdmin {
         try (var connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (var ps = connection.prepareStatement(
-                    "INSERT INTO ledgers (id, name, last_seq, last_at, created_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                    "INSERT INTO ledgers (id, name, last_seq, last_at, created_at, close_time_zone) VALUES (?, ?, 0, ?, ?, ?) "
+                            + "ON CONFLICT (name) DO NOTHING")) {
                 ps.setObject(1, id);
                 ps.setString(2, name);
                 Sql.setInstant(ps, 3, now);
                 Sql.setInstant(ps, 4, now);
+                ps.setString(5, closeTimeZone.getId());
                 if (ps.executeUpdate() == 0) {
                     connection.rollback();
                     throw new LedgerRejection(Reason.LEDGER_NAME_TAKEN, "a ledger named '" + name + "' exists");
@@ -70,22 +88,22 @@ public final class LedgerAdmin {
                 insertAsset(connection, id, asset, now);
             }
             connection.commit();
-            return new Ledger(id, name, 0, now);
+            return new Ledger(id, name, 0, now, closeTimeZone);
         } catch (SQLException e) {
             throw new StorageUnavailableException("could not create ledger", e);
         }
     }
 
     public Optional<Ledger> ledger(UUID id) {
-        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers WHERE id = ?", id).stream().findFirst();
+        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers WHERE id = ?", id).stream().findFirst();
     }
 
     public Optional<Ledger> ledgerByName(String name) {
-        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers WHERE name = ?", name).stream().findFirst();
+        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers WHERE name = ?", name).stream().findFirst();
     }
 
     public List<Ledger> ledgers() {
-        return queryLedgers("SELECT id, name, last_seq, created_at FROM ledgers ORDER BY name", null);
+        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers ORDER BY name", null);
     }
 
     private List<Ledger> queryLedgers(String sql, Object parameter) {
@@ -96,7 +114,8 @@ public final class LedgerAdmin {
             List<Ledger> ledgers = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ledgers.add(new Ledger(Sql.uuid(rs, "id"), rs.getString("name"), rs.getLong("last_seq"), Sql.instant(rs, "created_at")));
+                    ledgers.add(new Ledger(Sql.uuid(rs, "id"), rs.getString("name"), rs.getLong("last_seq"), Sql.instant(rs, "created_at"),
+                            ZoneId.of(rs.getString("close_time_zone"))));
                 }
             }
             return ledgers;

@@ -30,7 +30,9 @@ import javax.sql.DataSource;
  *   <li>every recorded low-balance alert is a crossing the journal shows: its entry posts to the account,
  *       the available balances before and after the entry are the recorded ones, and they lie on either
  *       side of the threshold in the recorded direction;</li>
- *   <li>the relay's published mark is not beyond the last sequence.</li>
+ *   <li>the relay's published mark is not beyond the last sequence;</li>
+ *   <li>every daily close equals what the journal says of its day ({@link DailyCloser#recheck}): range of sequences,
+ *       journal hash, closing balances and trial balance.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
  * writes continue.
@@ -82,6 +84,7 @@ public final class LedgerVerifier {
                 checkBalanceAlerts(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
+                DailyCloser.recheck(connection, ledgerId, differences);
                 connection.commit();
             } catch (SQLException e) {
                 throw new StorageUnavailableException("verification of ledger " + ledgerId + " failed: " + e.getMessage(), e);

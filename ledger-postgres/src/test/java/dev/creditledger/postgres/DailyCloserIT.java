@@ -132,4 +132,69 @@ class DailyCloserIT {
                 .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"); // SHA-256 of no bytes
         assertThat(quiet.accounts()).isEqualTo(1);
     }
+
+    @Test
+    void aLedgerClosesTheDaysOfItsOwnTimeZoneIncludingA23HourDay() {
+        var newYork = java.time.ZoneId.of("America/New_York");
+        var ledger = new LedgerAdmin(dataSource, clock).createLedger("new-york", newYork).id();
+        assertThat(new LedgerAdmin(dataSource, clock).ledger(ledger).orElseThrow().closeTimeZone()).isEqualTo(newYork);
+        var issuer = post(ledger, new Command.CreateAccount(ids.next(), "issuer", "USD", Side.CREDIT, null, Map.of()));
+        var alice = post(ledger, new Command.CreateAccount(ids.next(), "alice", "USD", Side.CREDIT, null, Map.of()));
+        clock.set(Instant.parse("2031-03-02T03:00:00Z"));                  // 22:00 on March 1st in New York
+        post(ledger, new Command.PostTransfer(ids.next(), issuer, alice, 10, "USD", false, null, Map.of()));
+        clock.set(Instant.parse("2031-03-02T06:00:00Z"));                  // 01:00 on March 2nd in New York
+        post(ledger, new Command.PostTransfer(ids.next(), issuer, alice, 20, "USD", false, null, Map.of()));
+
+        var closer = new DailyCloser(dataSource, clock, GRACE);
+        clock.set(Instant.parse("2031-03-02T05:04:59Z"));
+        assertThat(closer.closeDue()).as("New York's March 1st ended 4 min 59 s ago: within its grace").isZero();
+        clock.set(Instant.parse("2031-03-02T05:05:00Z"));
+        assertThat(closer.closeDue()).isEqualTo(1);
+        var first = closer.find(ledger, LocalDate.of(2031, 3, 1)).orElseThrow();
+        assertThat(first.timeZone()).isEqualTo(newYork);
+        assertThat(first.startsAt()).isEqualTo(Instant.parse("2031-03-01T05:00:00Z"));
+        assertThat(first.endsAt()).isEqualTo(Instant.parse("2031-03-02T05:00:00Z"));
+        assertThat(first.lastSeq()).as("two accounts and the 22:00 transfer, a UTC March 2nd; not the 01:00 one").isEqualTo(3);
+        assertThat(closer.balances(ledger, LocalDate.of(2031, 3, 1), null, 10))
+                .filteredOn(b -> b.accountId().equals(alice)).singleElement()
+                .satisfies(b -> assertThat(b.creditsPosted()).isEqualTo(10));
+
+        // Clocks go forward on March 9th, 2031 in New York: that day has 23 hours.
+        clock.set(Instant.parse("2031-03-10T04:05:00Z"));
+        assertThat(closer.closeDue()).as("March 2nd to 9th").isEqualTo(8);
+        var shortDay = closer.find(ledger, LocalDate.of(2031, 3, 9)).orElseThrow();
+        assertThat(Duration.between(shortDay.startsAt(), shortDay.endsAt())).isEqualTo(Duration.ofHours(23));
+        var second = closer.find(ledger, LocalDate.of(2031, 3, 2)).orElseThrow();
+        assertThat(second.firstSeq()).isEqualTo(4);
+        assertThat(second.lastSeq()).isEqualTo(4);
+    }
+
+    @Test
+    void verifyRecomputesEveryCloseAndReportsOneThatDisagreesWithTheJournal() throws Exception {
+        var ledger = new LedgerAdmin(dataSource, clock).createLedger("audited", java.time.ZoneId.of("Europe/Paris")).id();
+        var issuer = post(ledger, new Command.CreateAccount(ids.next(), "issuer", "USD", Side.CREDIT, null, Map.of()));
+        var alice = post(ledger, new Command.CreateAccount(ids.next(), "alice", "USD", Side.CREDIT, null, Map.of()));
+        post(ledger, new Command.PostTransfer(ids.next(), issuer, alice, 40, "USD", false, null, Map.of()));
+        clock.set(DAY_ONE.plus(Duration.ofDays(1)));
+        post(ledger, new Command.PostTransfer(ids.next(), issuer, alice, 2, "USD", false, null, Map.of()));
+        clock.set(DAY_ONE.plus(Duration.ofDays(3)));
+        assertThat(new DailyCloser(dataSource, clock, GRACE).closeDue()).isEqualTo(3);
+        var verifier = new LedgerVerifier(dataSource);
+        assertThat(verifier.verify(java.util.List.of(ledger)).differences()).as("closes that agree with the journal").isEmpty();
+
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            // Tampering needs the owner to lift the append-only triggers: what verify must catch is a close changed anyway.
+            statement.execute("ALTER TABLE daily_close_balances DISABLE TRIGGER daily_close_balances_append_only");
+            statement.executeUpdate("UPDATE daily_close_balances SET credits_posted = credits_posted + 1 WHERE account_id = '"
+                    + alice + "' AND close_date = '2031-03-01'");
+            statement.execute("ALTER TABLE daily_close_balances ENABLE TRIGGER daily_close_balances_append_only");
+            statement.execute("ALTER TABLE daily_closes DISABLE TRIGGER daily_closes_append_only");
+            statement.executeUpdate("UPDATE daily_closes SET journal_sha256 = sha256('forged') WHERE close_date = '2031-03-02'");
+            statement.execute("ALTER TABLE daily_closes ENABLE TRIGGER daily_closes_append_only");
+        }
+        assertThat(verifier.verify(java.util.List.of(ledger)).differences()).satisfiesExactlyInAnyOrder(
+                d -> assertThat(d).contains("close of 2031-03-01 (Europe/Paris)").contains("the closing balances of 1 accounts differ"),
+                d -> assertThat(d).contains("close of 2031-03-01 (Europe/Paris)").contains("trial balance differs"),
+                d -> assertThat(d).contains("close of 2031-03-02 (Europe/Paris)").contains("journal hash differs"));
+    }
 }

@@ -94,6 +94,7 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("GET", "/v1/accounts/" + a + "/transfers", null),
                 new Endpoint("GET", "/v1/transfers?account=" + a, null),
                 new Endpoint("GET", "/v1/transfers/" + transfer, null),
+                new Endpoint("GET", "/v1/transfers/" + transfer + "/journey", null),
                 new Endpoint("GET", "/v1/entries/" + entry, null),
                 new Endpoint("GET", "/v1/accounts/" + a + "/alerts", null),
                 new Endpoint("GET", "/v1/accounts/" + a + "/explain", null),

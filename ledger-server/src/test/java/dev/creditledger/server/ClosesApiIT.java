@@ -86,6 +86,9 @@ class ClosesApiIT extends ApiTestBase {
         var close = get("/v1/closes/" + day + "?limit=2", ledger.readKey()).expect(200).body();
         assertThat(close.get("date").asString()).isEqualTo(day.toString());
         assertThat(close.get("ledgerId").asString()).isEqualTo(ledger.id().toString());
+        assertThat(close.get("timeZone").asString()).isEqualTo("UTC");
+        assertThat(close.get("startsAt").asString()).isEqualTo(day + "T00:00:00Z");
+        assertThat(close.get("endsAt").asString()).isEqualTo(day.plusDays(1) + "T00:00:00Z");
         assertThat(close.get("firstSeq").asLong()).isEqualTo(1);
         assertThat(close.get("lastSeq").asLong()).as("three accounts and a transfer").isEqualTo(4);
         assertThat(close.get("journalSha256").asString()).matches("[0-9a-f]{64}");
@@ -109,5 +112,31 @@ class ClosesApiIT extends ApiTestBase {
         assertProblem(get("/v1/closes/2031-02-30", ledger.readKey()), 400, "VALIDATION_FAILED");
         assertThat(get("/v1/closes/" + day, null).status()).isEqualTo(401);
         assertThat(ChronoUnit.DAYS.between(day, LocalDate.now(ZoneOffset.UTC))).isEqualTo(2);
+    }
+
+    @Test
+    void aLedgerIsCreatedWithTheTimeZoneOfItsClosesOrRefusedAClearProblem() {
+        var name = "tokyo-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        var created = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\",\"closeTimeZone\":\"Asia/Tokyo\"}").expect(201);
+        assertThat(created.body().get("closeTimeZone").asString()).isEqualTo("Asia/Tokyo");
+        var listed = get("/v1/admin/ledgers", OPERATOR_KEY).expect(200).body();
+        var found = new java.util.ArrayList<String>();
+        listed.forEach(l -> {
+            if (l.get("name").asString().equals(name)) {
+                found.add(l.get("closeTimeZone").asString());
+            }
+        });
+        assertThat(found).containsExactly("Asia/Tokyo");
+        newLedger();
+        assertThat(get("/v1/admin/ledgers", OPERATOR_KEY).body().toString()).as("a ledger created without a zone closes UTC days")
+                .contains("\"closeTimeZone\":\"UTC\"");
+
+        for (var zone : java.util.List.of("Mars/Olympus_Mons", "", "A".repeat(65), "+25:00")) {
+            assertProblem(post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"zone-" + java.util.UUID.randomUUID().toString().substring(0, 8)
+                    + "\",\"closeTimeZone\":\"" + zone + "\"}"), 400, "VALIDATION_FAILED");
+        }
+        var edge = "zone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        assertThat(post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + edge + "\",\"closeTimeZone\":\"+14:00\"}").expect(201)
+                .body().get("closeTimeZone").asString()).as("an offset is a zone too").isEqualTo("+14:00");
     }
 }

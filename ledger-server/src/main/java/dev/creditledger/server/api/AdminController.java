@@ -10,6 +10,8 @@ import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -54,8 +56,8 @@ public class AdminController {
                                              @RequestBody Requests.CreateLedger body) {
         requireOperator(caller);
         Inputs.body(body);
-        var ledger = admin.createLedger(Inputs.required(body.name(), "name"));
-        audit.info("ledger {} created: {}", ledger.id(), ledger.name());
+        var ledger = admin.createLedger(Inputs.required(body.name(), "name"), closeTimeZone(body.closeTimeZone()));
+        audit.info("ledger {} created: {} (closes days of {})", ledger.id(), ledger.name(), ledger.closeTimeZone());
         return Responses.LedgerJson.of(ledger);
     }
 
@@ -139,6 +141,22 @@ public class AdminController {
             return ApiKeyRole.valueOf(role.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("role must be read, write or admin, got '" + role + "'");
+        }
+    }
+
+    /** The ledger's close time zone: absent is UTC; otherwise an IANA zone id (Europe/Paris), UTC, or an offset (+02:00). */
+    private static ZoneId closeTimeZone(String text) {
+        if (text == null) {
+            return LedgerAdmin.UTC;
+        }
+        if (text.isEmpty() || text.length() > LedgerAdmin.CLOSE_TIME_ZONE_LENGTH_MAX) {
+            throw ApiException.validation("closeTimeZone must be 1 to " + LedgerAdmin.CLOSE_TIME_ZONE_LENGTH_MAX
+                    + " characters: an IANA time zone such as Europe/Paris, or UTC");
+        }
+        try {
+            return ZoneId.of(text);
+        } catch (DateTimeException e) {
+            throw ApiException.validation("closeTimeZone '" + text + "' is not a time zone (an IANA id such as Europe/Paris, or UTC)");
         }
     }
 }

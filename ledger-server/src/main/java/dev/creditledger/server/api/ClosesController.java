@@ -36,8 +36,9 @@ public class ClosesController {
     }
 
     /** A day's close. */
-    public record CloseJson(LocalDate date, UUID ledgerId, Instant closedAt, long firstSeq, long lastSeq, String journalSha256,
-                            long accounts, List<TotalJson> totals, Responses.PageJson<BalanceJson> balances) {}
+    public record CloseJson(LocalDate date, UUID ledgerId, String timeZone, Instant startsAt, Instant endsAt, Instant closedAt,
+                            long firstSeq, long lastSeq, String journalSha256, long accounts, List<TotalJson> totals,
+                            Responses.PageJson<BalanceJson> balances) {}
 
     /** The trial balance of one asset: credits equal debits, posted and pending. */
     public record TotalJson(String asset, long accounts, BigInteger debitsPosted, BigInteger creditsPosted, BigInteger debitsPending,
@@ -48,7 +49,8 @@ public class ClosesController {
                               long creditsPending) {}
 
     @GetMapping("/{date}")
-    @Operation(summary = "The close of a UTC day: trial balance, journal hash and every account's closing balance",
+    @Operation(summary = "The close of a day of the ledger's close time zone: trial balance, journal hash and every account's "
+            + "closing balance",
             description = "Written by the worker once the day has ended (plus ledger.closes.grace-ms) and never changed. "
                     + "404 until then. Closing balances are paged by account id: pass nextCursor back as cursor.")
     public CloseJson get(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
@@ -68,7 +70,8 @@ public class ClosesController {
         var items = page.stream().map(b -> new BalanceJson(b.accountId(), b.asset(), b.version(), b.debitsPosted(), b.creditsPosted(),
                 b.debitsPending(), b.creditsPending())).toList();
         var next = items.size() == pageSize ? items.getLast().account().toString() : null;
-        return new CloseJson(day, close.ledgerId(), close.closedAt(), close.firstSeq(), close.lastSeq(),
+        return new CloseJson(day, close.ledgerId(), close.timeZone().getId(), close.startsAt(), close.endsAt(), close.closedAt(),
+                close.firstSeq(), close.lastSeq(),
                 HexFormat.of().formatHex(close.journalSha256()), close.accounts(),
                 close.totals().stream().map(t -> new TotalJson(t.asset(), t.accounts(), t.debitsPosted(), t.creditsPosted(),
                         t.debitsPending(), t.creditsPending())).toList(), new Responses.PageJson<>(items, next));

@@ -119,7 +119,9 @@ public final class Requests {
             Map<String, String> metadata,
             String idempotencyKey) {}
 
-    public record CreateLedger(@Schema(example = "acme-credits") String name) {}
+    public record CreateLedger(@Schema(example = "acme-credits") String name,
+                               @Schema(example = "Europe/Paris", description = "the time zone whose calendar days the daily "
+                                       + "closes follow, fixed for the ledger's life (default UTC)") String closeTimeZone) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
                             @Schema(example = "billing-service") String name,

@@ -195,9 +195,9 @@ public final class Responses {
 
     public record BatchJson(boolean atomic, int accepted, int rejected, List<BatchItemJson> results) {}
 
-    public record LedgerJson(UUID id, String name, long lastSeq, Instant createdAt) {
+    public record LedgerJson(UUID id, String name, long lastSeq, Instant createdAt, String closeTimeZone) {
         static LedgerJson of(Ledger l) {
-            return new LedgerJson(l.id(), l.name(), l.lastSeq(), l.createdAt());
+            return new LedgerJson(l.id(), l.name(), l.lastSeq(), l.createdAt(), l.closeTimeZone().getId());
         }
     }
 
