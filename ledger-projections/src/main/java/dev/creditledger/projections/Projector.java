@@ -74,6 +74,9 @@ public final class Projector implements AutoCloseable {
     static final int FETCH_WAIT_MS_MAX = 50;
 
     private static final AtomicInteger instances = new AtomicInteger();
+    /** Every read model's name, as the projector's spans list them: one transaction applies a poll to all of them. */
+    private static final String READ_MODEL_NAMES = Arrays.stream(ReadModel.values())
+            .map(ReadModel::cliName).collect(Collectors.joining(","));
 
     private final DataSource projections;
     private final KafkaSettings kafka;
@@ -238,9 +241,6 @@ public final class Projector implements AutoCloseable {
                             "ledger.read_models", READ_MODEL_NAMES)));
         }
     }
-
-    private static final String READ_MODEL_NAMES = Arrays.stream(ReadModel.values())
-            .map(ReadModel::cliName).collect(Collectors.joining(","));
 
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>();
