@@ -306,9 +306,6 @@ public final class EventRelay implements AutoCloseable {
             for (var ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
-            if (traced != null) {
-                recordSpans(records, traced, acks, sentAt, Instant.now());
-            }
         } catch (ExecutionException e) {
             discardProducer();
             throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": " + e.getCause(), e.getCause());
@@ -324,6 +321,16 @@ public final class EventRelay implements AutoCloseable {
             // send itself threw: a serialisation error, a closed producer.
             discardProducer();
             throw new KafkaUnavailableException(failure(ledgerId, from, to, records.size()) + ": " + e, e);
+        }
+        if (traced != null) {
+            // Outside the try: the claim was acknowledged, and nothing about its spans may make it look failed.
+            try {
+                recordSpans(records, traced, acks, sentAt, Instant.now());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | RuntimeException e) {
+                log.debug("spans of a claim not recorded", e);
+            }
         }
     }
 

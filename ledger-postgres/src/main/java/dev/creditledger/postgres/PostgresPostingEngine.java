@@ -202,7 +202,12 @@ public final class PostgresPostingEngine implements AutoCloseable {
         listener.batchCommitted(batch.size(), commands, System.nanoTime() - started);
         answers.forEach((pending, results) -> pending.future().complete(results));
         if (spans.enabled()) {
-            recordSpans(answers, commands, times);
+            try {
+                recordSpans(answers, commands, times);
+            } catch (RuntimeException e) {
+                // The batch is answered: a span that cannot be built must not end the batcher.
+                log.debug("spans of a batch not recorded", e);
+            }
         }
     }
 

@@ -188,14 +188,15 @@ public final class Projector implements AutoCloseable {
                 records.forEach(batch::add);
                 try {
                     var result = applier.apply(batch);
+                    var appliedAt = Instant.now();
                     hooks.afterDatabaseCommit();
-                    if (spans.enabled()) {
-                        recordSpans(batch, result, startedAt, Instant.now());
-                    }
                     consumer.commitSync(nextOffsets(records));
                     backoff = Duration.ZERO;
                     unstartedLedgers |= result.unstartedLedgers();
                     listener.applied(batch.size(), System.nanoTime() - started);
+                    if (spans.enabled()) {
+                        recordSpans(batch, result, startedAt, appliedAt);
+                    }
                     result.deadLetters().forEach(letter -> {
                         log.warn("dead-lettered {}-{}@{}: {}", letter.topic(), letter.partition(), letter.offset(), letter.reason());
                         listener.deadLettered(letter.reason());
@@ -223,6 +224,15 @@ public final class Projector implements AutoCloseable {
      * which applies it to every read model at once.
      */
     private void recordSpans(List<ConsumerRecord<byte[], byte[]>> batch, BatchApplier.Result result, Instant start, Instant end) {
+        try {
+            recordSpansOf(batch, result, start, end);
+        } catch (RuntimeException e) {
+            // The poll is applied and committed: its spans must not make it look failed.
+            log.debug("spans of a poll not recorded", e);
+        }
+    }
+
+    private void recordSpansOf(List<ConsumerRecord<byte[], byte[]>> batch, BatchApplier.Result result, Instant start, Instant end) {
         var lettered = new HashSet<String>();
         result.deadLetters().forEach(l -> lettered.add(l.partition() + "@" + l.offset() + "@" + l.topic()));
         for (var record : batch) {

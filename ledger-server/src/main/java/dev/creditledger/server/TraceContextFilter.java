@@ -1,5 +1,8 @@
 package dev.creditledger.server;
 
+import dev.creditledger.core.trace.SpanSink;
+import dev.creditledger.core.trace.TraceContext;
+import dev.creditledger.core.trace.TraceSpan;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,14 +13,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-import dev.creditledger.core.trace.SpanSink;
-import dev.creditledger.core.trace.TraceContext;
-import dev.creditledger.core.trace.TraceSpan;
 import org.slf4j.MDC;
-import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Carries the W3C trace context of each API request to the events it causes. A valid incoming
@@ -76,8 +76,13 @@ public final class TraceContextFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             if (server != null) {
-                recordServerSpan(request, response, server, incoming == null || !VALID.matcher(incoming).matches() ? null
-                        : parent.spanId(), receivedAt);
+                try {
+                    recordServerSpan(request, response, server, incoming == null || !VALID.matcher(incoming).matches() ? null
+                            : parent.spanId(), receivedAt);
+                } catch (RuntimeException e) {
+                    // The request is served: its span must never change its answer.
+                    org.slf4j.LoggerFactory.getLogger(TraceContextFilter.class).debug("server span not recorded", e);
+                }
             }
             MDC.remove(TRACE_ID);
             MDC.remove(REQUEST_ID);
