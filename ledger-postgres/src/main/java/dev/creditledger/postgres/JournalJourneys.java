@@ -3,7 +3,6 @@ package dev.creditledger.postgres;
 import dev.creditledger.core.EntryKind;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class JournalJourneys {
                         return Optional.empty();
                     }
                     entry = new EntryJourney(entryId, rs.getLong("seq"), EntryKind.valueOf(rs.getString("kind")),
-                            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("received_at")),
+                            Sql.instant(rs, "created_at"), Sql.instant(rs, "received_at"),
                             (Integer) rs.getObject("batch_size"), Traceparents.unpack(rs.getBytes("traceparent")), List.of());
                 }
             }
@@ -72,9 +71,5 @@ public final class JournalJourneys {
         } catch (SQLException e) {
             throw new StorageUnavailableException("could not read the journal: " + e.getMessage(), e);
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -3,7 +3,6 @@ package dev.creditledger.projections;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -74,8 +73,8 @@ public final class ProjectionJourneys {
                     inStatements = true;
                     partition = (Integer) rs.getObject("kafka_partition");
                     offset = (Long) rs.getObject("kafka_offset");
-                    publishedAt = instant(rs.getTimestamp("published_at"));
-                    appliedAt = instant(rs.getTimestamp("applied_at"));
+                    publishedAt = Jdbc.instant(rs, "published_at");
+                    appliedAt = Jdbc.instant(rs, "applied_at");
                 }
             }
         }
@@ -101,9 +100,5 @@ public final class ProjectionJourneys {
                 return rs.next() && rs.getLong("version") >= posting.accountVersion();
             }
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -8,10 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.web.context.request.RequestAttributes;
@@ -45,9 +43,6 @@ public final class TraceContextFilter extends OncePerRequestFilter {
     private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String ATTRIBUTE = TraceContextFilter.class.getName() + ".traceparent";
     private static final String RECEIVED_AT = TraceContextFilter.class.getName() + ".receivedAt";
-    /** Version 00: 32 hex trace id and 16 hex parent id, neither all zeros, and 2 hex flags. */
-    private static final Pattern VALID = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SpanSink spans;
 
@@ -60,25 +55,23 @@ public final class TraceContextFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         var receivedAt = Instant.now();
         request.setAttribute(RECEIVED_AT, receivedAt);
-        var incoming = request.getHeader(HEADER);
-        var traceparent = incoming != null && VALID.matcher(incoming).matches() ? incoming : newTraceparent();
-        response.setHeader(HEADER, traceparent);
-        var parent = TraceContext.parse(traceparent);
+        var incoming = TraceContext.parse(request.getHeader(HEADER));
+        var parent = incoming != null ? incoming : TraceContext.newTrace();
+        response.setHeader(HEADER, parent.traceparent());
         var server = spans.enabled() && parent.sampled() ? parent.child() : null;
-        request.setAttribute(ATTRIBUTE, server == null ? traceparent : server.traceparent());
+        request.setAttribute(ATTRIBUTE, (server == null ? parent : server).traceparent());
         var incomingRequestId = request.getHeader(REQUEST_ID_HEADER);
         var requestId = incomingRequestId != null && VALID_REQUEST_ID.matcher(incomingRequestId).matches()
                 ? incomingRequestId : java.util.UUID.randomUUID().toString();
         response.setHeader(REQUEST_ID_HEADER, requestId);
-        MDC.put(TRACE_ID, traceparent.substring(3, 35));
+        MDC.put(TRACE_ID, parent.traceId());
         MDC.put(REQUEST_ID, requestId);
         try {
             chain.doFilter(request, response);
         } finally {
             if (server != null) {
                 try {
-                    recordServerSpan(request, response, server, incoming == null || !VALID.matcher(incoming).matches() ? null
-                            : parent.spanId(), receivedAt);
+                    recordServerSpan(request, response, server, incoming == null ? null : incoming.spanId(), receivedAt);
                 } catch (RuntimeException e) {
                     // The request is served: its span must never change its answer.
                     org.slf4j.LoggerFactory.getLogger(TraceContextFilter.class).debug("server span not recorded", e);
@@ -127,13 +120,5 @@ public final class TraceContextFilter extends OncePerRequestFilter {
     public static String current() {
         var attributes = RequestContextHolder.getRequestAttributes();
         return attributes == null ? null : (String) attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-    }
-
-    static String newTraceparent() {
-        var traceId = new byte[16];
-        var spanId = new byte[8];
-        RANDOM.nextBytes(traceId);
-        RANDOM.nextBytes(spanId);
-        return "00-" + HexFormat.of().formatHex(traceId) + "-" + HexFormat.of().formatHex(spanId) + "-01";
     }
 }
