@@ -32,13 +32,13 @@ final class BaselineRunner {
         this.log = log;
     }
 
-    RunRecord run(String workloadName, boolean hot, int repetition) throws Exception {
-        log.printf("%s baseline (run %d): %d clients, one transaction per transfer%n", workloadName, repetition, options.clients());
+    RunRecord run(String workloadName, boolean hot, int clients, int repetition) throws Exception {
+        log.printf("%s baseline (run %d): %d clients, one transaction per transfer%n", workloadName, repetition, clients);
         database.reset(options.accounts());
         var workload = new BaselineWorkload(workloadName, options.accounts(), hot);
         var meter = new WindowMeter(cpu, null);
-        long seed = options.seed() * 31 + repetition * 1_009L + (hot ? 1 : 0);
-        var result = ClosedLoop.run(workload, options.clients(), options.warmupNanos(), options.durationNanos(),
+        long seed = options.seed() * 31 + repetition * 1_009L + (hot ? 1 : 0) + clients * 7_919L;
+        var result = ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(),
                 index -> workload.new Client(database, new SplittableRandom(seed + index)), meter);
         long rows = database.journalRows();
         long balanceSum = database.balanceSum();
@@ -61,7 +61,7 @@ final class BaselineRunner {
         checks.add(Check.of("something committed", committed > 0, committed + " transactions committed"));
 
         var settings = new LinkedHashMap<String, Object>();
-        settings.put("clients", options.clients());
+        settings.put("clients", clients);
         settings.put("hotAccount", hot ? 1 : null);
         settings.put("database", BaselineDatabase.DATABASE);
         var details = new LinkedHashMap<String, Object>();

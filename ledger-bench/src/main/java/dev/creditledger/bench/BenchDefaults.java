@@ -11,11 +11,13 @@ public final class BenchDefaults {
     private BenchDefaults() {}
 
     /** The default suite, in the order of a repetition ({@code history-reads} joins when {@code --history} is above 0). */
-    public static final List<String> WORKLOADS = List.of("random", "hot", "ramp", "batch", "multileg", "holds", "reads");
-    public static final List<String> WORKLOADS_KNOWN = List.of("random", "hot", "ramp", "batch", "multileg", "holds", "reads",
+    public static final List<String> WORKLOADS = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
+    public static final List<String> WORKLOADS_KNOWN = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads",
             "history-reads");
     /** Workloads measured beside the baseline (the same work as one transaction per transfer). */
-    public static final List<String> WORKLOADS_COMPARED = List.of("random", "hot");
+    public static final List<String> WORKLOADS_COMPARED = List.of("latency", "random", "hot");
+    /** The {@code latency} workload: random transfers from one client, one request at a time, beside the baseline at one client. */
+    public static final int LATENCY_CLIENTS = 1;
 
     public static final int ACCOUNTS = 1_000;
     public static final int CLIENTS = 64;
@@ -28,6 +30,13 @@ public final class BenchDefaults {
      * hot paths: a fresh JVM spends a third of its CPU in the JIT compiler during its first minute of load.
      */
     public static final int SERVER_WARMUP_SECONDS = 60;
+    /**
+     * After {@link #SERVER_WARMUP_SECONDS}, the warm-up goes on in slices of {@link #JIT_SLICE_SECONDS} until the server's JIT
+     * compiler threads used at most {@link #JIT_SETTLED_CORE_SHARE_MAX} of one core over a slice, or until this many seconds in all.
+     */
+    public static final int SERVER_WARMUP_SECONDS_MAX = 300;
+    public static final int JIT_SLICE_SECONDS = 10;
+    public static final double JIT_SETTLED_CORE_SHARE_MAX = 0.03;
     public static final int REPEAT = 3;
     public static final int CONNECTIONS_MAX = 128;
     public static final double RAMP_START_PER_SECOND = 250;

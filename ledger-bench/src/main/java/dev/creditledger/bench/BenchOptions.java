@@ -8,10 +8,10 @@ import java.util.Map;
 /**
  * The options of one {@code run}, immutable, as {@link RunCommand} parsed them (defaults in
  * {@link BenchDefaults}). {@code rate} is null for closed loops; {@code url} null means the kit starts its
- * own stack.
+ * own stack. {@code curve} is empty unless {@code random} and {@code hot} run at several client counts.
  */
 public record BenchOptions(List<String> workloads, int accounts, int clients, int batchClients, int batchSize, int durationSeconds,
-                           int warmupSeconds, int serverWarmupSeconds, int repeat, Double rate, int connectionsMax, double rampStart, double rampFactor,
+                           int warmupSeconds, int serverWarmupSeconds, int serverWarmupSecondsMax, List<Integer> curve, int repeat, Double rate, int connectionsMax, double rampStart, double rampFactor,
                            int stepSeconds, double p99BoundMs, int rampStepsMax, double rampRateMax, double rampAchievedFractionMin,
                            int drainSecondsMax, long history, Path workDir, Path serverJar, String serverJavaOpts, String url,
                            String adminKey, String dbUrl, String dbUser, String dbPassword, Long serverPid, Path jsonOut,
@@ -23,6 +23,14 @@ public record BenchOptions(List<String> workloads, int accounts, int clients, in
 
     public long warmupNanos() {
         return warmupSeconds * 1_000_000_000L;
+    }
+
+    /** The client counts of a compared closed-loop workload: {@code --curve}, or {@code --clients} alone. */
+    public List<Integer> clientCounts(String workload) {
+        if (workload.equals("latency")) {
+            return List.of(BenchDefaults.LATENCY_CLIENTS);
+        }
+        return curve.isEmpty() ? List.of(clients) : curve;
     }
 
     public long durationNanos() {
@@ -40,6 +48,8 @@ public record BenchOptions(List<String> workloads, int accounts, int clients, in
         d.put("durationSeconds", durationSeconds);
         d.put("warmupSeconds", warmupSeconds);
         d.put("serverWarmupSeconds", serverWarmupSeconds);
+        d.put("serverWarmupSecondsMax", serverWarmupSecondsMax);
+        d.put("curve", curve);
         d.put("repeat", repeat);
         d.put("rate", rate);
         d.put("connectionsMax", connectionsMax);

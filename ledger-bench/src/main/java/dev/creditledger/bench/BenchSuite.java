@@ -103,18 +103,22 @@ final class BenchSuite {
             var accounts = ledger.accounts();
             RunRecord warmUp = null;
             if (options.serverWarmupSeconds() > 0) {
-                warmUp = service.warmUpServer(Duration.ofSeconds(options.serverWarmupSeconds()));
+                warmUp = service.warmUpServer(Duration.ofSeconds(options.serverWarmupSeconds()),
+                        Duration.ofSeconds(options.serverWarmupSecondsMax()));
             }
             for (int rep = 1; rep <= options.repeat(); rep++) {
                 for (var workload : options.workloads()) {
                     switch (workload) {
-                        case "random" -> {
-                            runs.add(baseline.run("random", false, rep));
-                            runs.add(service.steady(TransferWorkload.random(accounts), options.clients(), rep, Map.of()));
-                        }
-                        case "hot" -> {
-                            runs.add(baseline.run("hot", true, rep));
-                            runs.add(service.steady(TransferWorkload.hot(accounts), options.clients(), rep, Map.of("hotAccount", accounts.id(0))));
+                        case "latency", "random", "hot" -> {
+                            boolean hot = workload.equals("hot");
+                            var counts = options.clientCounts(workload);
+                            for (int clients : counts) {
+                                // Several counts make several rows: random@8, random@32, ...
+                                var name = counts.size() > 1 ? workload + "@" + clients : workload;
+                                runs.add(baseline.run(name, hot, clients, rep));
+                                runs.add(service.steady(name, hot ? TransferWorkload.hot(accounts) : TransferWorkload.random(accounts),
+                                        clients, rep, hot ? Map.of("hotAccount", accounts.id(0)) : Map.of()));
+                            }
                         }
                         case "ramp" -> runs.add(service.ramp(rep));
                         case "batch" -> runs.add(service.steady(new BatchWorkload(accounts, options.batchSize()), options.batchClients(), rep,
@@ -131,8 +135,9 @@ final class BenchSuite {
 
             var header = header(startedAt, stack, ledger, postgresVersion, fsync, synchronousCommit, postmaster);
             if (warmUp != null) {
-                header.put("serverWarmUp", Map.of("seconds", options.serverWarmupSeconds(), "throughputPerSecond",
-                        warmUp.figures().get("throughputPerSecond"), "checksPassed", warmUp.passed()));
+                header.put("serverWarmUp", Map.of("seconds", warmUp.figures().get("warmUpSeconds"), "throughputPerSecond",
+                        warmUp.figures().get("throughputPerSecond"), "jitCoreShareLastSlice", warmUp.figures().get("jitCoreShareLastSlice"),
+                        "jitSettled", warmUp.figures().get("jitSettled") == 1.0, "checksPassed", warmUp.passed()));
             }
             var rows = Summary.rows(runs, options.repeat(), durable);
             boolean passed = runs.stream().allMatch(RunRecord::passed) && (warmUp == null || warmUp.passed());

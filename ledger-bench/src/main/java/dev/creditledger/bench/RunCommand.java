@@ -48,6 +48,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Unmeasured random transfers once, before the first run, so the server's JIT is warm (default ${DEFAULT-VALUE}; 0: none).")
     int serverWarmupSeconds;
 
+    @Option(names = "--server-warmup-seconds-max", defaultValue = "" + BenchDefaults.SERVER_WARMUP_SECONDS_MAX,
+            description = "After --server-warmup-seconds, warm up in slices of " + BenchDefaults.JIT_SLICE_SECONDS + " s until the server's JIT "
+                    + "compiler threads used at most 3% of a core over a slice, or this many seconds in all (default ${DEFAULT-VALUE}).")
+    int serverWarmupSecondsMax;
+
+    @Option(names = "--curve", split = ",", paramLabel = "N",
+            description = "Run random and hot at each of these client counts (e.g. 8,32,64,128), each beside its baseline; "
+                    + "rows are named random@N. Default: --clients alone.")
+    List<Integer> curve;
+
     @Option(names = "--repeat", defaultValue = "" + BenchDefaults.REPEAT, description = "Repetitions of the suite; the report shows each and the median (default ${DEFAULT-VALUE}).")
     int repeat;
 
@@ -174,6 +184,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-seconds and --server-warmup-seconds are 0 or more");
         }
         positive("--repeat", repeat);
+        if (serverWarmupSecondsMax < serverWarmupSeconds) {
+            throw new IllegalArgumentException("--server-warmup-seconds-max is at least --server-warmup-seconds");
+        }
+        List<Integer> counts = curve == null ? List.of() : List.copyOf(curve);
+        for (var n : counts) {
+            positive("--curve", n);
+        }
         positive("--connections-max", connectionsMax);
         positive("--step-seconds", stepSeconds);
         positive("--ramp-steps-max", rampStepsMax);
@@ -195,7 +212,7 @@ public final class RunCommand implements Callable<Integer> {
         var root = BenchMain.repositoryRoot();
         var dir = (workDir != null ? workDir : root.resolve(BenchDefaults.WORK_DIR)).toAbsolutePath().normalize();
         var jar = (serverJar != null ? serverJar : root.resolve(BenchDefaults.SERVER_JAR)).toAbsolutePath().normalize();
-        return new BenchOptions(List.copyOf(chosen), accounts, clients, batchClients, batchSize, durationSeconds, warmupSeconds, serverWarmupSeconds, repeat, rate,
+        return new BenchOptions(List.copyOf(chosen), accounts, clients, batchClients, batchSize, durationSeconds, warmupSeconds, serverWarmupSeconds, serverWarmupSecondsMax, counts, repeat, rate,
                 connectionsMax, rampStart, rampFactor, stepSeconds, p99BoundMs, rampStepsMax, rampRateMax, rampAchievedFractionMin,
                 drainSecondsMax, history, dir, jar, serverJavaOpts, url, adminKey, dbUrl, dbUser, dbPassword, serverPid, jsonOut,
                 requestTimeoutMs, readinessWaitSecondsMax, catchUpSecondsMax, setupConnections, seed);

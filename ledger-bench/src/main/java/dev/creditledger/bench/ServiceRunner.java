@@ -15,6 +15,7 @@ import dev.creditledger.bench.measure.AckLog;
 import dev.creditledger.bench.measure.CatchUp;
 import dev.creditledger.bench.measure.CpuMeter;
 import dev.creditledger.bench.measure.JournalProbe;
+import dev.creditledger.bench.measure.ProcStat;
 import dev.creditledger.bench.measure.ProjectionLagSampler;
 import dev.creditledger.bench.measure.RssSampler;
 import dev.creditledger.bench.report.Check;
@@ -70,31 +71,72 @@ final class ServiceRunner {
 
     /** A workload in a closed loop of {@code clients}, or an open loop at {@code --rate} when given. */
     RunRecord steady(HttpWorkload workload, int clients, int repetition, Map<String, Object> extraSettings) throws Exception {
+        return steady(workload.name(), workload, clients, repetition, extraSettings);
+    }
+
+    /**
+     * A run named {@code name} (a workload at one point of a curve is {@code random@32}). {@code --rate} makes it an
+     * open loop, except for {@code latency}, which is one client sending one request at a time by definition.
+     */
+    RunRecord steady(String name, HttpWorkload workload, int clients, int repetition, Map<String, Object> extraSettings) throws Exception {
         var settings = new LinkedHashMap<String, Object>(extraSettings);
-        if (options.rate() != null) {
+        if (options.rate() != null && !name.equals("latency")) {
             settings.put("rate", options.rate());
             settings.put("connectionsMax", options.connectionsMax());
-            return measure(workload.name(), repetition, "open", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
+            return measure(name, repetition, "open", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
                     listener -> OpenLoop.run(workload, options.rate(), options.connectionsMax(), options.warmupNanos(), options.durationNanos(),
                             options.drainSecondsMax() * 1_000_000_000L, clients(workload), listener), null);
         }
         settings.put("clients", clients);
-        return measure(workload.name(), repetition, "closed", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
+        return measure(name, repetition, "closed", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
                 listener -> ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(), clients(workload), listener), null);
     }
 
     /**
-     * Random transfers in a closed loop of {@code --clients}, unmeasured, so the server's JIT compiles the
-     * hot paths before the first measured run; checked like any run (its record is not part of the
-     * summary).
+     * Random transfers in a closed loop of {@code --clients}, unmeasured, so the server's JIT has compiled the hot
+     * paths before the first measured run: {@code minimum}, then slices of {@link BenchDefaults#JIT_SLICE_SECONDS}
+     * until the server's JIT compiler threads used at most {@link BenchDefaults#JIT_SETTLED_CORE_SHARE_MAX} of one core
+     * over a slice (compilation has settled), or {@code maximum} in all. Without the server's pid (an external stack
+     * given no {@code --server-pid}) the JIT cannot be watched, and the warm-up is {@code minimum} alone. Checked like any
+     * run; its record is not part of the summary, and its figures say how long it took and whether the JIT settled.
      */
-    RunRecord warmUpServer(Duration duration) throws Exception {
+    RunRecord warmUpServer(Duration minimum, Duration maximum) throws Exception {
         var workload = TransferWorkload.random(ledger.accounts());
         var settings = new LinkedHashMap<String, Object>();
         settings.put("clients", options.clients());
-        settings.put("seconds", duration.toSeconds());
-        return measure("server-warm-up", 0, "closed", settings, false, Duration.ofSeconds(options.catchUpSecondsMax()),
-                listener -> ClosedLoop.run(workload, options.clients(), 0, duration.toNanos(), clients(workload), listener), null);
+        settings.put("secondsMin", minimum.toSeconds());
+        settings.put("secondsMax", maximum.toSeconds());
+        var serverPid = stack.serverPid();
+        double[] outcome = {Double.NaN, 0, 0}; // JIT share of the last slice, settled (1 or 0), seconds in all
+        Load load = listener -> {
+            long started = System.nanoTime();
+            List<LoadResult> slices = new ArrayList<>();
+            slices.add(ClosedLoop.run(workload, options.clients(), 0, minimum.toNanos(), clients(workload), listener));
+            long slice = BenchDefaults.JIT_SLICE_SECONDS * 1_000_000_000L;
+            while (serverPid.isPresent() && System.nanoTime() - started + slice <= maximum.toNanos()) {
+                double compilerBefore = ProcStat.jitCompilerCpuSeconds(serverPid.getAsLong());
+                long sliceStarted = System.nanoTime();
+                slices.add(ClosedLoop.run(workload, options.clients(), 0, slice, clients(workload), WindowListener.NONE));
+                double share = (ProcStat.jitCompilerCpuSeconds(serverPid.getAsLong()) - compilerBefore)
+                        / ((System.nanoTime() - sliceStarted) / 1e9);
+                outcome[0] = share;
+                log.printf("  server warm-up: the JIT compiler used %.1f%% of a core over the last %d s%n", share * 100,
+                        BenchDefaults.JIT_SLICE_SECONDS);
+                if (share <= BenchDefaults.JIT_SETTLED_CORE_SHARE_MAX) {
+                    outcome[1] = 1;
+                    break;
+                }
+            }
+            outcome[2] = (System.nanoTime() - started) / 1e9;
+            log.printf("  server warm-up: %.0f s; %s%n", outcome[2], outcome[1] == 1 ? "the JIT settled"
+                    : serverPid.isPresent() ? "the JIT had not settled by --server-warmup-seconds-max" : "the server's pid is unknown: not watched");
+            return slices.getLast().plusEarlierLoads(slices.subList(0, slices.size() - 1));
+        };
+        var record = measure("server-warm-up", 0, "closed", settings, false, Duration.ofSeconds(options.catchUpSecondsMax()), load, null);
+        record.figures().put("jitCoreShareLastSlice", outcome[0]);
+        record.figures().put("jitSettled", outcome[1]);
+        record.figures().put("warmUpSeconds", outcome[2]);
+        return record;
     }
 
     /** The ramp on random transfers, then the run at half the highest sustained rate. */

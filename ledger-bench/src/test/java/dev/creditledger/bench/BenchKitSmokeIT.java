@@ -21,9 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class BenchKitSmokeIT {
 
-    static final List<String> SERVICE_WORKLOADS = List.of("history-load", "random", "hot", "ramp", "batch", "multileg", "holds", "reads",
-            "history-reads");
-    static final Set<String> WRITING_WORKLOADS = Set.of("history-load", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
+    /** Run with {@code --curve 2,4}: random and hot at two client counts each, the latency workload at one client. */
+    static final List<String> SERVICE_WORKLOADS = List.of("history-load", "latency", "random@2", "random@4", "hot@2", "hot@4", "ramp",
+            "batch", "multileg", "holds", "reads", "history-reads");
+    static final Set<String> WRITING_WORKLOADS = Set.of("history-load", "latency", "random@2", "random@4", "hot@2", "hot@4", "ramp",
+            "batch", "multileg", "holds", "reads");
 
     /** What may come before ledger dev's banner: the ledger's own start-up lines (warnings would show too). */
     static final int LINES_BEFORE_BANNER_MAX = 10;
@@ -79,7 +81,8 @@ class BenchKitSmokeIT {
 
         int exit = BenchMain.execute("run", "--work-dir", workDir.toString(), "--server-jar", serverJar.toString(),
                 "--json-out", report.toString(), "--accounts", "20", "--clients", "4", "--batch-clients", "2", "--batch-size", "50",
-                "--duration-seconds", "2", "--warmup-seconds", "1", "--server-warmup-seconds", "2", "--repeat", "1", "--history", "300",
+                "--duration-seconds", "2", "--warmup-seconds", "1", "--server-warmup-seconds", "2",
+                "--server-warmup-seconds-max", "12", "--curve", "2,4", "--repeat", "1", "--history", "300",
                 "--ramp-start", "20", "--ramp-factor", "2", "--step-seconds", "1", "--ramp-steps-max", "2", "--p99-bound-ms", "5000",
                 "--connections-max", "8");
 
@@ -122,7 +125,19 @@ class BenchKitSmokeIT {
         }
         assertThat(serviceWorkloads).containsExactlyInAnyOrderElementsOf(SERVICE_WORKLOADS);
         assertNoSecretLoggedOutsideTheBanner(workDir.resolve("server.log"));
-        assertThat(baselineWorkloads).containsExactlyInAnyOrder("random", "hot");
+        assertThat(baselineWorkloads).containsExactlyInAnyOrder("latency", "random@2", "random@4", "hot@2", "hot@4");
+        // The warm-up ran its minimum and then watched the JIT for at most one 10 s slice.
+        var warmUp = doc.path("serverWarmUp");
+        assertThat(warmUp.path("seconds").asDouble(0)).as("server warm-up seconds").isBetween(2.0, 14.0);
+        assertThat(warmUp.path("jitSettled").isBoolean()).isTrue();
+        int latencyRuns = 0;
+        for (var run : doc.path("runs")) {
+            if (run.path("workload").asString().equals("latency")) {
+                latencyRuns++;
+                assertThat(run.path("settings").path("clients").asInt(0)).as("latency runs at one client").isEqualTo(1);
+            }
+        }
+        assertThat(latencyRuns).as("latency runs: the service's and the baseline's").isEqualTo(2);
 
         var ramp = find(doc, "ramp");
         assertThat(ramp.path("details").path("rampSteps").size()).isBetween(1, 2);
@@ -135,7 +150,7 @@ class BenchKitSmokeIT {
         assertThat(history.path("balanceAsOfP99Ms").isNumber()).isTrue();
         var randomRows = new ArrayList<JsonNode>();
         doc.path("summary").forEach(row -> {
-            if (row.path("workload").asString().equals("random") && row.path("figure").asString().equals("throughputPerSecond")) {
+            if (row.path("workload").asString().equals("random@4") && row.path("figure").asString().equals("throughputPerSecond")) {
                 randomRows.add(row);
             }
         });

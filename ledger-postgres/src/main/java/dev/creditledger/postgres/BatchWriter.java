@@ -6,8 +6,8 @@ import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.TransferState;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Writes what one ledger's part of a batch produced in ONE statement: every table's rows travel as
- * column arrays and are inserted with {@code unnest}, each table in its own data-modifying CTE. Journal
+ * Writes what one ledger's batch produced in ONE statement: every table's rows travel as column arrays
+ * and are inserted with {@code unnest}, each table in its own data-modifying CTE, and only the tables the
+ * batch has rows for are in the statement ({@link Part}). Journal
  * rows are inserted, never updated; materialised state (balances, transfer states, the ledger's last
  * sequence, grants) is written with its final value only: balance rows of accounts opened in the batch are
  * inserted, the others updated in place. Nothing else is written for the events: the relay
@@ -31,17 +32,23 @@ import java.util.UUID;
 final class BatchWriter {
     private BatchWriter() {}
 
-    private static final String WRITE = """
-            WITH params AS (SELECT ?::uuid AS ledger_id, ?::timestamptz AS at, ?::int AS batch_size),
+    /** The statement's head: the values every part shares. */
+    private static final String PARAMS = "WITH params AS (SELECT ?::uuid AS ledger_id, ?::timestamptz AS at, ?::int AS batch_size)";
+
+    private static final String OPENED = """
             opened AS (
                 INSERT INTO accounts (ledger_id, id, code, asset, normal_side, overdraft_limit, metadata, created_at, seq, traceparent)
                 SELECT p.ledger_id, a.id, a.code, a.asset, a.normal_side, a.overdraft_limit, a.metadata, p.at, a.seq, a.traceparent
                 FROM params p, unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::jsonb[], ?::bigint[], ?::bytea[])
-                    AS a(id, code, asset, normal_side, overdraft_limit, metadata, seq, traceparent)),
+                    AS a(id, code, asset, normal_side, overdraft_limit, metadata, seq, traceparent))""";
+
+    private static final String CLOSED = """
             closed AS (
                 INSERT INTO account_closures (ledger_id, account_id, seq, closed_at, traceparent)
                 SELECT p.ledger_id, c.account_id, c.seq, p.at, c.traceparent
-                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bytea[]) AS c(account_id, seq, traceparent)),
+                FROM params p, unnest(?::uuid[], ?::bigint[], ?::bytea[]) AS c(account_id, seq, traceparent))""";
+
+    private static final String BALANCES_OPENED = """
             balances_opened AS (
                 INSERT INTO balances (ledger_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending,
                                       version, status, alert_thresholds, updated_at)
@@ -49,14 +56,18 @@ final class BatchWriter {
                        n.version, n.status, n.alert_thresholds::bigint[], p.at
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
                     AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status,
-                         alert_thresholds)),
+                         alert_thresholds))""";
+
+    private static final String BALANCES_CHANGED = """
             balances_changed AS (
                 UPDATE balances b SET debits_posted = n.debits_posted, credits_posted = n.credits_posted,
                     debits_pending = n.debits_pending, credits_pending = n.credits_pending, version = n.version,
                     status = n.status, updated_at = p.at
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
                     AS n(account_id, debits_posted, credits_posted, debits_pending, credits_pending, version, status)
-                WHERE b.ledger_id = p.ledger_id AND b.account_id = n.account_id),
+                WHERE b.ledger_id = p.ledger_id AND b.account_id = n.account_id)""";
+
+    private static final String JOURNALED = """
             journaled AS (
                 INSERT INTO entries (ledger_id, seq, id, amount, created_at, reference_id, expires_at, kind, metadata,
                                      idempotency_key, traceparent, received_at, batch_size)
@@ -64,7 +75,9 @@ final class BatchWriter {
                        e.idempotency_key, e.traceparent, e.received_at, p.batch_size
                 FROM params p, unnest(?::bigint[], ?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[], ?::text[], ?::jsonb[],
                                       ?::text[], ?::bytea[], ?::timestamptz[])
-                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent, received_at)),
+                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent, received_at))""";
+
+    private static final String POSTED = """
             posted AS (
                 INSERT INTO postings (ledger_id, account_id, account_version, entry_seq, posted_amount, pending_delta,
                                       debits_posted_after, credits_posted_after, debits_pending_after, credits_pending_after,
@@ -75,7 +88,9 @@ final class BatchWriter {
                 FROM params p, unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
                                       ?::bigint[], ?::bigint[], ?::smallint[], ?::text[], ?::text[])
                     AS x(account_id, account_version, entry_seq, posted_amount, pending_delta, debits_posted_after,
-                         credits_posted_after, debits_pending_after, credits_pending_after, line_no, side, asset)),
+                         credits_posted_after, debits_pending_after, credits_pending_after, line_no, side, asset))""";
+
+    private static final String TRACKED = """
             tracked AS (
                 INSERT INTO transfer_states AS t (ledger_id, transfer_id, from_account_id, to_account_id, asset, amount, is_hold,
                                                   status, posted_amount, reversed_amount, expires_at, updated_at,
@@ -91,7 +106,9 @@ final class BatchWriter {
                 ON CONFLICT (ledger_id, transfer_id) DO UPDATE SET status = EXCLUDED.status,
                     posted_amount = EXCLUDED.posted_amount, reversed_amount = EXCLUDED.reversed_amount,
                     updated_at = EXCLUDED.updated_at, draw_grant_ids = EXCLUDED.draw_grant_ids,
-                    draw_amounts = EXCLUDED.draw_amounts),
+                    draw_amounts = EXCLUDED.draw_amounts)""";
+
+    private static final String GRANTED = """
             granted AS (
                 INSERT INTO grants (ledger_id, id, account_id, asset, amount, remaining, reserved, consumed, expired, expires_at,
                                     source, metadata, expiry_account_id, created_seq, created_at, status, updated_at)
@@ -104,7 +121,9 @@ final class BatchWriter {
                          expiry_account_id, created_seq, created_at, status)
                 ON CONFLICT (ledger_id, id) DO UPDATE SET remaining = EXCLUDED.remaining, reserved = EXCLUDED.reserved,
                     consumed = EXCLUDED.consumed, expired = EXCLUDED.expired, status = EXCLUDED.status,
-                    updated_at = EXCLUDED.updated_at),
+                    updated_at = EXCLUDED.updated_at)""";
+
+    private static final String ESCROWED = """
             escrowed AS (
                 INSERT INTO escrows (ledger_id, order_id, id, buyer_account_id, seller_account_id, escrow_account_id, asset, amount,
                                      released, refunded, status, created_seq, created_at, updated_at)
@@ -115,31 +134,54 @@ final class BatchWriter {
                     AS x(order_id, id, buyer_account_id, seller_account_id, escrow_account_id, asset, amount, released, refunded,
                          status, created_seq, created_at)
                 ON CONFLICT (ledger_id, order_id) DO UPDATE SET released = EXCLUDED.released, refunded = EXCLUDED.refunded,
-                    status = EXCLUDED.status, updated_at = EXCLUDED.updated_at),
+                    status = EXCLUDED.status, updated_at = EXCLUDED.updated_at)""";
+
+    private static final String GRANT_CHANGED = """
             grant_changed AS (
                 INSERT INTO grant_changes (ledger_id, entry_seq, grant_id, account_id, change_no, kind, amount)
                 SELECT p.ledger_id, c.entry_seq, c.grant_id, c.account_id, c.change_no, c.kind, c.amount
                 FROM params p, unnest(?::bigint[], ?::uuid[], ?::uuid[], ?::int[], ?::text[], ?::bigint[])
-                    AS c(entry_seq, grant_id, account_id, change_no, kind, amount)),
+                    AS c(entry_seq, grant_id, account_id, change_no, kind, amount))""";
+
+    private static final String ALERTED = """
             alerted AS (
                 INSERT INTO balance_alerts (ledger_id, entry_seq, alert_no, account_id, threshold, direction, available_before,
                                             available_after)
                 SELECT p.ledger_id, a.entry_seq, a.alert_no, a.account_id, a.threshold, a.direction, a.available_before,
                        a.available_after
                 FROM params p, unnest(?::bigint[], ?::int[], ?::uuid[], ?::bigint[], ?::text[], ?::numeric[], ?::numeric[])
-                    AS a(entry_seq, alert_no, account_id, threshold, direction, available_before, available_after)),
+                    AS a(entry_seq, alert_no, account_id, threshold, direction, available_before, available_after))""";
+
+    private static final String REMEMBERED = """
             remembered AS (
                 INSERT INTO idempotency (ledger_id, key_digest, request_digest, seq, created_at, rejection, detail)
                 SELECT p.ledger_id, i.key_digest, i.request_digest, i.seq, p.at, i.rejection, i.detail
                 FROM params p, unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[])
-                    AS i(key_digest, request_digest, seq, rejection, detail)),
+                    AS i(key_digest, request_digest, seq, rejection, detail))""";
+
+    private static final String ADVANCED = """
             advanced AS (
                 UPDATE ledgers l SET last_seq = n.last_seq, last_at = p.at
                 FROM params p, (SELECT ?::bigint AS last_seq) n
-                WHERE l.id = p.ledger_id AND n.last_seq IS NOT NULL)
-            SELECT 1""";
+                WHERE l.id = p.ledger_id AND n.last_seq IS NOT NULL)""";
 
-    /** @param batchCommands the commands of the whole batch transaction (every ledger's), kept with each entry */
+    /**
+     * One data-modifying CTE of the statement, present only when it has rows: PostgreSQL initialises every
+     * part of a plan on each execution, rows or not, and a statement of all thirteen parts cost a batch of
+     * one transfer about 1 ms of PostgreSQL's CPU in executor start-up alone. The statement is put together
+     * from the parts present; the handful of shapes that occur are each prepared once per connection.
+     */
+    private record Part(String sql, Binder binder) {}
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(Columns columns) throws SQLException;
+    }
+
+    /** The statement text for each set of parts present (a bit per part, in the order of {@link #parts}). */
+    private static final Map<Long, String> STATEMENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** @param batchCommands the commands of the batch transaction, kept with each entry */
     static void write(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome, Instant now,
                       int batchCommands) throws SQLException {
         Long lastSeq = outcome.lastSeqByLedger().get(ledgerId);
@@ -147,22 +189,65 @@ final class BatchWriter {
             return;
         }
         var origins = Origins.of(submissions, outcome);
-        try (var ps = connection.prepareStatement(WRITE)) {
+        var parts = parts(submissions, outcome, origins, lastSeq);
+        long shape = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i) != null) {
+                shape |= 1L << i;
+            }
+        }
+        var sql = STATEMENTS.computeIfAbsent(shape, k -> statement(parts));
+        try (var ps = connection.prepareStatement(sql)) {
             var columns = Columns.at(ps, 1).scalar(ledgerId).scalar(Sql.offsetDateTime(now)).scalar(batchCommands);
-            bindAccounts(columns, outcome, origins);
-            bindClosures(columns, submissions, outcome, origins);
-            bindBalances(columns, outcome);
-            bindEntries(columns, outcome, origins);
-            bindPostings(columns, outcome);
-            bindTransferStates(columns, outcome);
-            bindGrants(columns, outcome);
-            bindEscrows(columns, outcome);
-            bindGrantChanges(columns, outcome);
-            bindBalanceAlerts(columns, outcome);
-            bindIdempotency(columns, outcome);
-            columns.nullableLong(lastSeq);
+            for (var part : parts) {
+                if (part != null) {
+                    part.binder().bind(columns);
+                }
+            }
             ps.execute();
         }
+    }
+
+    private static String statement(List<Part> parts) {
+        var sql = new StringBuilder(PARAMS);
+        for (var part : parts) {
+            if (part != null) {
+                sql.append(",\n").append(part.sql());
+            }
+        }
+        return sql.append("\nSELECT 1").toString();
+    }
+
+    /** Every part in statement order, null where it has no rows. */
+    private static List<Part> parts(List<Submission> submissions, BatchOutcome outcome, Origins origins, Long lastSeq) {
+        var opened = new java.util.HashSet<UUID>();
+        outcome.createdAccounts().forEach(a -> opened.add(a.id()));
+        var openedRows = outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList();
+        var changedRows = outcome.changedAccounts().stream().filter(a -> !opened.contains(a.account().id())).toList();
+        var closures = Closures.of(submissions, outcome);
+        int postings = outcome.entries().stream().mapToInt(e -> e.postings().size()).sum();
+        var storedTransfers = outcome.changedTransfers().stream().filter(Rows::stored).toList();
+        int grantChanges = outcome.entries().stream().mapToInt(e -> e.grantChanges().size()).sum();
+        int alerts = outcome.entries().stream().mapToInt(e -> e.balanceAlerts().size()).sum();
+        var parts = new ArrayList<Part>(13);
+        parts.add(present(!outcome.createdAccounts().isEmpty(), OPENED, c -> bindAccounts(c, outcome, origins)));
+        parts.add(present(!closures.accountIds().isEmpty(), CLOSED, c -> bindClosures(c, closures, origins)));
+        parts.add(present(!openedRows.isEmpty(), BALANCES_OPENED, c -> bindOpenedBalances(c, openedRows)));
+        parts.add(present(!changedRows.isEmpty(), BALANCES_CHANGED, c -> bindBalances(c, changedRows)));
+        parts.add(present(!outcome.entries().isEmpty(), JOURNALED, c -> bindEntries(c, outcome, origins)));
+        parts.add(present(postings > 0, POSTED, c -> bindPostings(c, outcome, postings)));
+        parts.add(present(!storedTransfers.isEmpty(), TRACKED, c -> bindTransferStates(c, storedTransfers)));
+        parts.add(present(!outcome.changedGrants().isEmpty(), GRANTED, c -> bindGrants(c, outcome)));
+        parts.add(present(!outcome.changedEscrows().isEmpty(), ESCROWED, c -> bindEscrows(c, outcome)));
+        parts.add(present(grantChanges > 0, GRANT_CHANGED, c -> bindGrantChanges(c, outcome, grantChanges)));
+        parts.add(present(alerts > 0, ALERTED, c -> bindBalanceAlerts(c, outcome, alerts)));
+        parts.add(present(!outcome.newIdempotencyRecords().isEmpty(), REMEMBERED, c -> bindIdempotency(c, outcome)));
+        parts.add(present(lastSeq != null, ADVANCED, c -> c.scalar(lastSeq.longValue())));
+        return parts;
+    }
+
+    private static Part present(boolean hasRows, String sql, Binder binder) {
+        return hasRows ? new Part(sql, binder) : null;
     }
 
     private static void bindAccounts(Columns columns, BatchOutcome outcome, Origins origins) throws SQLException {
@@ -190,36 +275,42 @@ final class BatchWriter {
         columns.uuids(id).texts(code).texts(asset).texts(normalSide).longs(overdraftLimit).texts(metadata).longs(seq).bytes(traceparent);
     }
 
-    private static void bindClosures(Columns columns, List<Submission> submissions, BatchOutcome outcome, Origins origins)
-            throws SQLException {
-        List<UUID> accountIds = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        for (int s = 0; s < submissions.size(); s++) {
-            var requests = submissions.get(s).requests();
-            for (int r = 0; r < requests.size(); r++) {
-                if (requests.get(r).command() instanceof Command.CloseAccount close
-                        && outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
-                    accountIds.add(close.accountId());
-                    seqs.add(a.seq());
+    /** The accounts a batch closed, with the sequence of each closure. */
+    private record Closures(List<UUID> accountIds, List<Long> seqs) {
+        static Closures of(List<Submission> submissions, BatchOutcome outcome) {
+            List<UUID> accountIds = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (int s = 0; s < submissions.size(); s++) {
+                var requests = submissions.get(s).requests();
+                for (int r = 0; r < requests.size(); r++) {
+                    if (requests.get(r).command() instanceof Command.CloseAccount close
+                            && outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
+                        accountIds.add(close.accountId());
+                        seqs.add(a.seq());
+                    }
                 }
             }
+            return new Closures(accountIds, seqs);
         }
+    }
+
+    private static void bindClosures(Columns columns, Closures closures, Origins origins) throws SQLException {
+        var seqs = closures.seqs();
         var traceparent = new byte[seqs.size()][];
         for (int i = 0; i < seqs.size(); i++) {
             traceparent[i] = origins.traceparent(seqs.get(i));
         }
-        columns.uuids(accountIds.toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
+        columns.uuids(closures.accountIds().toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
     }
 
-    /** The balance rows of accounts opened in this batch are inserted, the others updated in place (no upsert). */
-    private static void bindBalances(Columns columns, BatchOutcome outcome) throws SQLException {
-        var opened = new java.util.HashSet<UUID>();
-        outcome.createdAccounts().forEach(a -> opened.add(a.id()));
-        var openedRows = outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList();
+    /**
+     * The balance rows of accounts opened in this batch are inserted (with their alert thresholds), the
+     * others updated in place (no upsert). An account's alert thresholds are written when it opens; later
+     * changes go through AlertSettings.
+     */
+    private static void bindOpenedBalances(Columns columns, List<AccountState> openedRows) throws SQLException {
         bindBalances(columns, openedRows);
-        // An account's alert thresholds are written when it opens; later changes go through AlertSettings.
         columns.texts(openedRows.stream().map(BatchWriter::thresholdsLiteral).toArray(String[]::new));
-        bindBalances(columns, outcome.changedAccounts().stream().filter(a -> !opened.contains(a.account().id())).toList());
     }
 
     /** A bigint[] literal such as {@code {100,10}}, or null when the account has no thresholds. */
@@ -282,8 +373,7 @@ final class BatchWriter {
                 .texts(idempotencyKey).bytes(traceparent).texts(receivedAt);
     }
 
-    private static void bindPostings(Columns columns, BatchOutcome outcome) throws SQLException {
-        int n = outcome.entries().stream().mapToInt(e -> e.postings().size()).sum();
+    private static void bindPostings(Columns columns, BatchOutcome outcome, int n) throws SQLException {
         var accountId = new UUID[n];
         var version = new long[n];
         var entrySeq = new long[n];
@@ -318,8 +408,7 @@ final class BatchWriter {
                 .longs(creditsPosted).longs(debitsPending).longs(creditsPending).shorts(lineNo).texts(side).texts(asset);
     }
 
-    private static void bindTransferStates(Columns columns, BatchOutcome outcome) throws SQLException {
-        var stored = outcome.changedTransfers().stream().filter(Rows::stored).toList();
+    private static void bindTransferStates(Columns columns, List<TransferState> stored) throws SQLException {
         int n = stored.size();
         var id = new UUID[n];
         var from = new UUID[n];
@@ -432,8 +521,7 @@ final class BatchWriter {
                 .longs(refunded).texts(status).longs(createdSeq).texts(createdAt);
     }
 
-    private static void bindGrantChanges(Columns columns, BatchOutcome outcome) throws SQLException {
-        int n = outcome.entries().stream().mapToInt(e -> e.grantChanges().size()).sum();
+    private static void bindGrantChanges(Columns columns, BatchOutcome outcome, int n) throws SQLException {
         var entrySeq = new long[n];
         var grantId = new UUID[n];
         var accountId = new UUID[n];
@@ -455,8 +543,7 @@ final class BatchWriter {
         columns.longs(entrySeq).uuids(grantId).uuids(accountId).ints(changeNo).texts(kind).longs(amount);
     }
 
-    private static void bindBalanceAlerts(Columns columns, BatchOutcome outcome) throws SQLException {
-        int n = outcome.entries().stream().mapToInt(e -> e.balanceAlerts().size()).sum();
+    private static void bindBalanceAlerts(Columns columns, BatchOutcome outcome, int n) throws SQLException {
         var entrySeq = new long[n];
         var alertNo = new int[n];
         var accountId = new UUID[n];

@@ -3,10 +3,10 @@ package dev.creditledger.postgres;
 /**
  * Limits of the posting engine.
  *
- * @param queueSubmissionsMax submissions waiting for a batcher; one more is refused (HTTP 503)
+ * @param queueSubmissionsMax submissions waiting for a writer, in all ledgers' lanes together; one more is refused (HTTP 503)
  * @param batchCommandsMax    commands applied in one database transaction; a submission is never split,
  *                            so it is also the largest submission accepted
- * @param batchers            threads that each run one batch transaction at a time
+ * @param batchers            writer threads: each holds one ledger's lane at a time and runs its batches (ADR 0014)
  * @param transientRetriesMax times a batch that failed for a transient reason before its commit was sent
  *                            (serialization failure, deadlock, lock or statement timeout, lost or unavailable
  *                            connection) is run again before its callers get 503; 0 never retries

@@ -227,12 +227,16 @@ public final class JournalEventLog implements EventLog {
                 throw new IllegalStateException("the claim was already released");
             }
             try {
+                // The mark need not wait for its WAL flush: a mark lost in a crash only sends its events again,
+                // with the same ids, which consumers deduplicate (at-least-once). Its flush would otherwise
+                // queue with the posting engine's durable commits, once per claim.
                 try (var ps = connection.prepareStatement("""
+                        SET LOCAL synchronous_commit TO OFF;
                         UPDATE event_cursors SET published_seq = ?, published_at = clock_timestamp(), attempted_at = clock_timestamp()
                         WHERE ledger_id = ?""")) {
                     ps.setLong(1, events.getLast().ledgerSeq());
                     ps.setObject(2, ledgerId);
-                    ps.executeUpdate();
+                    ps.execute();
                 }
                 connection.commit();
                 open = false;

@@ -21,26 +21,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batch-first posting engine. Callers submit to a bounded queue and get a future; batcher threads
- * take whatever is queued (up to batchCommandsMax commands, with no artificial delay) and run ONE
- * transaction per batch: lock and load the touched rows per ledger in ascending order, apply the
- * commands with the pure {@link PostingStateMachine}, write the rows with batched statements, commit
- * once, then complete every caller's future. A hot account costs one row lock per batch, not one per
- * transfer, and a batch of one ledger costs three round trips to PostgreSQL: load and lock
- * ({@link StateLoader}), write ({@link BatchWriter}), commit.
+ * The batch-first posting engine. Callers submit to their ledger's lane ({@link WriteLanes}) and get a
+ * future; writer threads each hold one ledger's lane at a time, take EVERYTHING queued for that ledger (up
+ * to batchCommandsMax commands, with no artificial delay) and run ONE transaction for it: lock and load the
+ * touched rows, apply the commands with the pure {@link PostingStateMachine}, write the rows with batched
+ * statements, commit once, then complete every caller's future. While a batch commits, what arrives for its
+ * ledger waits in the lane and becomes the next batch, so batches grow with load and a lone request is
+ * written at once, alone. A hot account costs one row lock per batch, not one per transfer, and a batch
+ * costs three round trips to PostgreSQL: load and lock ({@link StateLoader}), write ({@link BatchWriter}),
+ * commit. Several ledgers are written in parallel, one writer each, up to {@code batchers} at once.
  *
  * What can go wrong: a full queue refuses the submission ({@link QueueFullException}); a transaction
  * that fails before its commit for a transient reason ({@link TransientFailures}) is rolled back and the
@@ -48,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * future of the batch ({@link StorageUnavailableException}) and nothing of it is committed. A failure
  * while committing is never retried: the commit may have happened, and running the batch again could
  * answer as if it had not (its callers learn the outcome by retrying with their idempotency keys).
- * Correctness never depends on this process's memory: row locks and unique constraints keep several
- * engines (in several processes) against one database consistent.
+ * Correctness never depends on this process's memory: the ledger's row lock and unique constraints keep
+ * several engines (in several processes) against one database consistent.
  */
 public final class PostgresPostingEngine implements AutoCloseable {
 
@@ -67,8 +65,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
     private final EngineSettings settings;
     private final EngineListener listener;
     private final SpanSink spans;
-    private final BlockingQueue<Pending> queue;
-    private final ReentrantLock drainLock = new ReentrantLock();
+    private final WriteLanes<Pending> lanes;
     private final List<Thread> batchers = new ArrayList<>();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -85,9 +82,9 @@ public final class PostgresPostingEngine implements AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.spans = spans;
-        this.queue = new ArrayBlockingQueue<>(settings.queueSubmissionsMax());
+        this.lanes = new WriteLanes<>(settings.queueSubmissionsMax(), p -> p.submission().requests().size());
         for (int i = 0; i < settings.batchers(); i++) {
-            var thread = Thread.ofPlatform().name("ledger-batcher-" + i).daemon(false).unstarted(this::runBatcher);
+            var thread = Thread.ofPlatform().name("ledger-batcher-" + i).daemon(false).unstarted(this::runWriter);
             batchers.add(thread);
             thread.start();
         }
@@ -97,9 +94,9 @@ public final class PostgresPostingEngine implements AutoCloseable {
         return settings;
     }
 
-    /** Submissions waiting for a batcher. */
+    /** Submissions waiting for a batcher, in every ledger's lane. */
     public int queueDepth() {
-        return queue.size();
+        return lanes.waiting();
     }
 
     /**
@@ -121,51 +118,35 @@ public final class PostgresPostingEngine implements AutoCloseable {
             submission = new Submission(submission.requests(), submission.atomic(), submission.traceparent(), queuedAt);
         }
         var pending = new Pending(submission, new CompletableFuture<>(), queuedAt);
-        if (!queue.offer(pending)) {
+        if (!lanes.offer(submission.ledgerId(), pending)) {
             throw new QueueFullException("the posting queue holds queueSubmissionsMax " + settings.queueSubmissionsMax()
                     + " submissions");
         }
         return pending.future();
     }
 
-    private void runBatcher() {
-        while (running || !queue.isEmpty()) {
-            List<Pending> batch;
+    /** Takes one ready ledger at a time and writes what is queued for it, until the engine stops and nothing waits. */
+    private void runWriter() {
+        while (running || lanes.waiting() > 0) {
+            WriteLanes.Lane<Pending> lane;
             try {
-                batch = nextBatch();
+                lane = lanes.takeReady(IDLE_POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (!batch.isEmpty()) {
-                runBatch(batch);
+            if (lane == null) {
+                continue;
+            }
+            try {
+                runBatch(lane.ledgerId(), lanes.drain(lane, settings.batchCommandsMax()));
+            } finally {
+                lanes.release(lane);
             }
         }
     }
 
-    /** Waits briefly for the first submission, then takes whatever else is queued, up to batchCommandsMax. */
-    private List<Pending> nextBatch() throws InterruptedException {
-        drainLock.lockInterruptibly();
-        try {
-            var first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return List.of();
-            }
-            List<Pending> batch = new ArrayList<>();
-            batch.add(first);
-            int commands = first.submission().requests().size();
-            Pending next;
-            while ((next = queue.peek()) != null && commands + next.submission().requests().size() <= settings.batchCommandsMax()) {
-                batch.add(queue.poll());
-                commands += next.submission().requests().size();
-            }
-            return batch;
-        } finally {
-            drainLock.unlock();
-        }
-    }
-
-    private void runBatch(List<Pending> batch) {
+    private void runBatch(UUID ledgerId, List<Pending> batch) {
         long started = System.nanoTime();
         var startedAt = Instant.now();
         int commands = batch.stream().mapToInt(p -> p.submission().requests().size()).sum();
@@ -174,7 +155,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             try {
                 var written = new Instant[1];
-                answers = commit(batch, commands, written);
+                answers = commit(ledgerId, batch, commands, written);
                 times = new BatchTimes(startedAt, written[0], Instant.now());
                 break;
             } catch (SQLException | RuntimeException e) {
@@ -268,28 +249,18 @@ public final class PostgresPostingEngine implements AutoCloseable {
         }
     }
 
-    /** What one ledger's part of a batch produced. */
-    private record LedgerPart(List<Pending> group, BatchOutcome outcome) {}
-
     /**
-     * One transaction for the whole batch, one ledger at a time in ascending ledger id; three round
-     * trips for a batch of one ledger (load and lock, write, commit). The answers are put together after
-     * the commit, outside the ledger lock.
+     * One transaction for the batch of one ledger, three round trips (load and lock, write, commit). The
+     * answers are put together after the commit, outside the ledger lock.
      */
-    private Map<Pending, List<PostedResult>> commit(List<Pending> batch, int commands, Instant[] written) throws SQLException {
-        Map<UUID, List<Pending>> byLedger = new TreeMap<>();
-        for (var pending : batch) {
-            byLedger.computeIfAbsent(pending.submission().ledgerId(), id -> new ArrayList<>()).add(pending);
-        }
-        List<LedgerPart> parts = new ArrayList<>(byLedger.size());
-        Map<Pending, List<PostedResult>> answers = new HashMap<>();
+    private Map<Pending, List<PostedResult>> commit(UUID ledgerId, List<Pending> batch, int commands, Instant[] written)
+            throws SQLException {
+        BatchOutcome outcome;
         // Row locks give the isolation the engine needs, at PostgreSQL's default READ COMMITTED.
         try (var connection = connection()) {
             try {
                 connection.setAutoCommit(false);
-                for (var group : byLedger.entrySet()) {
-                    parts.add(applyLedger(connection, group.getKey(), group.getValue(), commands));
-                }
+                outcome = applyLedger(connection, ledgerId, batch, commands);
                 written[0] = Instant.now();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
@@ -302,12 +273,9 @@ public final class PostgresPostingEngine implements AutoCloseable {
                 throw e;
             }
             connection.setAutoCommit(true);
-            for (var part : parts) {
-                catalog.addAll(part.outcome().createdAccounts());
-                answers.putAll(answers(connection, part.group(), part.outcome()));
-            }
+            catalog.addAll(outcome.createdAccounts());
+            return answers(connection, batch, outcome);
         }
-        return answers;
     }
 
     /** A connection of the pool; failing to get one is a failure before the commit. */
@@ -319,7 +287,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
         }
     }
 
-    private LedgerPart applyLedger(Connection connection, UUID ledgerId, List<Pending> group, int batchCommands)
+    private BatchOutcome applyLedger(Connection connection, UUID ledgerId, List<Pending> group, int batchCommands)
             throws SQLException {
         var submissions = group.stream().map(Pending::submission).toList();
         var loaded = StateLoader.load(connection, ledgerId, submissions, catalog);
@@ -328,7 +296,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
         var now = max(clock.instant(), loaded.lastAt()).truncatedTo(ChronoUnit.MICROS);
         var outcome = PostingStateMachine.apply(submissions, loaded.state(), now);
         BatchWriter.write(connection, ledgerId, submissions, outcome, now, batchCommands);
-        return new LedgerPart(group, outcome);
+        return outcome;
     }
 
     /** Pairs every result with the account or entry it names: fresh ones from the outcome, replays from the journal. */

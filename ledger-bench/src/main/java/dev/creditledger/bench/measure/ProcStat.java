@@ -48,6 +48,32 @@ public final class ProcStat {
     }
 
     /**
+     * CPU seconds used so far by a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and "C2
+     * CompilerThreadN"; Linux keeps the first 15 characters in {@code /proc/<pid>/task/<tid>/comm}). Threads that
+     * ended are not counted, so compare two readings of threads that live as long as the JVM; 0 outside Linux.
+     */
+    public static double jitCompilerCpuSeconds(long pid) {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (var task : tasks.toList()) {
+                try {
+                    var name = Files.readString(task.resolve("comm")).trim();
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        var text = Files.readString(task.resolve("stat"));
+                        var fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
+                        total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended between the listing and the read.
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    /**
      * CPU seconds of a process tree: the root's own and waited-for children's, plus the same for every
      * live descendant. A child that exits is folded into its parent's children figure when reaped, so
      * the sum only grows.
