@@ -76,6 +76,21 @@ final class Sql {
         }
     }
 
+    /**
+     * Runs a statement whose leading statements return no rows ({@code SET LOCAL ...; SELECT ...}) and answers the
+     * first result set; the caller closes it.
+     */
+    static ResultSet firstResultSet(PreparedStatement ps) throws SQLException {
+        boolean isResultSet = ps.execute();
+        while (!isResultSet) {
+            if (ps.getUpdateCount() == -1) {
+                throw new SQLException("the statement returned no rows: it must end with a query");
+            }
+            isResultSet = ps.getMoreResults();
+        }
+        return ps.getResultSet();
+    }
+
     static java.sql.Array uuidArray(Connection connection, Collection<UUID> ids) throws SQLException {
         return connection.createArrayOf("uuid", ids.toArray());
     }
