@@ -30,6 +30,7 @@ import dev.creditledger.server.console.EngineListeners;
 import dev.creditledger.server.console.RecentBatches;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
+import dev.creditledger.server.grpc.GrpcServer;
 import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.worker.ExpiryWorker;
 import dev.creditledger.server.worker.ReconciliationWorker;
@@ -64,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Spring Boot application: wires the posting engine, queries, admin and verifier from
- * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker, and the event pipeline
+ * ledger-postgres to the HTTP API, the gRPC API, auth, metrics and the hold expiry worker, and the event pipeline
  * (event relay, projector, read-model queries). Which of them run is decided by the process's
  * {@link Role}s. Migrations run before the engine starts. How the databases and Kafka are reached
  * (embedded for {@code ledger dev}, external for {@code ledger serve}) is decided by {@link LedgerMain}
@@ -208,6 +209,14 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     static Authenticator authenticator(ApiKeyCache keys, LedgerProperties properties) {
         var limits = new RateLimiter(properties.rateLimit().perKeyPerSecond(), properties.rateLimit().badKeysPerAddressPerMinute());
         return new Authenticator(keys, properties.adminKey(), limits);
+    }
+
+    /** The gRPC API (docs/grpc.md) on {@code ledger.grpc.port}, for the api role; none when the port is 0. */
+    @Bean
+    static GrpcServer grpcServer(LedgerProperties properties, CommandGateway gateway, TransferRequests transfers, AccountReads reads,
+                                 Authenticator authenticator) {
+        int port = properties.runs(Role.API) ? properties.grpc().port() : 0;
+        return new GrpcServer(port, gateway, transfers, reads, authenticator);
     }
 
     @Bean
