@@ -18,7 +18,7 @@ public enum ApiError {
             "The query string has a malformed percent-escape, is not UTF-8 once decoded, or has a control character."),
     MALFORMED_MESSAGE(HttpStatus.BAD_REQUEST,
             "gRPC only: the request message is not a valid protobuf encoding of its type (or a string in it is not UTF-8), "
-                    + "or a call that takes one request message sent none or several."),
+                    + "or a call that takes one request message sent none."),
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than REQUEST_BODY_BYTES_MAX."),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "No API key, or an unknown or revoked one."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "The API key's role does not allow this operation."),

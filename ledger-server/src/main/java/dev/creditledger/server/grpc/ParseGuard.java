@@ -19,12 +19,13 @@ import java.io.UncheckedIOException;
 /**
  * Makes malformed requests answer INVALID_ARGUMENT (MALFORMED_MESSAGE) instead of grpc-java's own statuses for
  * them, which are INTERNAL or UNKNOWN: bytes that do not parse as the request message ("Invalid protobuf byte
- * sequence", a string that is not UTF-8), a second message on a call that takes one ("Too many requests"), and
- * a call that takes one message but half-closes with none ("Half-closed without a request").
+ * sequence", a string that is not UTF-8), and a call that takes one message but half-closes with none
+ * ("Half-closed without a request"). (A second message on such a call never gets here: grpc-java's transport
+ * resets the stream, and the client sees CANCELLED.)
  *
  * How: each method of the service reads its requests as raw bytes (so the transport never parses them) and this
  * guard parses them with the method's own marshaller, between the transport and the service's handler; a parse
- * failure or a wrong number of messages closes the call with the problem, and the handler never sees it. The
+ * failure or a missing message closes the call with the problem, and the handler never sees it. The
  * answers keep the method's own marshaller, and the service keeps its schema (server reflection shows the real
  * message types). Costs one copy of each request's bytes.
  */
@@ -65,10 +66,6 @@ final class ParseGuard {
                     return;
                 }
                 messages++;
-                if (oneRequest && messages > 1) {
-                    refuse("a " + method.getFullMethodName() + " call takes one request message; it sent more");
-                    return;
-                }
                 ReqT request;
                 try {
                     request = method.parseRequest(new ByteArrayInputStream(bytes));
