@@ -46,9 +46,10 @@ final class ServiceProcess {
         if (!javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
         }
-        // A single embedded broker: topics with one replica.
+        // A single embedded broker: topics with one replica. No gRPC API: the kit drives HTTP, and two instances on one
+        // machine would both take the default gRPC port.
         command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(), "serve", "--port", Integer.toString(port),
-                "--ledger.kafka.replication-factor=1", "--ledger.kafka.partitions=4"));
+                "--grpc-port", "0", "--ledger.kafka.replication-factor=1", "--ledger.kafka.partitions=4"));
         this.command = List.copyOf(command);
     }
 

@@ -113,6 +113,8 @@ class ContainerImageIT {
             environment.put("LEDGER_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap());
             environment.put("LEDGER_ADMIN_KEY", operatorKey);
             environment.put("LEDGER_PORT", Integer.toString(port)); // the host's network: no port mapping here
+            // The image's gRPC port (9090) on a free one of the host: the gRPC server (Netty) starts in the jlinked runtime too.
+            environment.put("LEDGER_GRPC_PORT", Integer.toString(ChaosInfrastructure.freePort()));
             environment.put("LEDGER_KAFKA_REPLICATIONFACTOR", "1"); // a single broker
             var log = workDir.resolve("service.log");
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

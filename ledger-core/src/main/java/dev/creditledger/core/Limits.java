@@ -89,4 +89,17 @@ public final class Limits {
 
     /** Largest request body the HTTP API reads, in bytes (a full 8,190-transfer batch fits). */
     public static final int REQUEST_BODY_BYTES_MAX = 8 * 1024 * 1024;
+
+    /**
+     * Largest message the gRPC API reads, in bytes (its server's max inbound message size); a larger one ends
+     * the call with RESOURCE_EXHAUSTED before it is read. Every ledger.v1 request holds one transfer or query, and
+     * the largest valid one (metadata at its limits, in three-byte characters) is under 64 KiB.
+     */
+    public static final int GRPC_MESSAGE_BYTES_MAX = 1024 * 1024;
+
+    /**
+     * Most transfers of one gRPC stream (StreamTransfers) submitted and not yet answered; the server reads the
+     * next request only when an answer is sent, so a client cannot queue more than this on one stream.
+     */
+    public static final int STREAM_TRANSFERS_IN_FLIGHT_MAX = 1_024;
 }

@@ -8,11 +8,12 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The core is the JDK only: no framework, no persistence, no messaging, no JSON library. */
+/** The core is the JDK only: no framework, no persistence, no messaging, no JSON library, no gRPC or protobuf. */
 class CoreArchitectureTest {
 
     static final String[] FORBIDDEN = {
-            "org.springframework..", "jakarta..", "javax..", "java.sql..", "org.apache.kafka..", "com.fasterxml..", "tools.jackson.."};
+            "org.springframework..", "jakarta..", "javax..", "java.sql..", "org.apache.kafka..", "com.fasterxml..", "tools.jackson..",
+            "io.grpc..", "com.google.protobuf..", "com.google.rpc.."};
 
     static final JavaClasses CORE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

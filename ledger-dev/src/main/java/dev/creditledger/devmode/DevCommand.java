@@ -27,6 +27,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
     int port;
 
+    @Option(names = "--grpc-port", description = "gRPC port; 0 serves no gRPC API (default: LEDGER_GRPC_PORT or 9090).")
+    Integer grpcPort;
+
     @Option(names = "--db-port", description = "PostgreSQL port on 127.0.0.1 (default: any free port).", defaultValue = "0")
     int dbPort;
 
@@ -64,11 +67,13 @@ final class DevCommand implements Callable<Integer> {
             properties.put("ledger.projections.url", postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE));
             properties.put("ledger.projections.username", postgres.user());
             properties.put("server.port", port);
+            // LEDGER_GRPC_PORT (the property's environment name) overrides this default; --grpc-port overrides both.
+            properties.put("ledger.grpc.port", LedgerProperties.Grpc.PORT_DEFAULT);
             // The console shows a transfer's spans: keep the recent ones in memory (OTLP export stays optional).
             properties.put("ledger.tracing.memory-spans", LedgerProperties.Tracing.DEV_MEMORY_SPANS);
             properties.putAll(DevLogging.serviceProperties());
             properties.putAll(format.properties());
-            context = LedgerMain.startService(properties);
+            context = LedgerMain.startService(properties, LedgerMain.withGrpcPort(java.util.List.of(), grpcPort));
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -103,6 +108,7 @@ final class DevCommand implements Callable<Integer> {
 
                 Credit Ledger is running (ledger dev). Ctrl-C stops it.
                   API          %s/v1
+                  gRPC         %s   (ledger.v1 services; docs/grpc.md)
                   Console      %s/console   (log in with the operator key and/or the demo key)
                   Swagger UI   %s/swagger-ui
                   OpenAPI      %s/v3/api-docs
@@ -119,7 +125,7 @@ final class DevCommand implements Callable<Integer> {
                 Try:  export KEY=%s
                       curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
 
-                """, base, base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
+                """, base, LedgerMain.grpcBanner(context), base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
                 postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
                 environment.operatorKey(), demo.id(), demoKey, demoKey, base);
         return 0;

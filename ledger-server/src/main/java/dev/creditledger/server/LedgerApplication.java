@@ -13,7 +13,9 @@ import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.server.api.AccountReads;
 import dev.creditledger.server.api.CommandGateway;
+import dev.creditledger.server.api.TransferRequests;
 import dev.creditledger.server.api.ReadYourWrites;
 import dev.creditledger.server.api.RequestHasher;
 import dev.creditledger.postgres.JournalEventLog;
@@ -22,11 +24,13 @@ import dev.creditledger.server.api.ApiException;
 import dev.creditledger.server.api.LedgerJson;
 import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.AuthInterceptor;
+import dev.creditledger.server.auth.Authenticator;
 import dev.creditledger.server.auth.RateLimiter;
 import dev.creditledger.server.console.EngineListeners;
 import dev.creditledger.server.console.RecentBatches;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
+import dev.creditledger.server.grpc.GrpcServer;
 import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.worker.ExpiryWorker;
 import dev.creditledger.server.worker.ReconciliationWorker;
@@ -61,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Spring Boot application: wires the posting engine, queries, admin and verifier from
- * ledger-postgres to the HTTP API, auth, metrics and the hold expiry worker, and the event pipeline
+ * ledger-postgres to the HTTP API, the gRPC API, auth, metrics and the hold expiry worker, and the event pipeline
  * (event relay, projector, read-model queries). Which of them run is decided by the process's
  * {@link Role}s. Migrations run before the engine starts. How the databases and Kafka are reached
  * (embedded for {@code ledger dev}, external for {@code ledger serve}) is decided by {@link LedgerMain}
@@ -81,7 +85,7 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LedgerApplication.class);
     private final LedgerProperties properties;
-    private final ApiKeyCache keys;
+    private final Authenticator authenticator;
     private final ExpiryWorker expiryWorker;
     private final EventMetrics eventMetrics;
     private final EventPipeline eventPipeline;
@@ -92,14 +96,14 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     private final ReconciliationWorker reconciliation;
     private final DailyCloser closer;
 
-    public LedgerApplication(LedgerProperties properties, ApiKeyCache keys, ExpiryWorker expiryWorker,
+    public LedgerApplication(LedgerProperties properties, Authenticator authenticator, ExpiryWorker expiryWorker,
                              EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections,
                              DataSource dataSource, Clock clock, IdempotencyRetention idempotencyRetention,
                              ReconciliationWorker reconciliation, DailyCloser closer) {
         this.reconciliation = reconciliation;
         this.closer = closer;
         this.properties = properties;
-        this.keys = keys;
+        this.authenticator = authenticator;
         this.expiryWorker = expiryWorker;
         this.eventMetrics = eventMetrics;
         this.eventPipeline = eventPipeline;
@@ -188,6 +192,31 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
     static CommandGateway commandGateway(PostgresPostingEngine engine, RequestHasher hasher, LedgerProperties properties,
                                          MeterRegistry registry) {
         return new CommandGateway(engine, hasher, Duration.ofMillis(properties.writeTimeoutMs()), new WriteMetrics(registry));
+    }
+
+    @Bean
+    static TransferRequests transferRequests(CommandGateway gateway, IdGenerator ids) {
+        return new TransferRequests(gateway, ids);
+    }
+
+    @Bean
+    static AccountReads accountReads(LedgerQueries queries) {
+        return new AccountReads(queries);
+    }
+
+    /** Keys, rate limits and the bad-key throttle, shared by the HTTP API and the gRPC API (counted once for both). */
+    @Bean
+    static Authenticator authenticator(ApiKeyCache keys, LedgerProperties properties) {
+        var limits = new RateLimiter(properties.rateLimit().perKeyPerSecond(), properties.rateLimit().badKeysPerAddressPerMinute());
+        return new Authenticator(keys, properties.adminKey(), limits);
+    }
+
+    /** The gRPC API (docs/grpc.md) on {@code ledger.grpc.port}, for the api role; none when the port is 0. */
+    @Bean
+    static GrpcServer grpcServer(LedgerProperties properties, CommandGateway gateway, TransferRequests transfers, AccountReads reads,
+                                 Authenticator authenticator) {
+        int port = properties.runs(Role.API) ? properties.grpc().port() : 0;
+        return new GrpcServer(port, gateway, transfers, reads, authenticator);
     }
 
     @Bean
@@ -309,8 +338,7 @@ public class LedgerApplication implements WebMvcConfigurer, SchedulingConfigurer
             }).addPathPatterns("/v1/**");
             return;
         }
-        var limits = new RateLimiter(properties.rateLimit().perKeyPerSecond(), properties.rateLimit().badKeysPerAddressPerMinute());
-        registry.addInterceptor(new AuthInterceptor(keys, properties.adminKey(), limits)).addPathPatterns("/v1/**");
+        registry.addInterceptor(new AuthInterceptor(authenticator)).addPathPatterns("/v1/**");
     }
 
     @Bean

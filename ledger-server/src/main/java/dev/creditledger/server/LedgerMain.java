@@ -96,6 +96,25 @@ public final class LedgerMain implements Runnable {
         return java.util.List.copyOf(arguments);
     }
 
+    /**
+     * The property arguments, with {@code --ledger.grpc.port} from a {@code --grpc-port} option when one was given (a
+     * property argument ranks above the environment's LEDGER_GRPC_PORT).
+     */
+    public static java.util.List<String> withGrpcPort(java.util.List<String> arguments, Integer grpcPort) {
+        if (grpcPort == null) {
+            return arguments;
+        }
+        var all = new java.util.ArrayList<>(arguments);
+        all.add("--ledger.grpc.port=" + grpcPort);
+        return java.util.List.copyOf(all);
+    }
+
+    /** Where the started service serves its gRPC API: {@code 127.0.0.1:PORT}, or why it does not. */
+    public static String grpcBanner(ConfigurableApplicationContext context) {
+        int port = context.getBean(dev.creditledger.server.grpc.GrpcServer.class).port();
+        return port == 0 ? "off (ledger.grpc.port 0, or not the api role)" : "127.0.0.1:" + port;
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Run some or all roles against external PostgreSQL and Kafka.",
                     "Environment: LEDGER_DB_URL, LEDGER_DB_USER, LEDGER_DB_PASSWORD, LEDGER_ADMIN_KEY, LEDGER_KAFKA_BOOTSTRAP,",
@@ -103,6 +122,9 @@ public final class LedgerMain implements Runnable {
     static final class Serve implements Callable<Integer> {
         @Option(names = "--port", description = "HTTP port (default: LEDGER_PORT or 8080).")
         Integer port;
+
+        @Option(names = "--grpc-port", description = "gRPC port of the api role; 0 serves no gRPC API (default: LEDGER_GRPC_PORT or 9090).")
+        Integer grpcPort;
 
         @Option(names = "--roles", split = ",", description = "Any of api, relay, projector, worker (default: all).")
         java.util.List<Role> roles;
@@ -132,9 +154,11 @@ public final class LedgerMain implements Runnable {
             putIfSet(properties, "ledger.projections.url", "LEDGER_PROJECTIONS_DB_URL");
             putIfSet(properties, "ledger.projections.username", "LEDGER_PROJECTIONS_DB_USER");
             putIfSet(properties, "ledger.projections.password", "LEDGER_PROJECTIONS_DB_PASSWORD");
+            // LEDGER_GRPC_PORT is the property's own environment name, so it overrides this default; --grpc-port overrides both.
+            properties.put("ledger.grpc.port", LedgerProperties.Grpc.PORT_DEFAULT);
             java.util.List<String> arguments;
             try {
-                arguments = propertyArguments(propertyOptions);
+                arguments = withGrpcPort(propertyArguments(propertyOptions), grpcPort);
                 properties.putAll(LogFormat.from(System.getenv(LogFormat.VARIABLE), LogFormat.JSON).properties());
             } catch (IllegalArgumentException e) {
                 System.err.println("ledger serve: " + e.getMessage());
@@ -143,7 +167,8 @@ public final class LedgerMain implements Runnable {
             var context = startService(properties, arguments);
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "ledger-serve-stop"));
             org.slf4j.LoggerFactory.getLogger(LedgerMain.class)
-                    .info("Credit Ledger is serving on port {}", context.getEnvironment().getProperty("local.server.port"));
+                    .info("Credit Ledger is serving on port {} (gRPC: {})", context.getEnvironment().getProperty("local.server.port"),
+                            grpcBanner(context));
             return 0;
         }
     }

@@ -24,11 +24,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param auth           API key authentication
  * @param rateLimit      per-key rate limits and the throttling of bad keys
  * @param idempotency    how long idempotency keys are remembered
+ * @param grpc           the gRPC API's port
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
-                               Idempotency idempotency, Reconciliation reconciliation, Closes closes, Tracing tracing) {
+                               Idempotency idempotency, Reconciliation reconciliation, Closes closes, Tracing tracing,
+                               Grpc grpc) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -46,6 +48,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
         closes = closes == null ? new Closes(null, null, null) : closes;
         tracing = tracing == null ? new Tracing(null) : tracing;
+        grpc = grpc == null ? new Grpc(null) : grpc;
     }
 
     public boolean runs(Role role) {
@@ -240,6 +243,27 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
             if (memorySpans < 0 || memorySpans > MEMORY_SPANS_MAX) {
                 throw new IllegalArgumentException("ledger.tracing.memory-spans must be between 0 and " + MEMORY_SPANS_MAX);
             }
+        }
+    }
+
+    /**
+     * The gRPC API (docs/grpc.md), served by the api role: {@code ledger.grpc.port} (LEDGER_GRPC_PORT), where 0 (the
+     * default of the bare property) serves none. {@code ledger serve} and {@code ledger dev} set it to
+     * {@value #PORT_DEFAULT} unless told otherwise ({@code --grpc-port}).
+     */
+    public record Grpc(Integer port) {
+        public static final int PORT_DEFAULT = 9090;
+        public static final int PORT_MAX = 65_535;
+
+        public Grpc {
+            port = port == null ? 0 : port;
+            if (port < 0 || port > PORT_MAX) {
+                throw new IllegalArgumentException("ledger.grpc.port must be between 0 (no gRPC API) and " + PORT_MAX + ": " + port);
+            }
+        }
+
+        public boolean enabled() {
+            return port != 0;
         }
     }
 }

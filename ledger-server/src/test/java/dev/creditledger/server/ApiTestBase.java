@@ -71,6 +71,17 @@ public abstract class ApiTestBase {
         registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "1000000");
         // As ledger dev: recent spans in memory (JourneyIT reads them), so every test runs with tracing on.
         registry.add("ledger.tracing.memory-spans", () -> "50000");
+        // The gRPC API, as ledger dev serves it, on a free port of its own (every context of the tests has one).
+        int grpcPort = freePort();
+        registry.add("ledger.grpc.port", () -> grpcPort);
+    }
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An HTTP answer: status, headers and the parsed JSON body (null when empty). */

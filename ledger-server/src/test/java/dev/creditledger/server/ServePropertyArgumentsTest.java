@@ -24,4 +24,21 @@ class ServePropertyArgumentsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + wrong + "'");
         }
     }
+
+    @Test
+    void aGrpcPortOptionBecomesAPropertyArgumentThatRanksAboveTheEnvironment() {
+        var arguments = List.of("--ledger.engine.batchers=4");
+        assertThat(LedgerMain.withGrpcPort(arguments, null)).isEqualTo(arguments);
+        assertThat(LedgerMain.withGrpcPort(arguments, 0)).containsExactly("--ledger.engine.batchers=4", "--ledger.grpc.port=0");
+        assertThat(LedgerMain.withGrpcPort(List.of(), 9191)).containsExactly("--ledger.grpc.port=9191");
+    }
+
+    @Test
+    void theGrpcPortPropertyIsAPortOrZero() {
+        assertThat(new LedgerProperties.Grpc(null).port()).isZero();
+        assertThat(new LedgerProperties.Grpc(null).enabled()).isFalse();
+        assertThat(new LedgerProperties.Grpc(LedgerProperties.Grpc.PORT_MAX).enabled()).isTrue();
+        assertThatThrownBy(() -> new LedgerProperties.Grpc(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LedgerProperties.Grpc(LedgerProperties.Grpc.PORT_MAX + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

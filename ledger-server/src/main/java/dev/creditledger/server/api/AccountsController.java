@@ -34,11 +34,13 @@ public class AccountsController {
 
     private final CommandGateway gateway;
     private final LedgerQueries queries;
+    private final AccountReads reads;
     private final IdGenerator ids;
 
-    public AccountsController(CommandGateway gateway, LedgerQueries queries, IdGenerator ids) {
+    public AccountsController(CommandGateway gateway, LedgerQueries queries, AccountReads reads, IdGenerator ids) {
         this.gateway = gateway;
         this.queries = queries;
+        this.reads = reads;
         this.ids = ids;
     }
 
@@ -92,14 +94,7 @@ public class AccountsController {
     public Responses.PointInTimeBalanceJson balance(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                                     @PathVariable UUID accountId,
                                                     @RequestParam(required = false) Instant asOf) {
-        var account = queries.account(caller.ledgerId(), accountId).orElseThrow(() -> notFound(accountId));
-        var side = account.account().normalSide();
-        if (asOf == null) {
-            return new Responses.PointInTimeBalanceJson(accountId, account.account().asset(), null,
-                    Responses.BalanceJson.of(account.balance(), side));
-        }
-        var balance = queries.balanceAsOf(caller.ledgerId(), accountId, asOf).orElseThrow();
-        return new Responses.PointInTimeBalanceJson(accountId, account.account().asset(), asOf, Responses.BalanceJson.of(balance, side));
+        return reads.balance(caller.ledgerId(), accountId, asOf);
     }
 
     @GetMapping("/{accountId}/statement")
@@ -110,14 +105,7 @@ public class AccountsController {
                                              @RequestParam(required = false) Instant to,
                                              @RequestParam(required = false) String cursor,
                                              @RequestParam(required = false) Integer limit) {
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.validation("'from' must be before 'to'");
-        }
-        var account = queries.account(caller.ledgerId(), accountId).orElseThrow(() -> notFound(accountId));
-        var side = account.account().normalSide();
-        var page = queries.statement(caller.ledgerId(), accountId, from, to, Inputs.versionCursor(cursor), Inputs.limit(limit));
-        return new Responses.StatementJson(accountId, account.account().asset(),
-                page.items().stream().map(l -> Responses.StatementLineJson.of(l, side)).toList(), page.nextCursor());
+        return reads.statement(caller.ledgerId(), accountId, from, to, cursor, limit);
     }
 
     @GetMapping("/{accountId}/transfers")

@@ -3,8 +3,9 @@ package dev.creditledger.server.api;
 import org.springframework.http.HttpStatus;
 
 /**
- * Error codes of the HTTP layer itself (the domain's are {@link dev.creditledger.core.Reason}). Both
- * kinds appear as the {@code code} of a problem response and never change meaning.
+ * Error codes of the API layer itself, HTTP and gRPC (the domain's are {@link dev.creditledger.core.Reason}).
+ * Both kinds appear as the {@code code} of a problem response (over gRPC: the ErrorInfo reason and the
+ * {@code ledger-problem-code} trailer) and never change meaning.
  */
 public enum ApiError {
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The body is not valid JSON, or a value has the wrong type."),
@@ -15,6 +16,9 @@ public enum ApiError {
     HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's headers are larger than the server reads."),
     MALFORMED_QUERY(HttpStatus.BAD_REQUEST,
             "The query string has a malformed percent-escape, is not UTF-8 once decoded, or has a control character."),
+    MALFORMED_MESSAGE(HttpStatus.BAD_REQUEST,
+            "gRPC only: the request message is not a valid protobuf encoding of its type (or a string in it is not UTF-8), "
+                    + "or a call that takes one request message sent none."),
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The body is larger than REQUEST_BODY_BYTES_MAX."),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "No API key, or an unknown or revoked one."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "The API key's role does not allow this operation."),

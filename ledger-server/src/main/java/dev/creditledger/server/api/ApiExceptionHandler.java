@@ -23,8 +23,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every failure into an {@code application/problem+json} response with a stable {@code code}:
- * our own {@link ApiException}s, the engine's overload and storage errors, and Spring MVC's own
- * exceptions (malformed JSON, wrong method, unknown path...). Bad input therefore never yields a 5xx.
+ * our own {@link ApiException}s, the engine's overload and storage errors ({@link Problems#of}, shared with
+ * the gRPC API), and Spring MVC's own exceptions (malformed JSON, wrong method, unknown path...). Bad input
+ * therefore never yields a 5xx.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -38,40 +39,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(LedgerRejection.class)
     ResponseEntity<Object> rejection(LedgerRejection e) {
-        return Problems.response(ApiException.of(e.violation()));
+        return Problems.response(Problems.of(e));
     }
 
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<Object> queueFull(QueueFullException e) {
-        return Problems.response(ApiException.of(ApiError.QUEUE_FULL, e.getMessage()));
+        return Problems.response(Problems.of(e));
     }
 
     @ExceptionHandler(StorageUnavailableException.class)
     ResponseEntity<Object> storage(StorageUnavailableException e) {
-        log.warn("storage unavailable: {}", e.getMessage());
-        return Problems.response(ApiException.of(ApiError.STORAGE_UNAVAILABLE, "the database is unavailable; retry with the same idempotency key"));
+        return Problems.response(Problems.of(e));
     }
 
     @ExceptionHandler(ProjectionUnavailableException.class)
     ResponseEntity<Object> projections(ProjectionUnavailableException e) {
-        log.warn("read-model database unavailable: {}", e.getMessage());
-        return Problems.response(ApiException.of(ApiError.PROJECTIONS_UNAVAILABLE, "the read-model database is unavailable; retry"));
+        return Problems.response(Problems.of(e));
     }
 
     @ExceptionHandler(CompletionException.class)
     ResponseEntity<Object> completion(CompletionException e) {
-        return switch (e.getCause()) {
-            case StorageUnavailableException s -> storage(s);
-            case QueueFullException q -> queueFull(q);
-            case ApiException a -> api(a);
-            default -> unexpected(e.getCause());
-        };
+        return Problems.response(Problems.of(e));
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Throwable e) {
-        log.error("unexpected error", e);
-        return Problems.response(ApiException.of(ApiError.INTERNAL_ERROR, "unexpected error; see the service log"));
+        return Problems.response(Problems.of(e));
     }
 
     /** A chunked body that grew past the limit surfaces as unreadable JSON; it is a 413, not a 400. */

@@ -14,8 +14,11 @@ import dev.creditledger.postgres.StorageUnavailableException;
 import dev.creditledger.server.TraceContextFilter;
 import dev.creditledger.server.WriteMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,10 +68,36 @@ public final class CommandGateway {
         return new IdempotencyKey(key, hasher.hash(operation, body));
     }
 
-    /** Submits one command and waits for its result. */
+    /** Submits one command of the HTTP request being served and waits for its result. */
     public PostedResult submit(UUID ledgerId, IdempotencyKey key, Command command) {
-        requireValid(command);
-        return await(new Submission(List.of(new Request(ledgerId, key, command)), false, TraceContextFilter.current(), TraceContextFilter.receivedAt())).getFirst();
+        return submit(new Request(ledgerId, key, command));
+    }
+
+    /** Submits one request of the HTTP request being served (its trace context and arrival) and waits for its result. */
+    public PostedResult submit(Request request) {
+        return submit(request, TraceContextFilter.current(), TraceContextFilter.receivedAt());
+    }
+
+    /**
+     * Submits one request and waits for its result, for any transport.
+     *
+     * @param traceparent the W3C trace context the write passes on to its events, or null
+     * @param receivedAt  when the request reached the service, or null
+     */
+    public PostedResult submit(Request request, String traceparent, Instant receivedAt) {
+        requireValid(request.command());
+        return await(new Submission(List.of(request), false, traceparent, receivedAt)).getFirst();
+    }
+
+    /**
+     * Submits one request without waiting: the future completes when its batch committed (or failed), or
+     * with a {@link StorageUnavailableException} after {@code writeTimeout}, exactly as {@link #submit} would
+     * answer. Invalid input and a full queue are thrown at once, before anything is queued. The future
+     * completes on the engine's thread: move any work that may take time to another executor.
+     */
+    public CompletableFuture<PostedResult> submitAsync(Request request, String traceparent, Instant receivedAt) {
+        requireValid(request.command());
+        return answer(new Submission(List.of(request), false, traceparent, receivedAt)).thenApply(List::getFirst);
     }
 
     /** Submits several commands as one submission (answered together, in one transaction). */
@@ -90,15 +119,8 @@ public final class CommandGateway {
     }
 
     private List<PostedResult> await(Submission submission) {
-        long submitted = System.nanoTime();
-        var future = engine.submit(submission);
         try {
-            var results = future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            metrics.answered(results, System.nanoTime() - submitted);
-            return results;
-        } catch (TimeoutException e) {
-            throw new StorageUnavailableException("no answer from the posting engine within " + writeTimeout.toMillis()
-                    + " ms; the write may still commit, retry with the same idempotency key", e);
+            return answer(submission).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageUnavailableException("interrupted while waiting for the posting engine", e);
@@ -108,6 +130,31 @@ public final class CommandGateway {
             }
             throw new StorageUnavailableException("the posting engine failed", e.getCause());
         }
+    }
+
+    /**
+     * The submission's results, or what a caller is answered instead: after {@code writeTimeout} a
+     * {@link StorageUnavailableException} (the write may still commit); the engine's own failures as they are.
+     * The engine's future itself is left alone (the timeout applies to a copy).
+     */
+    private CompletableFuture<List<PostedResult>> answer(Submission submission) {
+        long submitted = System.nanoTime();
+        return engine.submit(submission).copy().orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((results, failure) -> {
+                    if (failure == null) {
+                        metrics.answered(results, System.nanoTime() - submitted);
+                        return results;
+                    }
+                    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof TimeoutException) {
+                        throw new StorageUnavailableException("no answer from the posting engine within " + writeTimeout.toMillis()
+                                + " ms; the write may still commit, retry with the same idempotency key", cause);
+                    }
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new StorageUnavailableException("the posting engine failed", cause);
+                });
     }
 
     /** 201 with the body for an accepted result, the problem for a rejected one; marks replays. */

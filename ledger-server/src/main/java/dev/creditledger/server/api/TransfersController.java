@@ -1,8 +1,6 @@
 package dev.creditledger.server.api;
 
-import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
-import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Limits;
 import dev.creditledger.core.Reason;
 import dev.creditledger.core.Request;
@@ -12,7 +10,6 @@ import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,14 +32,14 @@ import org.springframework.web.bind.annotation.RestController;
 public class TransfersController {
 
     private final CommandGateway gateway;
+    private final TransferRequests transfers;
     private final LedgerQueries queries;
-    private final IdGenerator ids;
     private final AccountsController accounts;
 
-    public TransfersController(CommandGateway gateway, LedgerQueries queries, IdGenerator ids, AccountsController accounts) {
+    public TransfersController(CommandGateway gateway, TransferRequests transfers, LedgerQueries queries, AccountsController accounts) {
         this.gateway = gateway;
+        this.transfers = transfers;
         this.queries = queries;
-        this.ids = ids;
         this.accounts = accounts;
     }
 
@@ -53,10 +50,7 @@ public class TransfersController {
     public ResponseEntity<Object> create(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                          @RequestBody Requests.CreateTransfer body) {
-        Inputs.body(body);
-        var command = toCommand(body);
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/transfers", body);
-        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
+        return CommandGateway.respond(gateway.submit(transfers.create(caller.ledgerId(), keyHeader, body)), TransferRequests::written);
     }
 
     @PostMapping("/batch")
@@ -86,10 +80,9 @@ public class TransfersController {
                 if (item.idempotencyKey() != null && !keys.add(item.idempotencyKey())) {
                     throw ApiException.validation("idempotency key '" + item.idempotencyKey() + "' appears twice in the batch");
                 }
-                var command = toCommand(item);
-                CommandGateway.requireValid(command);
-                var key = gateway.idempotency(null, item.idempotencyKey(), "POST /v1/transfers", item);
-                requests.add(new Request(caller.ledgerId(), key, command));
+                var request = transfers.create(caller.ledgerId(), null, item);
+                CommandGateway.requireValid(request.command());
+                requests.add(request);
                 requestIndexes.add(i);
             } catch (ApiException e) {
                 results[i] = problemItem(i, e, false);
@@ -139,9 +132,8 @@ public class TransfersController {
                                           @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                           @PathVariable UUID transferId,
                                           @RequestBody(required = false) Requests.Capture body) {
-        var b = body == null ? new Requests.Capture(null, null, null) : body;
-        var command = new Command.CaptureHold(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
-        return act(caller, keyHeader, transferId, "capture", b, b.idempotencyKey(), command);
+        return CommandGateway.respond(gateway.submit(transfers.capture(caller.ledgerId(), keyHeader, transferId, body)),
+                TransferRequests::written);
     }
 
     @PostMapping("/{transferId}/void")
@@ -150,9 +142,8 @@ public class TransfersController {
                                            @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                            @PathVariable UUID transferId,
                                            @RequestBody(required = false) Requests.Void body) {
-        var b = body == null ? new Requests.Void(null, null) : body;
-        var command = new Command.VoidHold(ids.next(), transferId, Inputs.metadata(b.metadata()));
-        return act(caller, keyHeader, transferId, "void", b, b.idempotencyKey(), command);
+        return CommandGateway.respond(gateway.submit(transfers.voidHold(caller.ledgerId(), keyHeader, transferId, body)),
+                TransferRequests::written);
     }
 
     @PostMapping("/{transferId}/reverse")
@@ -161,37 +152,13 @@ public class TransfersController {
                                           @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                           @PathVariable UUID transferId,
                                           @RequestBody(required = false) Requests.Reverse body) {
-        var b = body == null ? new Requests.Reverse(null, null, null) : body;
-        var command = new Command.ReverseTransfer(ids.next(), transferId, b.amount(), Inputs.metadata(b.metadata()));
-        return act(caller, keyHeader, transferId, "reverse", b, b.idempotencyKey(), command);
-    }
-
-    /** The common tail of capture, void and reverse: key, submit, answer with the new entry. */
-    private ResponseEntity<Object> act(Caller caller, String keyHeader, UUID transferId, String action, Object body,
-                                       String bodyKey, Command command) {
-        var key = gateway.idempotency(keyHeader, bodyKey, "POST /v1/transfers/" + transferId + "/" + action, body);
-        return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), TransfersController::written);
-    }
-
-    private Command.PostTransfer toCommand(Requests.CreateTransfer body) {
-        boolean pending = Boolean.TRUE.equals(body.pending());
-        Long timeout = body.timeoutSeconds();
-        if (timeout != null && (timeout < 1 || timeout > Limits.HOLD_TIMEOUT_SECONDS_MAX)) {
-            throw ApiException.of(Reason.HOLD_TIMEOUT_INVALID, "timeoutSeconds must be between 1 and HOLD_TIMEOUT_SECONDS_MAX "
-                    + Limits.HOLD_TIMEOUT_SECONDS_MAX);
-        }
-        return new Command.PostTransfer(ids.next(), Inputs.required(body.from(), "from"), Inputs.required(body.to(), "to"),
-                Inputs.required(body.amount(), "amount"), Inputs.required(body.currency(), "currency"), pending,
-                timeout == null ? null : Duration.ofSeconds(timeout), Inputs.metadata(body.metadata()));
-    }
-
-    private static Responses.TransferJson written(PostedResult posted) {
-        return Responses.TransferJson.asWritten(posted.entry());
+        return CommandGateway.respond(gateway.submit(transfers.reverse(caller.ledgerId(), keyHeader, transferId, body)),
+                TransferRequests::written);
     }
 
     private static Responses.BatchItemJson item(int index, PostedResult posted) {
         return switch (posted.result()) {
-            case CommandResult.Accepted a -> new Responses.BatchItemJson(index, 201, a.replayed(), written(posted), null);
+            case CommandResult.Accepted a -> new Responses.BatchItemJson(index, 201, a.replayed(), TransferRequests.written(posted), null);
             case CommandResult.Rejected r -> problemItem(index, ApiException.of(r.reason(), r.detail()), r.replayed());
         };
     }
