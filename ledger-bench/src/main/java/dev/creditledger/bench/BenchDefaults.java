@@ -13,7 +13,9 @@ public final class BenchDefaults {
     /** The default suite, in the order of a repetition ({@code history-reads} joins when {@code --history} is above 0). */
     public static final List<String> WORKLOADS = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
     public static final List<String> WORKLOADS_KNOWN = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads",
-            "history-reads");
+            "history-reads", "grpc-unary", "grpc-stream");
+    /** Workloads over the gRPC API: they need the stack's gRPC target (the kit's own stack has one; an external one needs --grpc-target). */
+    public static final List<String> WORKLOADS_GRPC = List.of("grpc-unary", "grpc-stream");
     /** Workloads measured beside the baseline (the same work as one transaction per transfer). */
     public static final List<String> WORKLOADS_COMPARED = List.of("latency", "random", "hot");
     /** The {@code latency} workload: random transfers from one client, one request at a time, beside the baseline at one client. */
@@ -22,6 +24,12 @@ public final class BenchDefaults {
     public static final int ACCOUNTS = 1_000;
     public static final int CLIENTS = 64;
     public static final int BATCH_CLIENTS = 4;
+    /** {@code grpc-stream}: concurrent StreamTransfers calls, each on its own channel. */
+    public static final int STREAM_CLIENTS = 4;
+    /** {@code grpc-stream}: requests a stream keeps sent and unanswered. */
+    public static final int STREAM_IN_FLIGHT = 256;
+    /** The server's limit per stream (beyond it the server stops reading, docs/grpc.md): a window above it could never fill. */
+    public static final int STREAM_IN_FLIGHT_MAX = dev.creditledger.core.Limits.STREAM_TRANSFERS_IN_FLIGHT_MAX;
     public static final int BATCH_SIZE = 1_000;
     public static final int DURATION_SECONDS = 30;
     public static final int WARMUP_SECONDS = 10;

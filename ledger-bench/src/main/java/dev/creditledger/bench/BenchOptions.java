@@ -8,14 +8,15 @@ import java.util.Map;
 /**
  * The options of one {@code run}, immutable, as {@link RunCommand} parsed them (defaults in
  * {@link BenchDefaults}). {@code rate} is null for closed loops; {@code url} null means the kit starts its
- * own stack. {@code curve} is empty unless {@code random} and {@code hot} run at several client counts.
+ * own stack. {@code grpc} holds the gRPC workloads' options. {@code curve} is empty unless {@code random} and {@code hot} run at several client counts.
  */
 public record BenchOptions(List<String> workloads, int accounts, int clients, int batchClients, int batchSize, int durationSeconds,
                            int warmupSeconds, int serverWarmupSeconds, int serverWarmupSecondsMax, List<Integer> curve, int repeat, Double rate, int connectionsMax, double rampStart, double rampFactor,
                            int stepSeconds, double p99BoundMs, int rampStepsMax, double rampRateMax, double rampAchievedFractionMin,
                            int drainSecondsMax, long history, Path workDir, Path serverJar, String serverJavaOpts, String url,
                            String adminKey, String dbUrl, String dbUser, String dbPassword, Long serverPid, Path jsonOut,
-                           int requestTimeoutMs, int readinessWaitSecondsMax, int catchUpSecondsMax, int setupConnections, long seed) {
+                           int requestTimeoutMs, int readinessWaitSecondsMax, int catchUpSecondsMax, int setupConnections, long seed,
+                           GrpcOptions grpc) {
 
     public boolean ownStack() {
         return url == null;
@@ -75,6 +76,9 @@ public record BenchOptions(List<String> workloads, int accounts, int clients, in
         d.put("catchUpSecondsMax", catchUpSecondsMax);
         d.put("setupConnections", setupConnections);
         d.put("seed", seed);
+        d.put("grpcTarget", grpc.target());
+        d.put("streamClients", grpc.streamClients());
+        d.put("streamInFlight", grpc.streamInFlight());
         return d;
     }
 }

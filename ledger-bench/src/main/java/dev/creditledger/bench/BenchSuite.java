@@ -73,7 +73,7 @@ final class BenchSuite {
         log.println(options.ownStack() ? "starting the stack (ledger dev) in " + options.workDir() + " ..." : "using the stack at " + options.url());
         try (Stack stack = options.ownStack()
                 ? OwnStack.start(options.serverJar(), options.workDir(), options.serverJavaOpts(), Duration.ofSeconds(options.readinessWaitSecondsMax()))
-                : new ExternalStack(options.url(), options.adminKey(), options.dbUrl(), options.dbUser(), options.dbPassword(),
+                : new ExternalStack(options.url(), java.util.Optional.ofNullable(options.grpc().target()), options.adminKey(), options.dbUrl(), options.dbUser(), options.dbPassword(),
                         options.serverPid() == null ? OptionalLong.empty() : OptionalLong.of(options.serverPid()));
              var journal = new JournalProbe(stack.dbUrl(), stack.dbUser(), stack.dbPassword())) {
             var fsync = journal.setting("fsync");
@@ -126,6 +126,8 @@ final class BenchSuite {
                         case "multileg" -> runs.add(service.steady(new MultiLegWorkload(accounts), options.clients(), rep, Map.of()));
                         case "holds" -> runs.add(service.steady(new HoldsWorkload(accounts), options.clients(), rep, Map.of()));
                         case "reads" -> runs.add(service.steady(new ReadsWorkload(accounts), options.clients(), rep, Map.of()));
+                        case "grpc-unary" -> runs.add(service.grpcUnary(options.clients(), rep));
+                        case "grpc-stream" -> runs.add(service.grpcStream(rep));
                         case "history-reads" -> runs.add(service.steady(new HistoryReadsWorkload(accounts, history.start(), history.end()),
                                 options.clients(), rep, Map.of("historyTransfers", options.history())));
                         default -> throw new IllegalStateException("unknown workload " + workload);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * when every check held, 1 when one failed or the run could not complete, 2 for bad options.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load the service through its HTTP API beside a one-transaction-per-transfer baseline on the same PostgreSQL,",
+        description = {"Load the service through its HTTP API (and its gRPC API: grpc-unary, grpc-stream)",
+                "beside a one-transaction-per-transfer baseline on the same PostgreSQL,",
                 "check the journal, the verifier and the read models after every run, and report medians of --repeat runs.",
                 "Without --url it starts its own stack (ledger dev) from the server jar. See docs/benchmarks.md."})
 public final class RunCommand implements Callable<Integer> {
@@ -22,8 +23,8 @@ public final class RunCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", paramLabel = "W",
-            description = "Any of random, hot, ramp, batch, multileg, holds, reads, history-reads (default: all but history-reads, "
-                    + "which --history adds).")
+            description = "Any of latency, random, hot, ramp, batch, multileg, holds, reads, history-reads, grpc-unary, grpc-stream "
+                    + "(default: all but history-reads, which --history adds, and the gRPC ones).")
     List<String> workloads;
 
     @Option(names = "--accounts", defaultValue = "" + BenchDefaults.ACCOUNTS, description = "Accounts in the bench ledger and the baseline (default ${DEFAULT-VALUE}).")
@@ -37,6 +38,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "" + BenchDefaults.BATCH_SIZE, description = "Transfers per batch request (default ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--stream-clients", defaultValue = "" + BenchDefaults.STREAM_CLIENTS,
+            description = "grpc-stream: concurrent StreamTransfers calls, each on its own channel (default ${DEFAULT-VALUE}).")
+    int streamClients;
+
+    @Option(names = "--stream-in-flight", defaultValue = "" + BenchDefaults.STREAM_IN_FLIGHT,
+            description = "grpc-stream: requests each stream keeps sent and unanswered, at most " + BenchDefaults.STREAM_IN_FLIGHT_MAX
+                    + " (default ${DEFAULT-VALUE}).")
+    int streamInFlight;
 
     @Option(names = "--duration-seconds", defaultValue = "" + BenchDefaults.DURATION_SECONDS, description = "Measured window of each run (default ${DEFAULT-VALUE}).")
     int durationSeconds;
@@ -110,6 +120,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--url", description = "Target a running stack at http://host:port instead of starting one (needs --admin-key and --db-url).")
     String url;
+
+    @Option(names = "--grpc-target", paramLabel = "HOST:PORT", description = "With --url: the stack's gRPC API, for grpc-unary and grpc-stream.")
+    String grpcTarget;
 
     @Option(names = "--admin-key", description = "With --url: the operator key.")
     String adminKey;
@@ -206,16 +219,22 @@ public final class RunCommand implements Callable<Integer> {
         if (url != null && (adminKey == null || dbUrl == null)) {
             throw new IllegalArgumentException("--url needs --admin-key and --db-url");
         }
-        if (url == null && (adminKey != null || dbUrl != null || serverPid != null)) {
-            throw new IllegalArgumentException("--admin-key, --db-url and --server-pid go with --url");
+        if (url == null && (adminKey != null || dbUrl != null || serverPid != null || grpcTarget != null)) {
+            throw new IllegalArgumentException("--admin-key, --db-url, --server-pid and --grpc-target go with --url");
         }
+        var grpcChosen = chosen.stream().filter(BenchDefaults.WORKLOADS_GRPC::contains).toList();
+        if (url != null && grpcTarget == null && !grpcChosen.isEmpty()) {
+            throw new IllegalArgumentException(String.join(" and ", grpcChosen) + " need the stack's gRPC API: with --url, give --grpc-target "
+                    + "host:port (ledger dev serves it on 9090 unless started with --grpc-port)");
+        }
+        var grpc = new GrpcOptions(grpcTarget, streamClients, streamInFlight);
         var root = BenchMain.repositoryRoot();
         var dir = (workDir != null ? workDir : root.resolve(BenchDefaults.WORK_DIR)).toAbsolutePath().normalize();
         var jar = (serverJar != null ? serverJar : root.resolve(BenchDefaults.SERVER_JAR)).toAbsolutePath().normalize();
         return new BenchOptions(List.copyOf(chosen), accounts, clients, batchClients, batchSize, durationSeconds, warmupSeconds, serverWarmupSeconds, serverWarmupSecondsMax, counts, repeat, rate,
                 connectionsMax, rampStart, rampFactor, stepSeconds, p99BoundMs, rampStepsMax, rampRateMax, rampAchievedFractionMin,
                 drainSecondsMax, history, dir, jar, serverJavaOpts, url, adminKey, dbUrl, dbUser, dbPassword, serverPid, jsonOut,
-                requestTimeoutMs, readinessWaitSecondsMax, catchUpSecondsMax, setupConnections, seed);
+                requestTimeoutMs, readinessWaitSecondsMax, catchUpSecondsMax, setupConnections, seed, grpc);
     }
 
     private static void positive(String name, long value) {

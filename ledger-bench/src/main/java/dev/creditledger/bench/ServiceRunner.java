@@ -1,5 +1,11 @@
 package dev.creditledger.bench;
 
+import dev.creditledger.bench.grpc.GrpcChannels;
+import dev.creditledger.bench.grpc.GrpcStreamWorkload;
+import dev.creditledger.bench.grpc.GrpcUnaryClient;
+import dev.creditledger.bench.grpc.GrpcUnaryWorkload;
+import dev.creditledger.bench.grpc.StreamClient;
+import dev.creditledger.bench.grpc.StreamLoop;
 import dev.creditledger.bench.http.HttpConnection;
 import dev.creditledger.bench.load.ClientContext;
 import dev.creditledger.bench.load.ClientFactory;
@@ -11,6 +17,7 @@ import dev.creditledger.bench.load.OpenLoop;
 import dev.creditledger.bench.load.Ramp;
 import dev.creditledger.bench.load.TransferWorkload;
 import dev.creditledger.bench.load.WindowListener;
+import dev.creditledger.bench.load.Workload;
 import dev.creditledger.bench.measure.AckLog;
 import dev.creditledger.bench.measure.CatchUp;
 import dev.creditledger.bench.measure.CpuMeter;
@@ -30,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Measures one run of the service and checks it. Around the load it counts the bench ledger's journal
@@ -79,17 +87,62 @@ final class ServiceRunner {
      * open loop, except for {@code latency}, which is one client sending one request at a time by definition.
      */
     RunRecord steady(String name, HttpWorkload workload, int clients, int repetition, Map<String, Object> extraSettings) throws Exception {
+        return steady(name, workload, clients, repetition, extraSettings, () -> clients(workload));
+    }
+
+    /** The same for any workload whose clients {@code factory} makes (a new factory per run, so idempotency keys differ). */
+    private RunRecord steady(String name, Workload workload, int clients, int repetition, Map<String, Object> extraSettings,
+                             Supplier<ClientFactory> factory) throws Exception {
         var settings = new LinkedHashMap<String, Object>(extraSettings);
         if (options.rate() != null && !name.equals("latency")) {
             settings.put("rate", options.rate());
             settings.put("connectionsMax", options.connectionsMax());
             return measure(name, repetition, "open", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
                     listener -> OpenLoop.run(workload, options.rate(), options.connectionsMax(), options.warmupNanos(), options.durationNanos(),
-                            options.drainSecondsMax() * 1_000_000_000L, clients(workload), listener), null);
+                            options.drainSecondsMax() * 1_000_000_000L, factory.get(), listener), null);
         }
         settings.put("clients", clients);
         return measure(name, repetition, "closed", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()),
-                listener -> ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(), clients(workload), listener), null);
+                listener -> ClosedLoop.run(workload, clients, options.warmupNanos(), options.durationNanos(), factory.get(), listener), null);
+    }
+
+    /**
+     * {@code grpc-unary}: random transfers with blocking {@code CreateTransfer} calls, one channel per client, in a closed
+     * loop of {@code clients} (or the open loop at {@code --rate}, one channel per connection).
+     */
+    RunRecord grpcUnary(int clients, int repetition) throws Exception {
+        var workload = new GrpcUnaryWorkload(ledger.accounts());
+        var target = grpcTarget();
+        return steady(workload.name(), workload, clients, repetition, Map.of("grpcTarget", target, "channels", "one per client"), () -> {
+            long run = ++runNumber;
+            var prefix = "r" + run + "-" + Long.toString(System.currentTimeMillis(), 36);
+            return index -> new GrpcUnaryClient(workload, GrpcChannels.open(target, ledger.writeKey()), random(run, index), acks,
+                    prefix + "c" + index, options.requestTimeoutMs());
+        });
+    }
+
+    /** {@code grpc-stream}: {@code --stream-clients} StreamTransfers calls, each with up to {@code --stream-in-flight} unanswered. */
+    RunRecord grpcStream(int repetition) throws Exception {
+        var workload = new GrpcStreamWorkload(ledger.accounts());
+        var target = grpcTarget();
+        int streams = options.grpc().streamClients();
+        int inFlight = options.grpc().streamInFlight();
+        var settings = new LinkedHashMap<String, Object>();
+        settings.put("grpcTarget", target);
+        settings.put("streams", streams);
+        settings.put("inFlightMax", inFlight);
+        return measure(workload.name(), repetition, "stream", settings, true, Duration.ofSeconds(options.catchUpSecondsMax()), listener -> {
+            long run = ++runNumber;
+            var prefix = "r" + run + "-" + Long.toString(System.currentTimeMillis(), 36);
+            return StreamLoop.run(workload, streams, options.warmupNanos(), options.durationNanos(), options.requestTimeoutMs() * 1_000_000L,
+                    index -> new StreamClient(workload, GrpcChannels.open(target, ledger.writeKey()), random(run, index), acks,
+                            prefix + "s" + index, inFlight), listener);
+        }, null);
+    }
+
+    private String grpcTarget() {
+        // RunCommand refuses the gRPC workloads against an external stack without --grpc-target; the kit's own stack has one.
+        return stack.grpcTarget().orElseThrow(() -> new IllegalStateException("the stack has no gRPC target (--grpc-target)"));
     }
 
     /**
@@ -225,8 +278,12 @@ final class ServiceRunner {
     private ClientFactory clients(HttpWorkload workload) {
         long run = ++runNumber;
         var prefix = "r" + run + "-" + Long.toString(System.currentTimeMillis(), 36);
-        return index -> new ClientContext(workload, connection(), new SplittableRandom(options.seed() * 1_000_003L + run * 10_007L + index),
-                acks, prefix + "c" + index);
+        return index -> new ClientContext(workload, connection(), random(run, index), acks, prefix + "c" + index);
+    }
+
+    /** Client {@code index}'s random numbers in run {@code run}: the same seed for the same client of the same run, whatever the transport. */
+    private SplittableRandom random(long run, int index) {
+        return new SplittableRandom(options.seed() * 1_000_003L + run * 10_007L + index);
     }
 
     private HttpConnection connection() {

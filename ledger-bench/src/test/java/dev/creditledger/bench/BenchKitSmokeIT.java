@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The kit end to end at a tiny size, in this JVM, against its own stack started from the built
  * {@code ledger-dev-exec.jar} (the reactor packages ledger-dev before this module's tests):
- * every workload, the baseline, the ramp and a small history, one repetition of 1 + 2 seconds each.
+ * every workload (the gRPC ones too, on the port the kit gave ledger dev), the baseline, the ramp and a small
+ * history, one repetition of 1 + 2 seconds each.
  * It asserts that the kit works and that every check holds; it never asserts a speed, because a
  * 2-core machine running the build says nothing about speed.
  */
@@ -23,9 +24,11 @@ class BenchKitSmokeIT {
 
     /** Run with {@code --curve 2,4}: random and hot at two client counts each, the latency workload at one client. */
     static final List<String> SERVICE_WORKLOADS = List.of("history-load", "latency", "random@2", "random@4", "hot@2", "hot@4", "ramp",
-            "batch", "multileg", "holds", "reads", "history-reads");
+            "batch", "multileg", "holds", "reads", "grpc-unary", "grpc-stream", "history-reads");
     static final Set<String> WRITING_WORKLOADS = Set.of("history-load", "latency", "random@2", "random@4", "hot@2", "hot@4", "ramp",
-            "batch", "multileg", "holds", "reads");
+            "batch", "multileg", "holds", "reads", "grpc-unary", "grpc-stream");
+    /** The default suite and the gRPC workloads, which are not in it; --history adds history-reads. */
+    static final String WORKLOADS = "latency,random,hot,ramp,batch,multileg,holds,reads,grpc-unary,grpc-stream";
 
     /** What may come before ledger dev's banner: the ledger's own start-up lines (warnings would show too). */
     static final int LINES_BEFORE_BANNER_MAX = 10;
@@ -80,7 +83,7 @@ class BenchKitSmokeIT {
         Files.deleteIfExists(report);
 
         int exit = BenchMain.execute("run", "--work-dir", workDir.toString(), "--server-jar", serverJar.toString(),
-                "--json-out", report.toString(), "--accounts", "20", "--clients", "4", "--batch-clients", "2", "--batch-size", "50",
+                "--json-out", report.toString(), "--workloads", WORKLOADS, "--stream-clients", "2", "--stream-in-flight", "16", "--accounts", "20", "--clients", "4", "--batch-clients", "2", "--batch-size", "50",
                 "--duration-seconds", "2", "--warmup-seconds", "1", "--server-warmup-seconds", "2",
                 "--server-warmup-seconds-max", "12", "--curve", "2,4", "--repeat", "1", "--history", "300",
                 "--ramp-start", "20", "--ramp-factor", "2", "--step-seconds", "1", "--ramp-steps-max", "2", "--p99-bound-ms", "5000",
@@ -145,6 +148,19 @@ class BenchKitSmokeIT {
         var reads = find(doc, "reads").path("figures");
         assertThat(reads.path("writePerSecond").asDouble(0)).as("reads beside writes: writes").isPositive();
         assertThat(reads.path("readPerSecond").asDouble(0)).as("reads beside writes: reads").isPositive();
+        for (var grpc : List.of("grpc-unary", "grpc-stream")) {
+            var run = find(doc, grpc);
+            assertThat(run.path("passed").asBoolean(false)).as("%s passed its checks", grpc).isTrue();
+            assertThat(run.path("figures").path("requestsAcknowledged").asDouble(0)).as("%s acknowledged", grpc).isPositive();
+            assertThat(run.path("figures").path("requestsUnknown").asDouble(-1)).as("%s unknown outcomes", grpc).isZero();
+            assertThat(run.path("settings").path("grpcTarget").asString("")).as("%s target", grpc).startsWith("127.0.0.1:");
+        }
+        var stream = find(doc, "grpc-stream");
+        assertThat(stream.path("settings").path("streams").asInt(0)).isEqualTo(2);
+        assertThat(stream.path("settings").path("inFlightMax").asInt(0)).isEqualTo(16);
+        var tableRows = new HashSet<String>();
+        doc.path("summary").forEach(row -> tableRows.add(row.path("workload").asString()));
+        assertThat(tableRows).as("the summary has rows of the gRPC runs").contains("grpc-unary", "grpc-stream");
         var history = find(doc, "history-reads").path("figures");
         assertThat(history.path("statementP99Ms").isNumber()).isTrue();
         assertThat(history.path("balanceAsOfP99Ms").isNumber()).isTrue();

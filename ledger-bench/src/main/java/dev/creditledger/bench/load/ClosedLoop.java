@@ -75,7 +75,7 @@ public final class ClosedLoop {
         }
     }
 
-    static void sleepUntil(long nanos) throws InterruptedException {
+    public static void sleepUntil(long nanos) throws InterruptedException {
         long left;
         while ((left = nanos - System.nanoTime()) > 0) {
             Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));

@@ -10,12 +10,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the stack as a new user would: {@code java <serverJavaOpts> -jar ledger-dev-exec.jar dev
- * --fresh --port P --db-port Q --kafka-port K} on free ports, with {@code LEDGER_HOME=<workDir>} (so
+ * --fresh --port P --grpc-port G --db-port Q --kafka-port K} on free ports (the gRPC port too: ledger dev's default,
+ * 9090, would collide with any other ledger dev on the machine), with {@code LEDGER_HOME=<workDir>} (so
  * {@code ledger dev} keeps its data in {@code <workDir>/.ledger/dev/}) and its output in
  * {@code <workDir>/server.log}. That runs PostgreSQL with fsync and synchronous_commit on, an embedded
  * Kafka broker and every role in one process. It waits for {@code /actuator/health/readiness} to
@@ -34,14 +36,16 @@ public final class OwnStack implements Stack {
 
     private final Process process;
     private final int port;
+    private final int grpcPort;
     private final String adminKey;
     private final String dbUrl;
     private final Path workDir;
     private final List<String> command;
 
-    private OwnStack(Process process, int port, String adminKey, String dbUrl, Path workDir, List<String> command) {
+    private OwnStack(Process process, int port, int grpcPort, String adminKey, String dbUrl, Path workDir, List<String> command) {
         this.process = process;
         this.port = port;
+        this.grpcPort = grpcPort;
         this.adminKey = adminKey;
         this.dbUrl = dbUrl;
         this.workDir = workDir;
@@ -54,6 +58,7 @@ public final class OwnStack implements Stack {
         }
         Files.createDirectories(workDir);
         int port = FreePorts.one();
+        int grpcPort = FreePorts.one();
         int dbPort = FreePorts.one();
         int kafkaPort = FreePorts.pair();
         List<String> command = new ArrayList<>();
@@ -62,19 +67,19 @@ public final class OwnStack implements Stack {
             command.addAll(Arrays.asList(serverJavaOpts.trim().split("\\s+")));
         }
         command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(), "dev", "--fresh", "--port", Integer.toString(port),
-                "--db-port", Integer.toString(dbPort), "--kafka-port", Integer.toString(kafkaPort)));
+                "--grpc-port", Integer.toString(grpcPort), "--db-port", Integer.toString(dbPort), "--kafka-port", Integer.toString(kafkaPort)));
         var log = workDir.resolve("server.log");
         var builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("LEDGER_HOME", workDir.toAbsolutePath().toString());
         var process = builder.start();
-        var stack = new OwnStack(process, port, null, null, workDir, command);
+        var stack = new OwnStack(process, port, grpcPort, null, null, workDir, command);
         try {
             awaitReady(process, port, readinessWaitMax, log);
             var dev = workDir.resolve(".ledger").resolve("dev");
             var key = Files.readString(dev.resolve("admin.key")).trim();
             var url = Files.readString(dev.resolve("db-url")).trim();
-            return new OwnStack(process, port, key, url, workDir, command);
+            return new OwnStack(process, port, grpcPort, key, url, workDir, command);
         } catch (IOException | RuntimeException e) {
             stack.close();
             throw e;
@@ -122,6 +127,11 @@ public final class OwnStack implements Stack {
     }
 
     @Override
+    public Optional<String> grpcTarget() {
+        return Optional.of("127.0.0.1:" + grpcPort);
+    }
+
+    @Override
     public String adminKey() {
         return adminKey;
     }
@@ -154,6 +164,7 @@ public final class OwnStack implements Stack {
         d.put("environment", Map.of("LEDGER_HOME", workDir.toAbsolutePath().toString()));
         d.put("log", workDir.resolve("server.log").toString());
         d.put("url", baseUrl());
+        d.put("grpcTarget", "127.0.0.1:" + grpcPort);
         d.put("dbUrl", dbUrl);
         d.put("serverPid", process.pid());
         return d;
