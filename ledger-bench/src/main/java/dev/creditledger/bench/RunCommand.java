@@ -60,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--server-warmup-seconds-max", defaultValue = "" + BenchDefaults.SERVER_WARMUP_SECONDS_MAX,
             description = "After --server-warmup-seconds, warm up in slices of " + BenchDefaults.JIT_SLICE_SECONDS + " s until the server's JIT "
-                    + "compiler threads used at most 3% of a core over a slice, or this many seconds in all (default ${DEFAULT-VALUE}).")
+                    + "compiler threads used at most 3%% of a core over a slice, or this many seconds in all (default ${DEFAULT-VALUE}).")
     int serverWarmupSecondsMax;
 
     @Option(names = "--curve", split = ",", paramLabel = "N",
