@@ -39,6 +39,9 @@ public final class JournalEventLog implements EventLog {
         this.dataSource = dataSource;
     }
 
+    /** A ledger's published mark and last sequence, as the claim locked them. */
+    private record Cursor(UUID ledgerId, long publishedSeq, long lastSeq) {}
+
     @Override
     public Optional<Claim> claimNext(int eventsMax) {
         if (eventsMax < 1) {
@@ -48,31 +51,30 @@ public final class JournalEventLog implements EventLog {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
-            UUID ledgerId;
-            long publishedSeq;
-            long lastSeq;
+            var pipeline = new Pipeline();
+            // The claim's reads of the journal run on generic plans (see Sql.useGenericPlans).
+            Sql.useGenericPlans(pipeline);
             // The least recently tried ledger with a backlog goes first, so no ledger starves another,
             // not even one whose publication keeps failing.
-            // The claim's reads of the journal by key run on generic plans, made once per connection: left to choose,
-            // PostgreSQL planned each of them afresh for every claim (0.3 ms of planning per claim, measured).
-            try (var ps = connection.prepareStatement("""
-                    SET LOCAL plan_cache_mode TO force_generic_plan;
+            var claimed = new Cursor[1];
+            pipeline.add("""
                     SELECT c.ledger_id, c.published_seq, l.last_seq FROM event_cursors c JOIN ledgers l ON l.id = c.ledger_id
                     WHERE l.last_seq > c.published_seq
                     ORDER BY c.attempted_at NULLS FIRST, c.ledger_id
-                    LIMIT 1 FOR UPDATE OF c SKIP LOCKED""");
-                 var rs = Sql.firstResultSet(ps)) {
-                if (!rs.next()) {
-                    connection.rollback();
-                    connection.close();
-                    return Optional.empty();
+                    LIMIT 1 FOR UPDATE OF c SKIP LOCKED""", (ps, i) -> i, rs -> {
+                if (rs.next()) {
+                    claimed[0] = new Cursor(Sql.uuid(rs, "ledger_id"), rs.getLong("published_seq"), rs.getLong("last_seq"));
                 }
-                ledgerId = Sql.uuid(rs, "ledger_id");
-                publishedSeq = rs.getLong("published_seq");
-                lastSeq = rs.getLong("last_seq");
+            });
+            pipeline.run(connection);
+            if (claimed[0] == null) {
+                connection.rollback();
+                connection.close();
+                return Optional.empty();
             }
-            var events = read(connection, ledgerId, publishedSeq, lastSeq, eventsMax);
-            return Optional.of(new JournalClaim(connection, ledgerId, events));
+            var cursor = claimed[0];
+            var events = read(connection, cursor.ledgerId(), cursor.publishedSeq(), cursor.lastSeq(), eventsMax);
+            return Optional.of(new JournalClaim(connection, cursor.ledgerId(), events));
         } catch (SQLException e) {
             closeQuietly(connection);
             throw new StorageUnavailableException("could not claim events: " + e.getMessage(), e);

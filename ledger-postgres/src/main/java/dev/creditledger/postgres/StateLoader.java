@@ -146,10 +146,7 @@ final class StateLoader {
         var state = new LedgerState();
         var references = new References(ledgerId, submissions);
         var pipeline = new Pipeline();
-        // Every statement of the batch transaction runs on its generic plan, made once per connection. Left to
-        // choose, PostgreSQL planned the look-ups by = ANY(array) afresh for every batch (0.25 ms for the
-        // idempotency look-up alone), for plans no better than the generic ones: index look-ups by key.
-        pipeline.add("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", (ps, i) -> i, Pipeline.NOTHING_TO_READ);
+        Sql.useGenericPlans(pipeline);
         Instant[] lastAt = new Instant[1];
         pipeline.add("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
             ps.setObject(i, ledgerId);
