@@ -52,8 +52,8 @@ public final class JournalEventLog implements EventLog {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
             var pipeline = new Pipeline();
-            // The claim's reads of the journal run on generic plans (see Sql.useGenericPlans).
-            Sql.useGenericPlans(pipeline);
+            // The claim's reads of the journal run on generic plans (see PlanChoice).
+            PlanChoice.generic(pipeline);
             // The least recently tried ledger with a backlog goes first, so no ledger starves another,
             // not even one whose publication keeps failing.
             var claimed = new Cursor[1];

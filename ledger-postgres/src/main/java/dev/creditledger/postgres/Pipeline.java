@@ -43,6 +43,10 @@ public final class Pipeline {
         return this;
     }
 
+    public boolean isEmpty() {
+        return steps.isEmpty();
+    }
+
     public void run(Connection connection) throws SQLException {
         if (steps.isEmpty()) {
             return;

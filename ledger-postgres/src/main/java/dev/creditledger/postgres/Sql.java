@@ -76,17 +76,6 @@ final class Sql {
         }
     }
 
-    /**
-     * Adds to a pipeline the statement that makes the rest of its transaction run on generic plans, made once per
-     * connection. The posting engine's batch and the relay's claim read by key ({@code = ANY($array)}, a sequence
-     * range), where the generic plan is the custom one; left to choose, PostgreSQL planned those reads afresh on every
-     * call (0.25 ms for a batch's idempotency look-up, 0.3 ms per relay claim, measured with pg_stat_statements). It
-     * holds until the transaction ends ({@code set_config(..., true)}), so put it first.
-     */
-    static void useGenericPlans(Pipeline pipeline) {
-        pipeline.add("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", (ps, i) -> i, Pipeline.NOTHING_TO_READ);
-    }
-
     static java.sql.Array uuidArray(Connection connection, Collection<UUID> ids) throws SQLException {
         return connection.createArrayOf("uuid", ids.toArray());
     }

@@ -146,7 +146,7 @@ final class StateLoader {
         var state = new LedgerState();
         var references = new References(ledgerId, submissions);
         var pipeline = new Pipeline();
-        Sql.useGenericPlans(pipeline);
+        PlanChoice.generic(pipeline);
         Instant[] lastAt = new Instant[1];
         pipeline.add("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
             ps.setObject(i, ledgerId);

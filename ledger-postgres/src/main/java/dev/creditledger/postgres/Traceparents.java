@@ -1,22 +1,21 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.trace.TraceContext;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * Stores a W3C {@code traceparent} (version 00) in 25 bytes instead of its 55 characters: the 16-byte
  * trace id, the 8-byte parent id and the flags byte. A value that is not a valid version-00 trace
- * context is not stored (null); the HTTP layer only passes valid ones on.
+ * context ({@link TraceContext#isValid}) is not stored (null); the transports only pass valid ones on.
  */
 final class Traceparents {
     private Traceparents() {}
 
     static final int PACKED_BYTES = 25;
-    private static final Pattern VERSION_00 = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final HexFormat HEX = HexFormat.of();
 
     static byte[] pack(String traceparent) {
-        if (traceparent == null || !VERSION_00.matcher(traceparent).matches()) {
+        if (!TraceContext.isValid(traceparent)) {
             return null;
         }
         return HEX.parseHex(traceparent.substring(3, 35) + traceparent.substring(36, 52) + traceparent.substring(53, 55));

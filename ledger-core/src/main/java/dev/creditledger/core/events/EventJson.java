@@ -5,6 +5,7 @@ import dev.creditledger.core.Balance;
 import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.Entry;
 import dev.creditledger.core.GrantChange;
+import dev.creditledger.core.IsoInstants;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Posting;
 import java.time.Instant;
@@ -161,15 +162,26 @@ public final class EventJson {
         return JsonText.object(name(json, "metadata"), metadata);
     }
 
-    private static StringBuilder field(StringBuilder json, String name, Object value) {
+    /** A text field: escaped, since codes, assets and metadata come from users. */
+    private static StringBuilder field(StringBuilder json, String name, String value) {
         name(json, name);
-        if (value == null) {
-            return json.append("null");
-        }
-        return JsonText.string(json, value instanceof Instant || value instanceof UUID ? value.toString() : (String) value);
+        return value == null ? json.append("null") : JsonText.string(json, value);
     }
 
+    /** A UUID field: hex digits and dashes, nothing to escape. */
+    private static StringBuilder field(StringBuilder json, String name, UUID value) {
+        name(json, name);
+        return value == null ? json.append("null") : json.append('"').append(value).append('"');
+    }
+
+    /** An instant field, as {@link Instant#toString()} writes it: digits and ISO-8601 punctuation, nothing to escape. */
+    private static StringBuilder field(StringBuilder json, String name, Instant value) {
+        name(json, name);
+        return value == null ? json.append("null") : IsoInstants.append(json.append('"'), value).append('"');
+    }
+
+    /** A field name: every name is a constant of this class in plain ASCII letters, so it is written without an escape scan. */
     private static StringBuilder name(StringBuilder json, String name) {
-        return JsonText.string(json, name).append(':');
+        return json.append('"').append(name).append("\":");
     }
 }

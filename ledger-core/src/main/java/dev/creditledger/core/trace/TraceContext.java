@@ -1,7 +1,6 @@
 package dev.creditledger.core.trace;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * A W3C {@code traceparent} (version 00) taken apart: trace id, parent span id, sampled flag. The ledger
@@ -14,14 +13,46 @@ import java.util.regex.Pattern;
  */
 public record TraceContext(String traceId, String spanId, String flags) {
 
-    private static final Pattern VALID = Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    /** The length of a version-00 traceparent: {@code 00-<32 hex>-<16 hex>-<2 hex>}. */
+    public static final int LENGTH = 55;
 
     /** The context a valid version-00 traceparent names, or null for null or anything else. */
     public static TraceContext parse(String traceparent) {
-        if (traceparent == null || !VALID.matcher(traceparent).matches()) {
+        if (!isValid(traceparent)) {
             return null;
         }
         return new TraceContext(traceparent.substring(3, 35), traceparent.substring(36, 52), traceparent.substring(53, 55));
+    }
+
+    /**
+     * Whether a value is a valid version-00 traceparent: {@code 00-}, a trace id of 32 lowercase hex digits
+     * and a span id of 16, neither all zeros, and 2 hex digits of flags, dash-separated. A loop over the
+     * characters rather than a regular expression: every journal row's context is checked on the write path
+     * and again by the relay.
+     */
+    public static boolean isValid(String traceparent) {
+        if (traceparent == null || traceparent.length() != LENGTH || traceparent.charAt(0) != '0' || traceparent.charAt(1) != '0'
+                || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-' || traceparent.charAt(52) != '-') {
+            return false;
+        }
+        return lowerHexNotAllZeros(traceparent, 3, 35) && lowerHexNotAllZeros(traceparent, 36, 52)
+                && isLowerHex(traceparent.charAt(53)) && isLowerHex(traceparent.charAt(54));
+    }
+
+    private static boolean lowerHexNotAllZeros(String value, int from, int to) {
+        boolean allZeros = true;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (!isLowerHex(c)) {
+                return false;
+            }
+            allZeros &= c == '0';
+        }
+        return !allZeros;
+    }
+
+    private static boolean isLowerHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
 
     /** A new trace, sampled, with a new root span id. */

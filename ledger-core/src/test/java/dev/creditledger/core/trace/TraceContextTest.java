@@ -24,6 +24,28 @@ class TraceContextTest {
     }
 
     @Test
+    void refusesEveryMalformedCharacterAndLength() {
+        assertThat(TraceContext.isValid(VALID)).isTrue();
+        assertThat(TraceContext.isValid(VALID + "0")).isFalse();
+        assertThat(TraceContext.isValid(VALID.substring(0, TraceContext.LENGTH - 1))).isFalse();
+        assertThat(TraceContext.isValid("")).isFalse();
+        for (int i = 0; i < VALID.length(); i++) {
+            char c = VALID.charAt(i);
+            // Every position refuses a character outside its class: a dash where a digit belongs, 'g' or 'A' anywhere.
+            for (char wrong : new char[] {'g', 'A', '-', ' '}) {
+                if (wrong == c) {
+                    continue;
+                }
+                var broken = VALID.substring(0, i) + wrong + VALID.substring(i + 1);
+                assertThat(TraceContext.isValid(broken)).as("%s at %d", wrong, i).isFalse();
+            }
+        }
+        // Flags may be any two lowercase hex digits; only the ids refuse all zeros.
+        assertThat(TraceContext.isValid(VALID.substring(0, 53) + "ff")).isTrue();
+        assertThat(TraceContext.isValid(VALID.substring(0, 53) + "00")).isTrue();
+    }
+
+    @Test
     void aChildKeepsTheTraceAndFlagsWithANewSpan() {
         var parent = TraceContext.parse(VALID);
         var child = parent.child();
