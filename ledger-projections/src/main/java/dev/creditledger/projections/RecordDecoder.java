@@ -3,16 +3,12 @@ package dev.creditledger.projections;
 import dev.creditledger.core.events.LedgerEvent;
 import dev.creditledger.kafka.EventCodec;
 import dev.creditledger.kafka.UndecodableEventException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a record's value into an event the read models can apply: strict UTF-8, the strict codec, and
- * the few facts the models rely on (the header's account is the account opened, or one the entry
- * touches). Anything else is an {@link UndecodableEventException} naming the problem, which the
- * projector dead-letters instead of guessing.
+ * Turns a record's value into an event the read models can apply: the strict codec, reading the record's
+ * bytes directly (it refuses any that are not UTF-8), and the few facts the models rely on (the header's
+ * account is the account opened, or one the entry touches). Anything else is an
+ * {@link UndecodableEventException} naming the problem, which the projector dead-letters instead of guessing.
  */
 final class RecordDecoder {
     private RecordDecoder() {}
@@ -21,16 +17,7 @@ final class RecordDecoder {
         if (value == null) {
             throw new UndecodableEventException("the record has no value");
         }
-        String payload;
-        try {
-            payload = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value)).toString();
-        } catch (CharacterCodingException e) {
-            throw new UndecodableEventException("the payload is not UTF-8");
-        }
-        var event = EventCodec.decode(payload);
+        var event = EventCodec.decode(value);
         var header = event.header();
         switch (event) {
             case LedgerEvent.AccountOpened opened -> {
