@@ -8,6 +8,7 @@ import dev.creditledger.core.Entry;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.GrantChange;
 import dev.creditledger.core.GrantChangeKind;
+import dev.creditledger.core.IsoInstants;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.events.EventHeader;
@@ -458,7 +459,7 @@ final class EventReader {
     private Instant instant(String name) {
         var text = text(name);
         try {
-            return text == null ? null : Instant.parse(text);
+            return text == null ? null : IsoInstants.parse(text);
         } catch (DateTimeParseException e) {
             throw new UndecodableEventException(name + " is not an ISO-8601 instant");
         }
