@@ -280,7 +280,7 @@ public final class EventRelay implements AutoCloseable {
             }
         };
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-        var traced = spans.enabled() ? new TraceContext[records.size()] : null;
+        var traced = spans.enabled() ? new PublishSpan[records.size()] : null;
         var sentAt = Instant.now();
         try {
             for (int i = 0; i < records.size(); i++) {
@@ -292,8 +292,8 @@ public final class EventRelay implements AutoCloseable {
                 if (traced != null) {
                     var parent = TraceContext.parse(traceparent);
                     if (parent != null && parent.sampled()) {
-                        traced[i] = parent.child();
-                        traceparent = traced[i].traceparent();
+                        traced[i] = new PublishSpan(parent.child(), parent.spanId());
+                        traceparent = traced[i].context().traceparent();
                     }
                 }
                 acks.add(producer.send(EventRecords.toRecord(record, kafka, traceparent), onCompletion));
@@ -334,11 +334,14 @@ public final class EventRelay implements AutoCloseable {
         }
     }
 
+    /** The producer span of one traced event: its own context, sent on with the event, and the span it descends from. */
+    private record PublishSpan(TraceContext context, String parentSpanId) {}
+
     /**
      * One producer span per traced event: from the claim's first send to the acknowledgement of the whole
      * claim (the relay waits for all of them together), with the topic, partition and offset Kafka gave it.
      */
-    private void recordSpans(List<EncodedEvent> records, TraceContext[] traced, List<Future<RecordMetadata>> acks,
+    private void recordSpans(List<EncodedEvent> records, PublishSpan[] traced, List<Future<RecordMetadata>> acks,
                              Instant sentAt, Instant ackedAt) throws ExecutionException, InterruptedException {
         for (int i = 0; i < records.size(); i++) {
             if (traced[i] == null) {
@@ -346,8 +349,8 @@ public final class EventRelay implements AutoCloseable {
             }
             var record = records.get(i);
             var metadata = acks.get(i).get();
-            var parentSpanId = TraceContext.parse(record.traceparent()).spanId();
-            spans.record(new TraceSpan(traced[i].traceId(), traced[i].spanId(), parentSpanId, "ledger.publish",
+            var span = traced[i].context();
+            spans.record(new TraceSpan(span.traceId(), span.spanId(), traced[i].parentSpanId(), "ledger.publish",
                     TraceSpan.Kind.PRODUCER, sentAt, ackedAt, Map.of(
                             "messaging.system", "kafka",
                             "messaging.destination.name", metadata.topic(),
