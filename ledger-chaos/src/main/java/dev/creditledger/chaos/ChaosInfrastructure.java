@@ -2,9 +2,9 @@ package dev.creditledger.chaos;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,13 +39,13 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     static ChaosInfrastructure start(Path workDir) throws IOException {
         var postgresData = workDir.resolve("postgres");
-        int postgresPort = freePort();
+        int postgresPort = FreePorts.one();
         var postgres = EmbeddedPostgresServer.start(postgresData, postgresPort, true);
         postgres.createDatabase(JOURNAL_DATABASE);
         postgres.createDatabase(PROJECTIONS_DATABASE);
         EmbeddedKafkaBroker kafka;
         try {
-            kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), freePortPair());
+            kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), FreePorts.pair());
         } catch (RuntimeException e) {
             postgres.close();
             throw e;
@@ -123,22 +123,4 @@ final class ChaosInfrastructure implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A free port whose next port up is free too (the broker's controller listens there). */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort();
-            try (var next = new ServerSocket(port + 1)) {
-                return port;
-            } catch (IOException taken) {
-                // Try another.
-            }
-        }
-        throw new UncheckedIOException(new IOException("no two free consecutive ports found"));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.creditledger.chaos;
 
+import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,8 +71,8 @@ public final class ChaosKit {
                     "LEDGER_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap(), "LEDGER_KAFKA_TOPIC_PREFIX", TOPIC_PREFIX,
                     "LEDGER_PROJECTIONS_DB_URL", infrastructure.projectionsUrl());
             var javaOptions = System.getProperty("ledger.chaos.java-opts", JAVA_OPTIONS_DEFAULT);
-            var a = new ServiceProcess("service-a", ChaosInfrastructure.freePort(), settings.serverJar(), javaOptions, environment, workDir);
-            var b = new ServiceProcess("service-b", ChaosInfrastructure.freePort(), settings.serverJar(), javaOptions, environment, workDir);
+            var a = new ServiceProcess("service-a", FreePorts.one(), settings.serverJar(), javaOptions, environment, workDir);
+            var b = new ServiceProcess("service-b", FreePorts.one(), settings.serverJar(), javaOptions, environment, workDir);
             var checker = new Checker(infrastructure.journal(), infrastructure.projections(), events);
             try {
                 a.start();

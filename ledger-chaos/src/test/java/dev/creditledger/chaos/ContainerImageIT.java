@@ -3,6 +3,7 @@ package dev.creditledger.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,7 +103,7 @@ class ContainerImageIT {
         command.addAll(cmd);
 
         try (var infrastructure = ChaosInfrastructure.start(workDir); var http = HttpClient.newHttpClient()) {
-            int port = ChaosInfrastructure.freePort();
+            int port = FreePorts.one();
             var operatorKey = "image-operator-" + UUID.randomUUID();
             Map<String, String> environment = new LinkedHashMap<>();
             for (var variable : strings(config.path("Env"))) {
@@ -114,7 +115,7 @@ class ContainerImageIT {
             environment.put("LEDGER_ADMIN_KEY", operatorKey);
             environment.put("LEDGER_PORT", Integer.toString(port)); // the host's network: no port mapping here
             // The image's gRPC port (9090) on a free one of the host: the gRPC server (Netty) starts in the jlinked runtime too.
-            environment.put("LEDGER_GRPC_PORT", Integer.toString(ChaosInfrastructure.freePort()));
+            environment.put("LEDGER_GRPC_PORT", Integer.toString(FreePorts.one()));
             environment.put("LEDGER_KAFKA_REPLICATIONFACTOR", "1"); // a single broker
             var log = workDir.resolve("service.log");
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

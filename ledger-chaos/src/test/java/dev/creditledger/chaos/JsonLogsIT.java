@@ -2,6 +2,7 @@ package dev.creditledger.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,7 @@ class JsonLogsIT {
         var serverJar = Path.of(System.getProperty("ledger.chaos.server-jar", "../ledger-server/target/ledger-server-exec.jar"));
         try (var infrastructure = ChaosInfrastructure.start(workDir); var http = HttpClient.newHttpClient()) {
             var operatorKey = "json-logs-operator-" + UUID.randomUUID();
-            var service = new ServiceProcess("service", ChaosInfrastructure.freePort(), serverJar, ChaosKit.JAVA_OPTIONS_DEFAULT,
+            var service = new ServiceProcess("service", FreePorts.one(), serverJar, ChaosKit.JAVA_OPTIONS_DEFAULT,
                     Map.of("LEDGER_DB_URL", infrastructure.journalUrl(), "LEDGER_ADMIN_KEY", operatorKey,
                             "LEDGER_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap(), "LEDGER_PROJECTIONS_DB_URL",
                             infrastructure.projectionsUrl()), workDir);

@@ -2,7 +2,6 @@ package dev.creditledger.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,15 +63,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @param dataDirectory where the log lives across restarts, or null for a throw-away broker
      * @param port          the client port on 127.0.0.1, or 0 for any free port; the controller listens
-     *                      on the next port up (or on any free port when {@code port} is 0)
+     *                      on the next port up
      */
     public static EmbeddedKafkaBroker start(Path dataDirectory, int port) {
         try {
             boolean temporary = dataDirectory == null;
             Path directory = temporary ? Files.createTempDirectory("ledger-kafka") : dataDirectory;
             Files.createDirectories(directory);
-            var broker = port > 0 ? new EmbeddedKafkaBroker(directory, temporary, port, port + 1)
-                    : new EmbeddedKafkaBroker(directory, temporary, freePort(), freePort());
+            int brokerPort = port > 0 ? port : FreePorts.pair();
+            var broker = new EmbeddedKafkaBroker(directory, temporary, brokerPort, brokerPort + 1);
             broker.start();
             return broker;
         } catch (IOException e) {
@@ -208,13 +207,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the embedded Kafka broker", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 

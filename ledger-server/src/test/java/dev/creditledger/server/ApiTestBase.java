@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,8 +78,8 @@ public abstract class ApiTestBase {
     }
 
     private static int freePort() {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+        try {
+            return FreePorts.one();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -3,9 +3,9 @@ package dev.creditledger.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +30,7 @@ class DatabaseDownIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) throws IOException {
         data = Files.createTempDirectory("database-down-pg");
-        try (var socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         postgres = EmbeddedPostgresServer.start(data, port, true);
         postgres.createDatabase("down_journal");
         postgres.createDatabase("down_projections");

@@ -1,6 +1,7 @@
 package dev.creditledger.bench.stack;
 
 import dev.creditledger.bench.http.HttpConnection;
+import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

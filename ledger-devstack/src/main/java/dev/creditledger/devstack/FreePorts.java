@@ -1,4 +1,4 @@
-package dev.creditledger.bench.stack;
+package dev.creditledger.devstack;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +9,12 @@ import java.net.ServerSocket;
  * ports (the broker and, on the next one, the controller).
  *
  * What can go wrong: another process may take a port between this check and the server's bind (a
- * race no port picker avoids); the server then fails to start and the kit says so with its log.
+ * race no port picker avoids); the server then fails to start and says so in its log. Two calls of
+ * {@link #one()} may answer the same port (the first socket is closed before the second binds): a
+ * server that needs two ports takes a {@link #pair()}.
+ *
+ * The one port picker of the project: the embedded broker, the tests, the chaos kit and the benchmark
+ * kit all use it.
  */
 public final class FreePorts {
 
@@ -17,6 +22,7 @@ public final class FreePorts {
 
     private FreePorts() {}
 
+    /** A port free on 127.0.0.1 when asked. */
     public static int one() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
@@ -32,7 +38,7 @@ public final class FreePorts {
                 return port;
             }
         }
-        throw new IOException("no two consecutive free ports found in ATTEMPTS_MAX " + ATTEMPTS_MAX + " attempts");
+        throw new IOException("no two consecutive free ports found in " + ATTEMPTS_MAX + " attempts (ATTEMPTS_MAX)");
     }
 
     static boolean free(int port) {
