@@ -285,7 +285,7 @@ async function openAccount(id) {
       ? table(['grant', 'amount', 'remaining', 'status', 'expires'], page.items.map((g) => [g.id, g.amount, g.remaining, g.status, time(g.expiresAt)]))
       : el('p', { className: 'muted' }, 'No grants.')),
     el('h4', {}, 'Transfers'), settled(transfers, (page) => page.items.length
-      ? table(['seq', 'type', 'amount', 'status', 'transfer', ''], page.items.map((t) => [t.seq, t.type, t.amount + ' ' + t.currency,
+      ? table(['seq', 'type', 'amount', 'status', 'transfer', ''], page.items.map((t) => [t.seq, t.type, t.amount + ' ' + t.asset,
         t.status, t.id, el('button', { type: 'button', className: 'journey-link', onclick: () => openJourney(t.id) }, 'Journey')]))
       : el('p', { className: 'muted' }, 'No transfers.')),
     el('h4', {}, 'Statement'), settled(statement, (page) => page.lines.length

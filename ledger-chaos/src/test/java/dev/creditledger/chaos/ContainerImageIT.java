@@ -137,7 +137,7 @@ class ContainerImageIT {
                 var to = JSON.readTree(call(http, baseUrl, "POST", "/v1/accounts", key, "{\"asset\":\"USD\",\"code\":\"alice\"}").body())
                         .path("id").asString();
                 var transfer = JSON.readTree(call(http, baseUrl, "POST", "/v1/transfers", key,
-                        "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":1234,\"currency\":\"USD\"}").body());
+                        "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":1234,\"asset\":\"USD\"}").body());
                 assertThat(transfer.path("status").asString()).as("the transfer " + transfer).isEqualTo("POSTED");
                 var balance = JSON.readTree(call(http, baseUrl, "GET", "/v1/accounts/" + to + "/balance", key, null).body());
                 assertThat(balance.path("balance").path("posted").asLong()).as("alice's posted balance: the transfer of 1234").isEqualTo(1234);

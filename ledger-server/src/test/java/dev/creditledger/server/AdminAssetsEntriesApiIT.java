@@ -173,15 +173,15 @@ class AdminAssetsEntriesApiIT extends E2eTestBase {
         assertThat(own.get("entries").asLong()).isEqualTo(1);
     }
 
-    private static String posting(UUID account, String side, long amount, String currency) {
-        return "{\"account\":\"" + account + "\",\"side\":\"" + side + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+    private static String posting(UUID account, String side, long amount, String asset) {
+        return "{\"account\":\"" + account + "\",\"side\":\"" + side + "\",\"amount\":" + amount + ",\"asset\":\"" + asset + "\"}";
     }
 
     private static void assertPosting(JsonNode posting, UUID account, String side, long amount) {
         assertThat(posting.get("account").asString()).isEqualTo(account.toString());
         assertThat(posting.get("side").asString()).isEqualTo(side);
         assertThat(posting.get("amount").asLong()).isEqualTo(amount);
-        assertThat(posting.get("currency").asString()).isEqualTo("USD");
+        assertThat(posting.get("asset").asString()).isEqualTo("USD");
         assertThat(posting.get("pendingDelta").asLong()).isZero();
     }
 

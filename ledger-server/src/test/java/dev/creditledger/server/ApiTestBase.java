@@ -29,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 public abstract class ApiTestBase {
 
     public static final String OPERATOR_KEY = "cla_test_operator_key";
+    /** The OpenAPI document: the one answer that may name the deprecated input alias {@code currency}. */
+    protected static final String API_DOCS_PATH = "/v3/api-docs";
     protected static final JsonMapper json = JsonMapper.builder().build();
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -123,6 +125,7 @@ public abstract class ApiTestBase {
             // Bodies that are not JSON (the Prometheus text format, an HTML page) have no parsed body.
             boolean jsonBody = response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
             JsonNode parsed = raw == null || raw.isBlank() || !jsonBody ? null : json.readTree(raw);
+            assertAnswerSaysAsset(path, parsed);
             return new Response(response.statusCode(), response.headers(), parsed, raw);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -130,6 +133,38 @@ public abstract class ApiTestBase {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Fails the test when an answer names a field {@code currency} (or anything containing it), at any depth:
+     * the API's word is {@code asset}, and {@code currency} is a deprecated alias for input only (ADR 0015).
+     * Every answer of every test on this base passes through here, except the OpenAPI document, which
+     * describes that input alias.
+     */
+    public static void assertAnswerSaysAsset(String path, JsonNode answer) {
+        if (answer == null || path.startsWith(API_DOCS_PATH)) {
+            return;
+        }
+        assertThat(currencyFields(answer, "$")).as("fields named currency in the answer of %s: %s", path, answer).isEmpty();
+    }
+
+    /** The paths of the fields of {@code node} whose names contain "currency", in any case. */
+    public static java.util.List<String> currencyFields(JsonNode node, String at) {
+        var found = new java.util.ArrayList<String>();
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                var path = at + "." + field.getKey();
+                if (field.getKey().toLowerCase(java.util.Locale.ROOT).contains("currency")) {
+                    found.add(path);
+                }
+                found.addAll(currencyFields(field.getValue(), path));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                found.addAll(currencyFields(node.get(i), at + "[" + i + "]"));
+            }
+        }
+        return found;
     }
 
     protected Response get(String path, String key) {
@@ -164,9 +199,9 @@ public abstract class ApiTestBase {
         return post("/v1/accounts", ledger.writeKey(), bodyJson).expect(201).id();
     }
 
-    protected Response transfer(TestLedger ledger, UUID from, UUID to, long amount, String currency) {
+    protected Response transfer(TestLedger ledger, UUID from, UUID to, long amount, String asset) {
         return post("/v1/transfers", ledger.writeKey(),
-                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}");
+                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"asset\":\"" + asset + "\"}");
     }
 
     protected long postedBalance(TestLedger ledger, UUID account) {
@@ -212,6 +247,7 @@ public abstract class ApiTestBase {
             } catch (RuntimeException notJson) {
                 parsed = null;
             }
+            assertAnswerSaysAsset(request.uri().getPath(), parsed);
             return new Response(response.statusCode(), response.headers(), parsed, raw);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -271,13 +307,13 @@ public abstract class ApiTestBase {
         return get("/v1/accounts?limit=1000", ledger.readKey()).expect(200).raw() + "\nlastSeq=" + lastSeq(ledger);
     }
 
-    protected static String transferJson(UUID from, UUID to, long amount, String currency) {
-        return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+    protected static String transferJson(UUID from, UUID to, long amount, String asset) {
+        return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount + ",\"asset\":\"" + asset + "\"}";
     }
 
     protected Response hold(TestLedger ledger, UUID from, UUID to, long amount, Long timeoutSeconds) {
         return post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"amount\":" + amount
-                + ",\"currency\":\"USD\",\"pending\":true" + (timeoutSeconds == null ? "" : ",\"timeoutSeconds\":" + timeoutSeconds) + "}");
+                + ",\"asset\":\"USD\",\"pending\":true" + (timeoutSeconds == null ? "" : ",\"timeoutSeconds\":" + timeoutSeconds) + "}");
     }
 
     protected JsonNode balance(TestLedger ledger, UUID account) {

@@ -44,15 +44,15 @@ class AuthApiIT extends E2eTestBase {
         empty = account(ledger, "{\"asset\":\"USD\"}");
         transfer = transfer(ledger, a, b, 100, "USD").expect(201).id();
         hold = hold(ledger, a, b, 50, null).expect(201).id();
-        entry = post("/v1/entries", ledger.writeKey(), "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":5,\"currency\":\"USD\"},"
-                + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":5,\"currency\":\"USD\"}]}").expect(201).id();
+        entry = post("/v1/entries", ledger.writeKey(), "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":5,\"asset\":\"USD\"},"
+                + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":5,\"asset\":\"USD\"}]}").expect(201).id();
         issuer = account(ledger, "{\"asset\":\"CREDITS\"}");
         credits = account(ledger, "{\"asset\":\"CREDITS\",\"noOverdraft\":true}");
         grant = post("/v1/grants", ledger.writeKey(), "{\"account\":\"" + credits + "\",\"from\":\"" + issuer
-                + "\",\"amount\":100,\"currency\":\"CREDITS\"}").expect(201).id();
+                + "\",\"amount\":100,\"asset\":\"CREDITS\"}").expect(201).id();
         order = "auth-order-1";
         post("/v1/escrows", ledger.writeKey(), "{\"orderId\":\"" + order + "\",\"buyer\":\"" + a + "\",\"seller\":\"" + b
-                + "\",\"amount\":10,\"currency\":\"USD\"}").expect(201);
+                + "\",\"amount\":10,\"asset\":\"USD\"}").expect(201);
         var revoked = post("/v1/admin/ledgers/" + ledger.id() + "/keys", ledger.adminKey(), "{\"role\":\"admin\"}").expect(201).body();
         revokedKey = revoked.get("key").asString();
         call("DELETE", "/v1/admin/ledgers/" + ledger.id() + "/keys/" + revoked.get("id").asString(), ledger.adminKey(), null, Map.of())
@@ -69,16 +69,16 @@ class AuthApiIT extends E2eTestBase {
                 new Endpoint("POST", "/v1/transfers/" + hold + "/capture", "{\"amount\":1}"),
                 new Endpoint("POST", "/v1/transfers/" + hold + "/void", null),
                 new Endpoint("POST", "/v1/transfers/" + transfer + "/reverse", "{\"amount\":1}"),
-                new Endpoint("POST", "/v1/entries", "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},"
-                        + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"),
+                new Endpoint("POST", "/v1/entries", "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"asset\":\"USD\"},"
+                        + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":1,\"asset\":\"USD\"}]}"),
                 new Endpoint("POST", "/v1/assets", "{\"code\":\"AUTHX\",\"exponent\":2}"),
                 new Endpoint("PUT", "/v1/accounts/" + a + "/alert-thresholds", "{\"thresholds\":[10]}"),
                 new Endpoint("POST", "/v1/grants", "{\"account\":\"" + credits + "\",\"from\":\"" + issuer
-                        + "\",\"amount\":1,\"currency\":\"CREDITS\"}"),
+                        + "\",\"amount\":1,\"asset\":\"CREDITS\"}"),
                 new Endpoint("POST", "/v1/usage", "{\"account\":\"" + credits + "\",\"overageAccount\":\"" + issuer
-                        + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"currency\":\"CREDITS\"}"),
+                        + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"asset\":\"CREDITS\"}"),
                 new Endpoint("POST", "/v1/escrows", "{\"orderId\":\"auth-order-2\",\"buyer\":\"" + a + "\",\"seller\":\"" + b
-                        + "\",\"amount\":1,\"currency\":\"USD\"}"),
+                        + "\",\"amount\":1,\"asset\":\"USD\"}"),
                 new Endpoint("POST", "/v1/escrows/" + order + "/refund", "{\"amount\":1}"),
                 new Endpoint("POST", "/v1/escrows/" + order + "/release", "{}"),
                 new Endpoint("POST", "/v1/loyalty/earn", "{\"member\":\"" + credits + "\",\"program\":\"" + issuer
@@ -252,8 +252,8 @@ class AuthApiIT extends E2eTestBase {
         assertProblem(transfer(other, a, otherAccount, 1, "USD"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(transfer(other, otherAccount, b, 1, "USD"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(post("/v1/entries", other.writeKey(), "{\"postings\":[{\"account\":\"" + otherAccount
-                + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},{\"account\":\"" + a
-                + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}"), 404, "ACCOUNT_NOT_FOUND");
+                + "\",\"side\":\"DEBIT\",\"amount\":1,\"asset\":\"USD\"},{\"account\":\"" + a
+                + "\",\"side\":\"CREDIT\",\"amount\":1,\"asset\":\"USD\"}]}"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(get("/v1/grants/" + grant, other.readKey()), 404, "GRANT_NOT_FOUND");
         assertProblem(get("/v1/accounts/" + credits + "/grants", other.readKey()), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(get("/v1/accounts/" + credits + "/explain", other.readKey()), 404, "ACCOUNT_NOT_FOUND");
@@ -264,9 +264,9 @@ class AuthApiIT extends E2eTestBase {
         assertProblem(post("/v1/escrows/" + order + "/refund", other.writeKey(), "{\"amount\":1}"), 404, "ESCROW_NOT_FOUND");
         assertProblem(post("/v1/escrows/" + order + "/release", other.writeKey(), "{}"), 404, "ESCROW_NOT_FOUND");
         assertProblem(post("/v1/grants", other.writeKey(), "{\"account\":\"" + credits + "\",\"from\":\"" + otherAccount
-                + "\",\"amount\":1,\"currency\":\"USD\"}"), 404, "ACCOUNT_NOT_FOUND");
+                + "\",\"amount\":1,\"asset\":\"USD\"}"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(post("/v1/usage", other.writeKey(), "{\"account\":\"" + credits + "\",\"overageAccount\":\"" + otherAccount
-                + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"currency\":\"CREDITS\"}"), 404, "ACCOUNT_NOT_FOUND");
+                + "\",\"revenueAccount\":\"" + b + "\",\"amount\":1,\"asset\":\"CREDITS\"}"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(post("/v1/loyalty/earn", other.writeKey(), "{\"member\":\"" + otherAccount + "\",\"program\":\"" + issuer
                 + "\",\"spend\":100}"), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(call("PUT", "/v1/accounts/" + credits + "/alert-thresholds", other.writeKey(), "{\"thresholds\":[1]}", Map.of()),

@@ -45,7 +45,7 @@ class BalanceAlertsIT extends E2eTestBase {
         transfer(ledger, wallet, shop, 5, "CREDITS").expect(201);       //  10 -> 5: still below both
         transfer(ledger, issuer, wallet, 95, "CREDITS").expect(201);    //   5 -> 100: up 20, up 100
         var hold = post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + shop
-                + "\",\"amount\":10,\"currency\":\"CREDITS\",\"pending\":true}").expect(201); // available 100 -> 90: down 100
+                + "\",\"amount\":10,\"asset\":\"CREDITS\",\"pending\":true}").expect(201); // available 100 -> 90: down 100
         post("/v1/transfers/" + hold.id() + "/void", ledger.writeKey(), "{}").expect(201); // 90 -> 100: up 100
 
         var expected = List.of("UP 20 0->150", "UP 100 0->150", "DOWN 100 100->99", "DOWN 20 90->10", "UP 20 5->100",

@@ -74,7 +74,7 @@ class ConcurrencyIT extends ApiTestBase {
         var ledger = newLedger();
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
-        var body = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":500,\"currency\":\"USD\"}";
+        var body = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":500,\"asset\":\"USD\"}";
         var start = new CountDownLatch(1);
         List<java.util.concurrent.Future<Response>> answers = new ArrayList<>();
         try (var pool = Executors.newFixedThreadPool(50)) {

@@ -62,43 +62,46 @@ class ErrorsApiIT extends E2eTestBase {
     @CsvSource(delimiter = '|', textBlock = """
             malformed JSON               | {'from':'{a}','to':                                                        | 400 | MALFORMED_JSON
             not an object                | ['{a}','{b}']                                                              | 400 | MALFORMED_JSON
-            unknown field                | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','colour':'red'}       | 400 | MALFORMED_JSON
-            wrong type boolean           | {'from':'{a}','to':'{b}','amount':true,'currency':'USD'}                   | 400 | MALFORMED_JSON
-            wrong type object            | {'from':'{a}','to':'{b}','amount':{},'currency':'USD'}                     | 400 | MALFORMED_JSON
-            not a uuid                   | {'from':'alice','to':'{b}','amount':1,'currency':'USD'}                    | 400 | MALFORMED_JSON
-            fraction                     | {'from':'{a}','to':'{b}','amount':10.5,'currency':'USD'}                   | 400 | MALFORMED_JSON
-            integral fraction            | {'from':'{a}','to':'{b}','amount':10.0,'currency':'USD'}                   | 400 | MALFORMED_JSON
-            exponent                     | {'from':'{a}','to':'{b}','amount':1e2,'currency':'USD'}                    | 400 | MALFORMED_JSON
-            quoted number                | {'from':'{a}','to':'{b}','amount':'100','currency':'USD'}                  | 400 | MALFORMED_JSON
-            overflows long               | {'from':'{a}','to':'{b}','amount':9223372036854775808,'currency':'USD'}    | 400 | MALFORMED_JSON
-            duplicate key                | {'from':'{a}','to':'{b}','amount':1,'amount':2,'currency':'USD'}           | 400 | MALFORMED_JSON
-            trailing tokens              | {'from':'{a}','to':'{b}','amount':1,'currency':'USD'} {}                   | 400 | MALFORMED_JSON
-            quoted boolean pending       | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','pending':'true'}     | 400 | MALFORMED_JSON
-            missing amount               | {'from':'{a}','to':'{b}','currency':'USD'}                                 | 400 | VALIDATION_FAILED
-            missing from                 | {'to':'{b}','amount':1,'currency':'USD'}                                   | 400 | VALIDATION_FAILED
-            missing currency             | {'from':'{a}','to':'{b}','amount':1}                                       | 400 | VALIDATION_FAILED
-            null amount                  | {'from':'{a}','to':'{b}','amount':null,'currency':'USD'}                   | 400 | VALIDATION_FAILED
+            unknown field                | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','colour':'red'}          | 400 | MALFORMED_JSON
+            wrong type boolean           | {'from':'{a}','to':'{b}','amount':true,'asset':'USD'}                      | 400 | MALFORMED_JSON
+            wrong type object            | {'from':'{a}','to':'{b}','amount':{},'asset':'USD'}                        | 400 | MALFORMED_JSON
+            not a uuid                   | {'from':'alice','to':'{b}','amount':1,'asset':'USD'}                       | 400 | MALFORMED_JSON
+            fraction                     | {'from':'{a}','to':'{b}','amount':10.5,'asset':'USD'}                      | 400 | MALFORMED_JSON
+            integral fraction            | {'from':'{a}','to':'{b}','amount':10.0,'asset':'USD'}                      | 400 | MALFORMED_JSON
+            exponent                     | {'from':'{a}','to':'{b}','amount':1e2,'asset':'USD'}                       | 400 | MALFORMED_JSON
+            quoted number                | {'from':'{a}','to':'{b}','amount':'100','asset':'USD'}                     | 400 | MALFORMED_JSON
+            overflows long               | {'from':'{a}','to':'{b}','amount':9223372036854775808,'asset':'USD'}       | 400 | MALFORMED_JSON
+            duplicate key                | {'from':'{a}','to':'{b}','amount':1,'amount':2,'asset':'USD'}              | 400 | MALFORMED_JSON
+            trailing tokens              | {'from':'{a}','to':'{b}','amount':1,'asset':'USD'} {}                      | 400 | MALFORMED_JSON
+            quoted boolean pending       | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','pending':'true'}        | 400 | MALFORMED_JSON
+            missing amount               | {'from':'{a}','to':'{b}','asset':'USD'}                                    | 400 | VALIDATION_FAILED
+            missing from                 | {'to':'{b}','amount':1,'asset':'USD'}                                      | 400 | VALIDATION_FAILED
+            missing asset                | {'from':'{a}','to':'{b}','amount':1}                                       | 400 | VALIDATION_FAILED
+            null amount                  | {'from':'{a}','to':'{b}','amount':null,'asset':'USD'}                      | 400 | VALIDATION_FAILED
             empty object                 | {}                                                                         | 400 | VALIDATION_FAILED
-            null metadata value          | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'k':null}}| 400 | VALIDATION_FAILED
-            amount zero                  | {'from':'{a}','to':'{b}','amount':0,'currency':'USD'}                      | 400 | AMOUNT_NOT_POSITIVE
-            amount negative              | {'from':'{a}','to':'{b}','amount':-5,'currency':'USD'}                     | 400 | AMOUNT_NOT_POSITIVE
-            amount over the max          | {'from':'{a}','to':'{b}','amount':1000000000000000001,'currency':'USD'}    | 400 | AMOUNT_EXCEEDS_LIMIT
-            amount Long.MAX_VALUE        | {'from':'{a}','to':'{b}','amount':9223372036854775807,'currency':'USD'}    | 400 | AMOUNT_EXCEEDS_LIMIT
-            same account                 | {'from':'{a}','to':'{a}','amount':1,'currency':'USD'}                      | 400 | SAME_ACCOUNT
-            lower-case asset             | {'from':'{a}','to':'{b}','amount':1,'currency':'usd'}                      | 400 | ASSET_INVALID
-            metadata key over the max    | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'{key65}':'v'}}  | 400 | METADATA_INVALID
-            metadata value over the max  | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'k':'{value513}'}} | 400 | METADATA_INVALID
-            metadata empty key           | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'':'v'}}  | 400 | METADATA_INVALID
-            timeout without pending      | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','timeoutSeconds':5}   | 400 | HOLD_TIMEOUT_INVALID
-            timeout zero                 | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','pending':true,'timeoutSeconds':0} | 400 | HOLD_TIMEOUT_INVALID
-            timeout over a year          | {'from':'{a}','to':'{b}','amount':1,'currency':'USD','pending':true,'timeoutSeconds':31622401} | 400 | HOLD_TIMEOUT_INVALID
-            unknown from account         | {'from':'{x}','to':'{b}','amount':1,'currency':'USD'}                      | 404 | ACCOUNT_NOT_FOUND
-            unknown to account           | {'from':'{a}','to':'{x}','amount':1,'currency':'USD'}                      | 404 | ACCOUNT_NOT_FOUND
-            currency differs from both   | {'from':'{a}','to':'{b}','amount':1,'currency':'EUR'}                      | 422 | ASSET_MISMATCH
-            accounts of two assets       | {'from':'{a}','to':'{e}','amount':1,'currency':'USD'}                      | 422 | ASSET_MISMATCH
-            asset not defined            | {'from':'{a}','to':'{b}','amount':1,'currency':'ZZZ'}                      | 422 | ASSET_MISMATCH
-            no overdraft                 | {'from':'{g}','to':'{b}','amount':1,'currency':'USD'}                      | 422 | INSUFFICIENT_FUNDS
-            hold without funds           | {'from':'{g}','to':'{b}','amount':1,'currency':'USD','pending':true}       | 422 | INSUFFICIENT_FUNDS
+            null metadata value          | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{'k':null}}    | 400 | VALIDATION_FAILED
+            amount zero                  | {'from':'{a}','to':'{b}','amount':0,'asset':'USD'}                         | 400 | AMOUNT_NOT_POSITIVE
+            amount negative              | {'from':'{a}','to':'{b}','amount':-5,'asset':'USD'}                        | 400 | AMOUNT_NOT_POSITIVE
+            amount over the max          | {'from':'{a}','to':'{b}','amount':1000000000000000001,'asset':'USD'}       | 400 | AMOUNT_EXCEEDS_LIMIT
+            amount Long.MAX_VALUE        | {'from':'{a}','to':'{b}','amount':9223372036854775807,'asset':'USD'}       | 400 | AMOUNT_EXCEEDS_LIMIT
+            same account                 | {'from':'{a}','to':'{a}','amount':1,'asset':'USD'}                         | 400 | SAME_ACCOUNT
+            lower-case asset             | {'from':'{a}','to':'{b}','amount':1,'asset':'usd'}                         | 400 | ASSET_INVALID
+            lower-case alias currency    | {'from':'{a}','to':'{b}','amount':1,'currency':'usd'}                      | 400 | ASSET_INVALID
+            asset and alias differ       | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','currency':'EUR'}        | 400 | ASSET_ALIAS_CONFLICT
+            alias differs in case only   | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','currency':'usd'}        | 400 | ASSET_ALIAS_CONFLICT
+            metadata key over the max    | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{'{key65}':'v'}} | 400 | METADATA_INVALID
+            metadata value over the max  | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{'k':'{value513}'}} | 400 | METADATA_INVALID
+            metadata empty key           | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{'':'v'}}     | 400 | METADATA_INVALID
+            timeout without pending      | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','timeoutSeconds':5}      | 400 | HOLD_TIMEOUT_INVALID
+            timeout zero                 | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','pending':true,'timeoutSeconds':0} | 400 | HOLD_TIMEOUT_INVALID
+            timeout over a year          | {'from':'{a}','to':'{b}','amount':1,'asset':'USD','pending':true,'timeoutSeconds':31622401} | 400 | HOLD_TIMEOUT_INVALID
+            unknown from account         | {'from':'{x}','to':'{b}','amount':1,'asset':'USD'}                         | 404 | ACCOUNT_NOT_FOUND
+            unknown to account           | {'from':'{a}','to':'{x}','amount':1,'asset':'USD'}                         | 404 | ACCOUNT_NOT_FOUND
+            asset differs from both      | {'from':'{a}','to':'{b}','amount':1,'asset':'EUR'}                         | 422 | ASSET_MISMATCH
+            accounts of two assets       | {'from':'{a}','to':'{e}','amount':1,'asset':'USD'}                         | 422 | ASSET_MISMATCH
+            asset not defined            | {'from':'{a}','to':'{b}','amount':1,'asset':'ZZZ'}                         | 422 | ASSET_MISMATCH
+            no overdraft                 | {'from':'{g}','to':'{b}','amount':1,'asset':'USD'}                         | 422 | INSUFFICIENT_FUNDS
+            hold without funds           | {'from':'{g}','to':'{b}','amount':1,'asset':'USD','pending':true}          | 422 | INSUFFICIENT_FUNDS
             """)
     void transferRejections(String name, String body, int status, String code) {
         assertRejectedAndNothingWritten("POST", "/v1/transfers", ledger.writeKey(), fill(body), status, code);
@@ -107,18 +110,19 @@ class ErrorsApiIT extends E2eTestBase {
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
             missing asset                | {'code':'x'}                                                | 400 | VALIDATION_FAILED
-            unknown field                | {'asset':'USD','limit':5}                                   | 400 | MALFORMED_JSON
-            unknown normal side          | {'asset':'USD','normalSide':'SIDEWAYS'}                     | 400 | MALFORMED_JSON
-            fraction overdraft limit     | {'asset':'USD','overdraftLimit':1.5}                        | 400 | MALFORMED_JSON
-            both constraints             | {'asset':'USD','noOverdraft':true,'overdraftLimit':5}       | 400 | VALIDATION_FAILED
-            negative overdraft limit     | {'asset':'USD','overdraftLimit':-1}                         | 400 | OVERDRAFT_LIMIT_INVALID
-            overdraft limit over the max | {'asset':'USD','overdraftLimit':1000000000000000001}        | 400 | OVERDRAFT_LIMIT_INVALID
-            empty code                   | {'asset':'USD','code':''}                                   | 400 | ACCOUNT_CODE_INVALID
-            code over the max            | {'asset':'USD','code':'{code129}'}                          | 400 | ACCOUNT_CODE_INVALID
-            invalid asset code           | {'asset':'us dollars'}                                      | 400 | ASSET_INVALID
-            asset not defined            | {'asset':'ZZZ'}                                             | 404 | ASSET_NOT_FOUND
-            metadata key over the max    | {'asset':'USD','metadata':{'{key65}':'v'}}                  | 400 | METADATA_INVALID
-            metadata value over the max  | {'asset':'USD','metadata':{'k':'{value513}'}}               | 400 | METADATA_INVALID
+            unknown field                | {'asset':'USD','limit':5}                                                  | 400 | MALFORMED_JSON
+            unknown normal side          | {'asset':'USD','normalSide':'SIDEWAYS'}                                    | 400 | MALFORMED_JSON
+            fraction overdraft limit     | {'asset':'USD','overdraftLimit':1.5}                                       | 400 | MALFORMED_JSON
+            both constraints             | {'asset':'USD','noOverdraft':true,'overdraftLimit':5}                      | 400 | VALIDATION_FAILED
+            negative overdraft limit     | {'asset':'USD','overdraftLimit':-1}                                        | 400 | OVERDRAFT_LIMIT_INVALID
+            overdraft limit over the max | {'asset':'USD','overdraftLimit':1000000000000000001}                       | 400 | OVERDRAFT_LIMIT_INVALID
+            empty code                   | {'asset':'USD','code':''}                                                  | 400 | ACCOUNT_CODE_INVALID
+            code over the max            | {'asset':'USD','code':'{code129}'}                                         | 400 | ACCOUNT_CODE_INVALID
+            invalid asset code           | {'asset':'us dollars'}                                                     | 400 | ASSET_INVALID
+            asset not defined            | {'asset':'ZZZ'}                                                            | 404 | ASSET_NOT_FOUND
+            metadata key over the max    | {'asset':'USD','metadata':{'{key65}':'v'}}                                 | 400 | METADATA_INVALID
+            metadata value over the max  | {'asset':'USD','metadata':{'k':'{value513}'}}                              | 400 | METADATA_INVALID
+            asset and alias differ       | {'asset':'USD','currency':'EUR'}                                           | 400 | ASSET_ALIAS_CONFLICT
             """)
     void accountRejections(String name, String body, int status, String code) {
         assertRejectedAndNothingWritten("POST", "/v1/accounts", ledger.writeKey(), fill(body), status, code);
@@ -169,16 +173,16 @@ class ErrorsApiIT extends E2eTestBase {
             "POST|/v1/accounts|{'asset':'USD','metadata':{'k':'a\\u0000b'}}|400|METADATA_INVALID",
             "POST|/v1/accounts|{'asset':'USD','metadata':{'k\\u0000':'v'}}|400|METADATA_INVALID",
             "POST|/v1/accounts|{'asset':'USD','code':'a\\u0000b'}|400|ACCOUNT_CODE_INVALID",
-            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'currency':'USD','idempotencyKey':'k\\u0000'}|400|VALIDATION_FAILED",
-            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{'note':'\\u0000'}}|400|METADATA_INVALID",
-            "POST|/v1/grants|{'account':'{g}','from':'{a}','amount':1,'currency':'USD','source':'s\\u0000'}|400|GRANT_SOURCE_INVALID"})
+            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'asset':'USD','idempotencyKey':'k\\u0000'}|400|VALIDATION_FAILED",
+            "POST|/v1/transfers|{'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{'note':'\\u0000'}}|400|METADATA_INVALID",
+            "POST|/v1/grants|{'account':'{g}','from':'{a}','amount':1,'asset':'USD','source':'s\\u0000'}|400|GRANT_SOURCE_INVALID"})
     void aNulCharacterInABodyIsRefusedByName(String method, String path, String body, int status, String code) {
         assertRejectedAndNothingWritten(method, path, ledger.writeKey(), fill(body), status, code);
     }
 
     @Test
     void tooManyMetadataKeysIsRejected() {
-        assertThat(post("/v1/transfers", ledger.writeKey(), fill("{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{33keys}}"))
+        assertThat(post("/v1/transfers", ledger.writeKey(), fill("{'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{33keys}}"))
                 .status()).isEqualTo(400);
         assertThat(post("/v1/accounts", ledger.writeKey(), fill("{'asset':'USD','metadata':{33keys}}")).status()).isEqualTo(400);
     }
@@ -186,7 +190,7 @@ class ErrorsApiIT extends E2eTestBase {
     @Test
     void tooManyMetadataKeysIsMetadataInvalid() {
         assertRejectedAndNothingWritten("POST", "/v1/transfers", ledger.writeKey(),
-                fill("{'from':'{a}','to':'{b}','amount':1,'currency':'USD','metadata':{33keys}}"), 400, "METADATA_INVALID");
+                fill("{'from':'{a}','to':'{b}','amount':1,'asset':'USD','metadata':{33keys}}"), 400, "METADATA_INVALID");
         assertRejectedAndNothingWritten("POST", "/v1/accounts", ledger.writeKey(), fill("{'asset':'USD','metadata':{33keys}}"),
                 400, "METADATA_INVALID");
     }
@@ -198,18 +202,18 @@ class ErrorsApiIT extends E2eTestBase {
         var y = account(own, "{\"asset\":\"USD\"}");
         transfer(own, x, y, AMOUNT_MINOR_MAX, "USD").expect(201);
         assertThat(postedBalance(own, y)).isEqualTo(AMOUNT_MINOR_MAX);
-        var atLimits = post("/v1/transfers", own.writeKey(), "{\"from\":\"" + y + "\",\"to\":\"" + x + "\",\"amount\":1,\"currency\":\"USD\","
+        var atLimits = post("/v1/transfers", own.writeKey(), "{\"from\":\"" + y + "\",\"to\":\"" + x + "\",\"amount\":1,\"asset\":\"USD\","
                 + "\"metadata\":" + metadataKeys(32) + "}").expect(201);
         assertThat(atLimits.body().get("metadata").size()).isEqualTo(32);
         var longKeyAndValue = post("/v1/transfers", own.writeKey(), fill("{'from':'" + y + "','to':'" + x
-                + "','amount':1,'currency':'USD','metadata':{'{key64}':'{value512}'}}")).expect(201);
+                + "','amount':1,'asset':'USD','metadata':{'{key64}':'{value512}'}}")).expect(201);
         assertThat(longKeyAndValue.body().get("metadata").get("k".repeat(64)).asString()).hasSize(512);
         var account = post("/v1/accounts", own.writeKey(), fill("{'asset':'USD','code':'{code128}','overdraftLimit':1000000000000000000,"
                 + "'metadata':{32keys}}")).expect(201).body();
         assertThat(account.get("code").asString()).hasSize(128);
         assertThat(account.get("overdraftLimit").asLong()).isEqualTo(AMOUNT_MINOR_MAX);
         var hold = post("/v1/transfers", own.writeKey(), "{\"from\":\"" + x + "\",\"to\":\"" + y
-                + "\",\"amount\":1,\"currency\":\"USD\",\"pending\":true,\"timeoutSeconds\":31622400}").expect(201);
+                + "\",\"amount\":1,\"asset\":\"USD\",\"pending\":true,\"timeoutSeconds\":31622400}").expect(201);
         assertThat(hold.body().get("status").asString()).isEqualTo("PENDING");
     }
 
@@ -294,14 +298,14 @@ class ErrorsApiIT extends E2eTestBase {
 
     @Test
     void entryRejections() {
-        var posting = "{\"account\":\"%s\",\"side\":\"%s\",\"amount\":%d,\"currency\":\"USD\"}";
+        var posting = "{\"account\":\"%s\",\"side\":\"%s\",\"amount\":%d,\"asset\":\"USD\"}";
         var one = "{\"postings\":[" + posting.formatted(a, "DEBIT", 5) + "]}";
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), one, 400, "ENTRY_TOO_FEW_POSTINGS");
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), "{\"postings\":[]}", 400, "ENTRY_TOO_FEW_POSTINGS");
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), "{}", 400, "VALIDATION_FAILED");
         var unbalanced = "{\"postings\":[" + posting.formatted(a, "DEBIT", 5) + "," + posting.formatted(b, "CREDIT", 4) + "]}";
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), unbalanced, 400, "ENTRY_NOT_BALANCED");
-        var noSide = "{\"postings\":[{\"account\":\"" + a + "\",\"amount\":5,\"currency\":\"USD\"}," + posting.formatted(b, "CREDIT", 5) + "]}";
+        var noSide = "{\"postings\":[{\"account\":\"" + a + "\",\"amount\":5,\"asset\":\"USD\"}," + posting.formatted(b, "CREDIT", 5) + "]}";
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), noSide, 400, "VALIDATION_FAILED");
         var zero = "{\"postings\":[" + posting.formatted(a, "DEBIT", 0) + "," + posting.formatted(b, "CREDIT", 0) + "]}";
         assertRejectedAndNothingWritten("POST", "/v1/entries", ledger.writeKey(), zero, 400, "AMOUNT_NOT_POSITIVE");
@@ -322,7 +326,7 @@ class ErrorsApiIT extends E2eTestBase {
         var own = newLedger();
         var x = account(own, "{\"asset\":\"USD\"}");
         var y = account(own, "{\"asset\":\"USD\"}");
-        var posting = "{\"account\":\"%s\",\"side\":\"%s\",\"amount\":%d,\"currency\":\"USD\"}";
+        var posting = "{\"account\":\"%s\",\"side\":\"%s\",\"amount\":%d,\"asset\":\"USD\"}";
         var lines = new java.util.ArrayList<String>();
         for (int i = 0; i < 32; i++) {
             lines.add(posting.formatted(x, "DEBIT", 1));
@@ -365,7 +369,7 @@ class ErrorsApiIT extends E2eTestBase {
         assertThat(answer).contains("\"code\":\"REQUEST_TOO_LARGE\"");
         assertThat(snapshot(ledger)).isEqualTo(before);
         // exactly at the limit is read (and here refused for its content, not its size)
-        var atLimit = ("{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"currency\":\"USD\",\"metadata\":{\"k\":\"");
+        var atLimit = ("{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"asset\":\"USD\",\"metadata\":{\"k\":\"");
         var padded = atLimit + "v".repeat(8 * 1024 * 1024 - atLimit.length() - 3) + "\"}}";
         assertThat(padded.getBytes(StandardCharsets.UTF_8)).hasSize(8 * 1024 * 1024);
         assertProblem(post("/v1/transfers", ledger.writeKey(), padded), 400, "METADATA_INVALID");
@@ -375,7 +379,7 @@ class ErrorsApiIT extends E2eTestBase {
     @Test
     void chunkedBodyOverTheLimitIs413() {
         var before = snapshot(ledger);
-        var head = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"currency\":\"USD\",\"metadata\":{\"k\":\"";
+        var head = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"asset\":\"USD\",\"metadata\":{\"k\":\"";
         var body = head + "v".repeat(8 * 1024 * 1024) + "\"}}";
         assertProblem(postChunked("/v1/transfers", ledger.writeKey(), body.getBytes(StandardCharsets.UTF_8)), 413, "REQUEST_TOO_LARGE");
         assertThat(snapshot(ledger)).isEqualTo(before);

@@ -79,6 +79,6 @@ class EscrowsApiIT extends E2eTestBase {
 
     private static String fundBody(String orderId, UUID buyer, UUID seller, long amount) {
         return "{\"orderId\":\"" + orderId + "\",\"buyer\":\"" + buyer + "\",\"seller\":\"" + seller + "\",\"amount\":" + amount
-                + ",\"currency\":\"USD\"}";
+                + ",\"asset\":\"USD\"}";
     }
 }

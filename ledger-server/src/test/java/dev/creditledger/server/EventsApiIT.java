@@ -26,7 +26,7 @@ class EventsApiIT extends E2eTestBase {
         var issuer = account(ledger, "{\"asset\":\"USD\"}");
         var alice = account(ledger, "{\"asset\":\"USD\",\"noOverdraft\":true}");
         var transfer = call("POST", "/v1/transfers", ledger.writeKey(),
-                "{\"from\":\"" + issuer + "\",\"to\":\"" + alice + "\",\"amount\":1234,\"currency\":\"USD\",\"metadata\":{\"order\":\"o-1\"}}",
+                "{\"from\":\"" + issuer + "\",\"to\":\"" + alice + "\",\"amount\":1234,\"asset\":\"USD\",\"metadata\":{\"order\":\"o-1\"}}",
                 Map.of("traceparent", TRACEPARENT)).expect(201);
         long seq = Long.parseLong(transfer.headers().firstValue("Ledger-Seq").orElseThrow());
         assertThat(seq).isEqualTo(transfer.body().get("seq").asLong());

@@ -24,11 +24,11 @@ class ExplainApiIT extends E2eTestBase {
         var shop = account(ledger, "{\"asset\":\"CREDITS\",\"code\":\"shop\"}");
         var wallet = account(ledger, "{\"asset\":\"CREDITS\",\"code\":\"wallet:acme\",\"noOverdraft\":true}");
         var grant = post("/v1/grants", ledger.writeKey(), "{\"account\":\"" + wallet + "\",\"from\":\"" + plan
-                + "\",\"amount\":13,\"currency\":\"CREDITS\",\"expiresAt\":\"" + Instant.now().plusSeconds(5) + "\"}").expect(201).id();
+                + "\",\"amount\":13,\"asset\":\"CREDITS\",\"expiresAt\":\"" + Instant.now().plusSeconds(5) + "\"}").expect(201).id();
         post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + issuer + "\",\"to\":\"" + wallet
-                + "\",\"amount\":37,\"currency\":\"CREDITS\",\"metadata\":{\"invoice\":\"in_42\"}}").expect(201);
+                + "\",\"amount\":37,\"asset\":\"CREDITS\",\"metadata\":{\"invoice\":\"in_42\"}}").expect(201);
         post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + shop
-                + "\",\"amount\":9,\"currency\":\"CREDITS\",\"metadata\":{\"order\":\"o_7\"}}", "spend-o_7").expect(201);
+                + "\",\"amount\":9,\"asset\":\"CREDITS\",\"metadata\":{\"order\":\"o_7\"}}", "spend-o_7").expect(201);
         awaitGrantStatus(ledger, grant, "EXPIRED");
 
         var explained = get("/v1/accounts/" + wallet + "/explain", ledger.readKey()).expect(200).body();

@@ -16,12 +16,12 @@ class GarbageBodiesIT extends E2eTestBase {
                 "", " ", "null", "true", "0", "-1", "\"text\"", "[]", "[null]", "{}", "{", "}", "{{}}", "{\"a\":}", "{\"a\" 1}", "{'a':1}",
                 "{\"amount\":1e400}", "{\"amount\":-0}", "{\"amount\":NaN}", "{\"amount\":Infinity}", "{\"amount\":0x10}",
                 "{\"amount\":99999999999999999999999999999999}", "{\"exponent\":99999999999}", "{\"exponent\":\"2\"}",
-                "{\"from\":null,\"to\":null,\"amount\":null,\"currency\":null}", "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"currency\":\"USD\"}x",
+                "{\"from\":null,\"to\":null,\"amount\":null,\"asset\":null}", "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"asset\":\"USD\"}x",
                 "{\"transfers\":null}", "{\"transfers\":[null]}", "{\"transfers\":[{}]}", "{\"transfers\":{}}", "{\"transfers\":[],\"atomic\":true}",
-                "{\"transfers\":[{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"currency\":\"USD\",\"timeoutSeconds\":-9223372036854775808,\"pending\":true}],\"atomic\":\"yes\"}",
+                "{\"transfers\":[{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1,\"asset\":\"USD\",\"timeoutSeconds\":-9223372036854775808,\"pending\":true}],\"atomic\":\"yes\"}",
                 "{\"postings\":null}", "{\"postings\":[null,null]}", "{\"postings\":[{},{}]}", "{\"postings\":[{\"side\":\"UP\"}]}",
-                "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":9223372036854775807,\"currency\":\"USD\"},"
-                        + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":9223372036854775807,\"currency\":\"USD\"}]}",
+                "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":9223372036854775807,\"asset\":\"USD\"},"
+                        + "{\"account\":\"" + b + "\",\"side\":\"CREDIT\",\"amount\":9223372036854775807,\"asset\":\"USD\"}]}",
                 "{\"metadata\":null}", "{\"metadata\":[]}", "{\"metadata\":{\"k\":null}}", "{\"metadata\":{\"k\":{\"nested\":\"x\"}}}",
                 "{\"metadata\":{\"\\u0000\":\"\\u0000\"}}", "{\"idempotencyKey\":\"\\u0000\"}", "{\"idempotencyKey\":12}",
                 "{\"amount\":-9223372036854775808}", "{\"amount\":9223372036854775807}", "{\"overdraftLimit\":-9223372036854775808,\"asset\":\"USD\"}",

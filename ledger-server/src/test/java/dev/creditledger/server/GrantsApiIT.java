@@ -119,7 +119,7 @@ class GrantsApiIT extends E2eTestBase {
     }
 
     private static String grantBody(UUID account, UUID from, long amount, Instant expiresAt, String source) {
-        return "{\"account\":\"" + account + "\",\"from\":\"" + from + "\",\"amount\":" + amount + ",\"currency\":\"CREDITS\""
+        return "{\"account\":\"" + account + "\",\"from\":\"" + from + "\",\"amount\":" + amount + ",\"asset\":\"CREDITS\""
                 + (expiresAt == null ? "" : ",\"expiresAt\":\"" + expiresAt + "\"")
                 + (source == null ? "" : ",\"source\":\"" + source + "\"") + "}";
     }

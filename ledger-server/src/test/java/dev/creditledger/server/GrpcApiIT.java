@@ -194,7 +194,7 @@ class GrpcApiIT extends E2eTestBase {
         // The hash covers the fields a request carries: an explicit "pending": false is a field the gRPC request
         // lacks unless it sets pending = false too (docs/grpc.md, "Idempotency").
         post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + a + "\",\"to\":\"" + b
-                + "\",\"amount\":90,\"currency\":\"USD\",\"pending\":false}", "shared-3").expect(201);
+                + "\",\"amount\":90,\"asset\":\"USD\",\"pending\":false}", "shared-3").expect(201);
         assertRefused(create(ledger.writeKey(), transferOf(a, b, 90).setIdempotencyKey("shared-3").build()),
                 Status.Code.ALREADY_EXISTS, "IDEMPOTENCY_KEY_REUSED");
         assertThat(assertOk(create(ledger.writeKey(), transferOf(a, b, 90).setPending(false).setIdempotencyKey("shared-3").build()))

@@ -108,7 +108,7 @@ class IdempotencyApiIT extends E2eTestBase {
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
         var first = post("/v1/transfers", ledger.writeKey(), transferJson(a, b, 5, "USD"), "order").expect(201);
-        var reordered = "{ \"currency\" : \"USD\", \"amount\" : 5,\n \"to\":\"" + b + "\", \"from\":\"" + a + "\" }";
+        var reordered = "{ \"asset\" : \"USD\", \"amount\" : 5,\n \"to\":\"" + b + "\", \"from\":\"" + a + "\" }";
         assertReplayOf(post("/v1/transfers", ledger.writeKey(), reordered, "order"), first);
         assertThat(postedBalance(ledger, b)).isEqualTo(5);
     }
@@ -169,8 +169,8 @@ class IdempotencyApiIT extends E2eTestBase {
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
         var c = account(ledger, "{\"asset\":\"USD\"}");
-        var body = "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":30,\"currency\":\"USD\"},{\"account\":\"" + b
-                + "\",\"side\":\"CREDIT\",\"amount\":20,\"currency\":\"USD\"},{\"account\":\"" + c + "\",\"side\":\"CREDIT\",\"amount\":10,\"currency\":\"USD\"}]}";
+        var body = "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":30,\"asset\":\"USD\"},{\"account\":\"" + b
+                + "\",\"side\":\"CREDIT\",\"amount\":20,\"asset\":\"USD\"},{\"account\":\"" + c + "\",\"side\":\"CREDIT\",\"amount\":10,\"asset\":\"USD\"}]}";
         var first = post("/v1/entries", ledger.writeKey(), withKey(body, "entry-1")).expect(201);
         assertReplayOf(post("/v1/entries", ledger.writeKey(), withKey(body, "entry-1")), first);
         assertReplayOf(post("/v1/entries", ledger.writeKey(), body, "entry-1"), first);
@@ -264,8 +264,8 @@ class IdempotencyApiIT extends E2eTestBase {
         var body = switch (path) {
             case "/v1/accounts" -> "{\"asset\":\"USD\"}";
             case "/v1/transfers" -> transferJson(a, b, 1, "USD");
-            default -> "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"currency\":\"USD\"},{\"account\":\"" + b
-                    + "\",\"side\":\"CREDIT\",\"amount\":1,\"currency\":\"USD\"}]}";
+            default -> "{\"postings\":[{\"account\":\"" + a + "\",\"side\":\"DEBIT\",\"amount\":1,\"asset\":\"USD\"},{\"account\":\"" + b
+                    + "\",\"side\":\"CREDIT\",\"amount\":1,\"asset\":\"USD\"}]}";
         };
         var one = post(path, ledger.writeKey(), body).expect(201);
         var two = post(path, ledger.writeKey(), body).expect(201);

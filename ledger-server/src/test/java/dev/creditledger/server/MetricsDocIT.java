@@ -44,7 +44,7 @@ class MetricsDocIT extends ApiTestBase {
         post("/v1/transfers", ledger.writeKey(), body, "metrics-dup").expect(201);
         post("/v1/transfers", ledger.writeKey(), body, "metrics-dup").expect(201); // the duplicate
         assertProblem(transfer(ledger, wallet, issuer, 10_000, asset), 422, "INSUFFICIENT_FUNDS");
-        post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + issuer + "\",\"amount\":100,\"currency\":\""
+        post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + issuer + "\",\"amount\":100,\"asset\":\""
                 + asset + "\",\"pending\":true,\"timeoutSeconds\":1}").expect(201);
         var assetLabel = "asset=\"" + asset + "\"";
 

@@ -70,7 +70,7 @@ class MixedRaceIT extends E2eTestBase {
                         } else if (dice < 40) {
                             kind = "hold";
                             response = post("/v1/transfers", ledger.writeKey(), "{\"from\":\"" + wallet + "\",\"to\":\"" + merchant
-                                    + "\",\"amount\":" + (1 + random.nextInt(80)) + ",\"currency\":\"CREDITS\",\"pending\":true}");
+                                    + "\",\"amount\":" + (1 + random.nextInt(80)) + ",\"asset\":\"CREDITS\",\"pending\":true}");
                             if (response.status() == 201) holds.add(response.id());
                         } else if (dice < 55 && !holds.isEmpty()) {
                             var hold = holds.get(random.nextInt(holds.size()));
@@ -85,7 +85,7 @@ class MixedRaceIT extends E2eTestBase {
                         } else if (dice < 80) {
                             kind = "grant";
                             response = post("/v1/grants", ledger.writeKey(), "{\"account\":\"" + wallet + "\",\"from\":\"" + issuer
-                                    + "\",\"amount\":" + (1 + random.nextInt(60)) + ",\"currency\":\"CREDITS\",\"expiresAt\":\"" + expiresAt + "\"}");
+                                    + "\",\"amount\":" + (1 + random.nextInt(60)) + ",\"asset\":\"CREDITS\",\"expiresAt\":\"" + expiresAt + "\"}");
                         } else if (dice < 90) {
                             kind = "storm";
                             var key = stormKeys.get(random.nextInt(stormKeys.size()));

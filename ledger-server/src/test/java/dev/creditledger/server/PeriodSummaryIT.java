@@ -83,12 +83,12 @@ class PeriodSummaryIT extends E2eTestBase {
 
     private UUID grant(TestLedger ledger, UUID account, UUID from, long amount, Instant expiresAt) {
         return post("/v1/grants", ledger.writeKey(), "{\"account\":\"" + account + "\",\"from\":\"" + from + "\",\"amount\":" + amount
-                + ",\"currency\":\"CREDITS\"" + (expiresAt == null ? "" : ",\"expiresAt\":\"" + expiresAt + "\"") + "}").expect(201).id();
+                + ",\"asset\":\"CREDITS\"" + (expiresAt == null ? "" : ",\"expiresAt\":\"" + expiresAt + "\"") + "}").expect(201).id();
     }
 
     private void usage(TestLedger ledger, UUID account, UUID overage, UUID revenue, long amount) {
         post("/v1/usage", ledger.writeKey(), "{\"account\":\"" + account + "\",\"overageAccount\":\"" + overage + "\",\"revenueAccount\":\""
-                + revenue + "\",\"amount\":" + amount + ",\"currency\":\"CREDITS\"}").expect(201);
+                + revenue + "\",\"amount\":" + amount + ",\"asset\":\"CREDITS\"}").expect(201);
     }
 
     private void awaitExpired(TestLedger ledger, UUID grant) throws InterruptedException {

@@ -12,7 +12,7 @@ class QuickstartTest extends ApiTestBase {
         var ledger = newLedger();
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
-        var body = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1234,\"currency\":\"USD\",\"idempotencyKey\":\"demo-1\"}";
+        var body = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":1234,\"asset\":\"USD\",\"idempotencyKey\":\"demo-1\"}";
 
         var first = post("/v1/transfers", ledger.writeKey(), body).expect(201);
         var again = post("/v1/transfers", ledger.writeKey(), body).expect(201);

@@ -22,7 +22,7 @@ class TransfersApiIT extends E2eTestBase {
         assertThat(body.get("from").asString()).isEqualTo(a.toString());
         assertThat(body.get("to").asString()).isEqualTo(b.toString());
         assertThat(body.get("amount").asLong()).isEqualTo(1234);
-        assertThat(body.get("currency").asString()).isEqualTo("USD");
+        assertThat(body.get("asset").asString()).isEqualTo("USD");
         assertThat(body.get("status").asString()).isEqualTo("POSTED");
         assertThat(body.get("reversedAmount").asLong()).isZero();
         assertThat(body.has("capturedAmount")).isFalse();

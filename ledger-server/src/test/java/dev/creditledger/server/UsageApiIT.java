@@ -39,13 +39,13 @@ class UsageApiIT extends E2eTestBase {
         assertProblem(post("/v1/usage", ledger.writeKey(), body(wallet, overage, revenue, 0)), 400, "AMOUNT_NOT_POSITIVE");
         assertProblem(post("/v1/usage", ledger.writeKey(), body(wallet, overage, UUID.randomUUID(), 5)), 404, "ACCOUNT_NOT_FOUND");
         assertProblem(post("/v1/usage", ledger.writeKey(), body(wallet, overage, usd, 5)), 422, "ASSET_MISMATCH");
-        assertProblem(post("/v1/usage", ledger.writeKey(), "{\"account\":\"" + wallet + "\",\"amount\":5,\"currency\":\"CREDITS\"}"),
+        assertProblem(post("/v1/usage", ledger.writeKey(), "{\"account\":\"" + wallet + "\",\"amount\":5,\"asset\":\"CREDITS\"}"),
                 400, "VALIDATION_FAILED");
         assertThat(snapshot(ledger)).isEqualTo(before);
     }
 
     private static String body(UUID account, UUID overage, UUID revenue, long amount) {
         return "{\"account\":\"" + account + "\",\"overageAccount\":\"" + overage + "\",\"revenueAccount\":\"" + revenue
-                + "\",\"amount\":" + amount + ",\"currency\":\"CREDITS\"}";
+                + "\",\"amount\":" + amount + ",\"asset\":\"CREDITS\"}";
     }
 }

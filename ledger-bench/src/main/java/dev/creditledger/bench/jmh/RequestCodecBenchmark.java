@@ -41,7 +41,7 @@ public class RequestCodecBenchmark {
     private static final UUID TO = UUID.fromString("0193a1c2-0000-7000-8000-000000000002");
 
     private final JsonMapper mapper = LedgerJson.mapper();
-    private final byte[] requestBody = ("{\"from\":\"" + FROM + "\",\"to\":\"" + TO + "\",\"amount\":1234,\"currency\":\"USD\","
+    private final byte[] requestBody = ("{\"from\":\"" + FROM + "\",\"to\":\"" + TO + "\",\"amount\":1234,\"asset\":\"USD\","
             + "\"idempotencyKey\":\"bench-000001\"}").getBytes(StandardCharsets.UTF_8);
     private final Responses.TransferJson response = new Responses.TransferJson(UUID.fromString("0193a1c2-0000-7000-8000-0000000000ff"),
             EntryKind.TRANSFER, FROM, TO, 1234, "USD", TransferStatus.POSTED, null, 0L, null, null, Map.of(),

@@ -14,12 +14,12 @@ public final class Bodies {
 
     public static StringBuilder transfer(StringBuilder out, String from, String to, long amountMinor, String key) {
         return out.append("{\"from\":\"").append(from).append("\",\"to\":\"").append(to).append("\",\"amount\":").append(amountMinor)
-                .append(",\"currency\":\"").append(ASSET).append("\",\"idempotencyKey\":\"").append(plain(key)).append("\"}");
+                .append(",\"asset\":\"").append(ASSET).append("\",\"idempotencyKey\":\"").append(plain(key)).append("\"}");
     }
 
     public static StringBuilder hold(StringBuilder out, String from, String to, long amountMinor, String key) {
         return out.append("{\"from\":\"").append(from).append("\",\"to\":\"").append(to).append("\",\"amount\":").append(amountMinor)
-                .append(",\"currency\":\"").append(ASSET).append("\",\"pending\":true,\"timeoutSeconds\":").append(HOLD_TIMEOUT_SECONDS)
+                .append(",\"asset\":\"").append(ASSET).append("\",\"pending\":true,\"timeoutSeconds\":").append(HOLD_TIMEOUT_SECONDS)
                 .append(",\"idempotencyKey\":\"").append(plain(key)).append("\"}");
     }
 
@@ -39,7 +39,7 @@ public final class Bodies {
 
     private static StringBuilder posting(StringBuilder out, String account, String side, long amountMinor) {
         return out.append("{\"account\":\"").append(account).append("\",\"side\":\"").append(side).append("\",\"amount\":")
-                .append(amountMinor).append(",\"currency\":\"").append(ASSET).append("\"}");
+                .append(amountMinor).append(",\"asset\":\"").append(ASSET).append("\"}");
     }
 
     static String plain(String key) {

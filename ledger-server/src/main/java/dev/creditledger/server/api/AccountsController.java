@@ -54,10 +54,10 @@ public class AccountsController {
             throw ApiException.validation("give noOverdraft or an overdraftLimit, not both");
         }
         Long limit = Boolean.TRUE.equals(body.noOverdraft()) ? Long.valueOf(0) : body.overdraftLimit();
-        var command = new Command.CreateAccount(ids.next(), body.code(), Inputs.required(body.asset(), "asset"),
+        var command = new Command.CreateAccount(ids.next(), body.code(), Inputs.asset(body.asset(), body.currency(), "asset"),
                 body.normalSide() == null ? Side.CREDIT : body.normalSide(), limit, Inputs.metadata(body.metadata()),
                 body.alertThresholds());
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/accounts", body);
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/accounts", body.hashed());
         var posted = gateway.submit(caller.ledgerId(), key, command);
         return CommandGateway.respond(posted, p -> Responses.AccountJson.created(p.account(), command.alertThresholds()));
     }

@@ -10,6 +10,8 @@ import org.springframework.http.HttpStatus;
 public enum ApiError {
     MALFORMED_JSON(HttpStatus.BAD_REQUEST, "The body is not valid JSON, or a value has the wrong type."),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "A field is missing, unknown or out of range."),
+    ASSET_ALIAS_CONFLICT(HttpStatus.BAD_REQUEST,
+            "The body gives both 'asset' and its deprecated alias 'currency', with different values; send 'asset' alone."),
     MALFORMED_REQUEST(HttpStatus.BAD_REQUEST,
             "The request line or a header cannot be read: for example a path that is not UTF-8 once decoded, or an encoded NUL."),
     URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "The request line is longer than the server reads."),

@@ -37,7 +37,7 @@ public class EntriesController {
     }
 
     @PostMapping
-    @Operation(summary = "Post a multi-leg entry", description = "2 to ENTRY_POSTINGS_MAX (64) postings; debits equal credits per currency.")
+    @Operation(summary = "Post a multi-leg entry", description = "2 to ENTRY_POSTINGS_MAX (64) postings; debits equal credits per asset.")
     public ResponseEntity<Object> create(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                          @RequestBody Requests.CreateEntry body) {
@@ -48,10 +48,10 @@ public class EntriesController {
             var line = Inputs.required(lines.get(i), "postings[" + i + "]");
             postings.add(new Command.PostingLine(Inputs.required(line.account(), "postings[" + i + "].account"),
                     Inputs.required(line.side(), "postings[" + i + "].side"), Inputs.required(line.amount(), "postings[" + i + "].amount"),
-                    Inputs.required(line.currency(), "postings[" + i + "].currency")));
+                    Inputs.asset(line.asset(), line.currency(), "postings[" + i + "].asset")));
         }
         var command = new Command.PostEntry(ids.next(), postings, Inputs.metadata(body.metadata()));
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/entries", body);
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/entries", body.hashed());
         return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), p -> Responses.EntryJson.of(p.entry()));
     }
 

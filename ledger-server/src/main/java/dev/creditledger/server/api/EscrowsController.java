@@ -47,9 +47,9 @@ public class EscrowsController {
                                        @RequestBody Requests.FundEscrow body) {
         Inputs.body(body);
         var command = new Command.FundEscrow(ids.next(), Inputs.required(body.orderId(), "orderId"), Inputs.required(body.buyer(), "buyer"),
-                Inputs.required(body.seller(), "seller"), Inputs.required(body.amount(), "amount"), Inputs.required(body.currency(), "currency"),
-                Inputs.metadata(body.metadata()));
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/escrows", body);
+                Inputs.required(body.seller(), "seller"), Inputs.required(body.amount(), "amount"),
+                Inputs.asset(body.asset(), body.currency(), "asset"), Inputs.metadata(body.metadata()));
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/escrows", body.hashed());
         return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), p -> Responses.TransferJson.asWritten(p.entry()));
     }
 

@@ -56,8 +56,8 @@ public class GrantsController {
         Inputs.body(body);
         var command = new Command.IssueGrant(ids.next(), Inputs.required(body.account(), "account"),
                 Inputs.required(body.from(), "from"), Inputs.required(body.amount(), "amount"),
-                Inputs.required(body.currency(), "currency"), body.expiresAt(), body.source(), Inputs.metadata(body.metadata()));
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/grants", body);
+                Inputs.asset(body.asset(), body.currency(), "asset"), body.expiresAt(), body.source(), Inputs.metadata(body.metadata()));
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/grants", body.hashed());
         var posted = gateway.submit(caller.ledgerId(), key, command);
         return CommandGateway.respond(posted, p -> Responses.GrantJson.asMade(grants.grant(caller.ledgerId(), p.entry().id())
                 .orElseThrow(() -> new IllegalStateException("grant " + p.entry().id() + " was journaled without its grant row"))));

@@ -16,6 +16,19 @@ final class Inputs {
         return value;
     }
 
+    /**
+     * The asset a body names: its {@code asset} field, or the deprecated alias {@code currency} (ADR 0015). Both
+     * given must be equal, or the request is refused (ASSET_ALIAS_CONFLICT) rather than one silently winning;
+     * neither given is a missing field. {@code field} is the path of {@code asset} in the body, for the refusal.
+     */
+    static String asset(String asset, String currencyAlias, String field) {
+        if (asset != null && currencyAlias != null && !asset.equals(currencyAlias)) {
+            throw ApiException.of(ApiError.ASSET_ALIAS_CONFLICT, "'" + field + "' and its deprecated alias '"
+                    + field.substring(0, field.length() - "asset".length()) + "currency' differ; send '" + field + "' alone");
+        }
+        return required(asset != null ? asset : currencyAlias, field);
+    }
+
     static <T> T body(T body) {
         if (body == null) {
             throw ApiException.of(ApiError.MALFORMED_JSON, "a JSON body is required");

@@ -39,7 +39,7 @@ public class PeriodSummaryController {
      * Amounts of the period, in the asset's minor units, signed by nothing: each is what moved that way.
      * {@code openingBalance + included + otherCredits - usedFromCredits - expired - otherDebits = carriedOver}.
      */
-    public record PeriodSummaryJson(UUID account, UUID overageAccount, String currency, Instant from, Instant to,
+    public record PeriodSummaryJson(UUID account, UUID overageAccount, String asset, Instant from, Instant to,
                                     long openingBalance, long included, long otherCredits, long used, long usedFromCredits,
                                     long overage, long expired, long otherDebits, long carriedOver) {}
 

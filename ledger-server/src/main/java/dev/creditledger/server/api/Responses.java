@@ -96,7 +96,7 @@ public final class Responses {
      * in {@code transferId}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TransferJson(UUID id, EntryKind type, UUID from, UUID to, long amount, String currency,
+    public record TransferJson(UUID id, EntryKind type, UUID from, UUID to, long amount, String asset,
                                TransferStatus status, Long capturedAmount, Long reversedAmount, Instant expiresAt,
                                UUID transferId, Map<String, String> metadata, Instant createdAt, long seq,
                                List<GrantChangeJson> grants) {
@@ -138,7 +138,7 @@ public final class Responses {
     }
 
     /** An order's escrow: {@code held = amount - released - refunded}. */
-    public record EscrowJson(String orderId, UUID id, UUID buyer, UUID seller, UUID escrowAccount, String currency, long amount,
+    public record EscrowJson(String orderId, UUID id, UUID buyer, UUID seller, UUID escrowAccount, String asset, long amount,
                              long held, long released, long refunded, EscrowStatus status, Instant createdAt, long seq) {
         static EscrowJson of(EscrowState e) {
             return new EscrowJson(e.orderId(), e.escrowId(), e.buyerAccountId(), e.sellerAccountId(), e.escrowAccountId(), e.asset(),
@@ -151,7 +151,7 @@ public final class Responses {
      * {@code consumed} + {@code expired}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record GrantJson(UUID id, UUID account, String currency, long amount, long remaining, long reserved, long consumed,
+    public record GrantJson(UUID id, UUID account, String asset, long amount, long remaining, long reserved, long consumed,
                             long expired, Instant expiresAt, String source, GrantStatus status, UUID expiryAccount,
                             Map<String, String> metadata, Instant createdAt, long seq) {
         static GrantJson of(GrantState g) {
@@ -167,7 +167,7 @@ public final class Responses {
         }
     }
 
-    public record PostingJson(UUID account, Side side, String currency, long amount, long pendingDelta, long accountVersion) {
+    public record PostingJson(UUID account, Side side, String asset, long amount, long pendingDelta, long accountVersion) {
         static PostingJson of(Posting p) {
             return new PostingJson(p.accountId(), p.side(), p.asset(), p.postedMinor(), p.pendingDeltaMinor(), p.accountVersion());
         }

@@ -36,7 +36,7 @@ public final class TransferRequests {
     public Request create(UUID ledgerId, String keyHeader, Requests.CreateTransfer body) {
         Inputs.body(body);
         var command = toCommand(body);
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), CREATE_OPERATION, body);
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), CREATE_OPERATION, body.hashed());
         return new Request(ledgerId, key, command);
     }
 
@@ -76,7 +76,7 @@ public final class TransferRequests {
                     + Limits.HOLD_TIMEOUT_SECONDS_MAX);
         }
         return new Command.PostTransfer(ids.next(), Inputs.required(body.from(), "from"), Inputs.required(body.to(), "to"),
-                Inputs.required(body.amount(), "amount"), Inputs.required(body.currency(), "currency"), pending,
+                Inputs.required(body.amount(), "amount"), Inputs.asset(body.asset(), body.currency(), "asset"), pending,
                 timeout == null ? null : Duration.ofSeconds(timeout), Inputs.metadata(body.metadata()));
     }
 

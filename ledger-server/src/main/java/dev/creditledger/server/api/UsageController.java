@@ -43,8 +43,8 @@ public class UsageController {
         Inputs.body(body);
         var command = new Command.RecordUsage(ids.next(), Inputs.required(body.account(), "account"),
                 Inputs.required(body.overageAccount(), "overageAccount"), Inputs.required(body.revenueAccount(), "revenueAccount"),
-                Inputs.required(body.amount(), "amount"), Inputs.required(body.currency(), "currency"), Inputs.metadata(body.metadata()));
-        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/usage", body);
+                Inputs.required(body.amount(), "amount"), Inputs.asset(body.asset(), body.currency(), "asset"), Inputs.metadata(body.metadata()));
+        var key = gateway.idempotency(keyHeader, body.idempotencyKey(), "POST /v1/usage", body.hashed());
         return CommandGateway.respond(gateway.submit(caller.ledgerId(), key, command), p -> Responses.EntryJson.of(p.entry()));
     }
 }

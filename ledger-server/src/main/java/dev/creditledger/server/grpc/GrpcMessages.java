@@ -49,12 +49,12 @@ final class GrpcMessages {
 
     static Requests.CreateTransfer createTransfer(CreateTransferRequest m) {
         known(m);
-        // The HTTP API's field is `currency` (with `asset` accepted); the message's is `asset`: name it in the refusal.
         if (m.getAsset().isEmpty()) {
             throw ApiException.validation("'asset' is required");
         }
+        // The message has no deprecated `currency` (the HTTP API's input alias): it is never given.
         return new Requests.CreateTransfer(uuid(m.getFrom(), "from"), uuid(m.getTo(), "to"),
-                m.hasAmount() ? m.getAmount() : null, m.getAsset(), m.hasPending() ? m.getPending() : null,
+                m.hasAmount() ? m.getAmount() : null, m.getAsset(), null, m.hasPending() ? m.getPending() : null,
                 m.hasTimeoutSeconds() ? m.getTimeoutSeconds() : null, metadata(m.getMetadataMap()), text(m.getIdempotencyKey()));
     }
 
@@ -138,8 +138,8 @@ final class GrpcMessages {
         if (t.to() != null) {
             b.setTo(t.to().toString());
         }
-        if (t.currency() != null) {
-            b.setAsset(t.currency());
+        if (t.asset() != null) {
+            b.setAsset(t.asset());
         }
         if (t.status() != null) {
             b.setStatus(status(t.status()));
