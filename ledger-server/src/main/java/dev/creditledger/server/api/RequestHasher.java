@@ -12,6 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Hashes a request for idempotency: SHA-256 over the operation (method, route and path variables) and
  * the canonical JSON of the parsed body, with object keys sorted and the idempotency key itself left
  * out. Whitespace or key order do not change the hash; any change of a value does.
+ *
+ * Stored hashes outlive the code that made them (ADR 0004), so a field's name in the canonical JSON is part of
+ * the hash: a body that names its asset is hashed in its {@code hashed()} form ({@link Requests}), which keeps the
+ * name its hashes were first stored with (ADR 0015).
  */
 public final class RequestHasher {
     private final JsonMapper mapper;
