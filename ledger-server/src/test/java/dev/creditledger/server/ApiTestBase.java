@@ -137,7 +137,7 @@ public abstract class ApiTestBase {
 
     /**
      * Fails the test when an answer names a field {@code currency} (or anything containing it), at any depth:
-     * the API's word is {@code asset}, and {@code currency} is a deprecated alias for input only (ADR 0015).
+     * the API's word is {@code asset}, and {@code currency} is a deprecated alias for input only (ADR 0019).
      * Every answer of every test on this base passes through here, except the OpenAPI document, which
      * describes that input alias.
      */

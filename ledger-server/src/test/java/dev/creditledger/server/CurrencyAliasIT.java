@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One word, {@code asset} (ADR 0015): every body that names an asset reads {@code asset}, and accepts
+ * One word, {@code asset} (ADR 0019): every body that names an asset reads {@code asset}, and accepts
  * {@code currency} as a deprecated input alias. For each family of endpoints that takes it: the alias alone is
  * accepted and answered as {@code asset}; a retry that spells the asset the other way replays (the two spellings
  * hash the same); both names with different values are refused with ASSET_ALIAS_CONFLICT and write nothing. And

@@ -17,7 +17,7 @@ final class Inputs {
     }
 
     /**
-     * The asset a body names: its {@code asset} field, or the deprecated alias {@code currency} (ADR 0015). Both
+     * The asset a body names: its {@code asset} field, or the deprecated alias {@code currency} (ADR 0019). Both
      * given must be equal, or the request is refused (ASSET_ALIAS_CONFLICT) rather than one silently winning;
      * neither given is a missing field. {@code field} is the path of {@code asset} in the body, for the refusal.
      */

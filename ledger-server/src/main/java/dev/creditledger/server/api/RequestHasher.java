@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * Stored hashes outlive the code that made them (ADR 0004), so a field's name in the canonical JSON is part of
  * the hash: a body that names its asset is hashed in its {@code hashed()} form ({@link Requests}), which keeps the
- * name its hashes were first stored with (ADR 0015).
+ * name its hashes were first stored with (ADR 0019).
  */
 public final class RequestHasher {
     private final JsonMapper mapper;

@@ -11,7 +11,7 @@ import java.util.UUID;
  * are refused, as are fractions and strings where numbers belong, so a typo never moves money silently.
  *
  * The asset is {@code asset} in every body. {@code currency}, the name transfers, postings, grants, escrows and
- * usage had before ADR 0015, is a deprecated input alias: a component of its own rather than a
+ * usage had before ADR 0019, is a deprecated input alias: a component of its own rather than a
  * {@code @JsonAlias}, because an alias lets whichever of the two comes last win in silence, and a body that
  * names the asset twice differently must be refused ({@code Inputs.asset}: ASSET_ALIAS_CONFLICT). No answer
  * carries {@code currency}.
@@ -26,7 +26,7 @@ public final class Requests {
     private Requests() {}
 
     /** The OpenAPI description of every {@code currency} alias. */
-    static final String CURRENCY_ALIAS = "Deprecated alias of 'asset' (ADR 0015), accepted on input until at least 2027-07-01 "
+    static final String CURRENCY_ALIAS = "Deprecated alias of 'asset' (ADR 0019), accepted on input until at least 2027-07-01 "
             + "and never in an answer; send 'asset'. Given with 'asset', the two must be equal (else 400 ASSET_ALIAS_CONFLICT).";
 
     /** The asset of an already checked body, from whichever name carried it. */

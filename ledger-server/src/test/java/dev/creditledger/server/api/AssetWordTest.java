@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One word, {@code asset} (ADR 0015), without a server: how a body's {@code asset} and its deprecated alias
+ * One word, {@code asset} (ADR 0019), without a server: how a body's {@code asset} and its deprecated alias
  * {@code currency} resolve, that the two spellings hash the same and as the stored hashes of before the rename
  * do, that no gRPC message has a {@code currency} field, and that the tests' check of every answer would catch
  * one. (The HTTP side, endpoint by endpoint, is CurrencyAliasIT.)
