@@ -7,6 +7,8 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.TransferState;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -10,6 +10,8 @@ import dev.creditledger.core.GrantChange;
 import dev.creditledger.core.GrantChangeKind;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Sql;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,8 +73,8 @@ public final class LedgerVerifier {
                     // A whole ledger's journal may take longer than the service's statement timeout to check.
                     statement.execute("SET LOCAL statement_timeout = 0");
                 }
-                accounts += count(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId);
-                entries += count(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId);
+                accounts += Sql.firstNumber(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId).orElseThrow();
+                entries += Sql.firstNumber(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId).orElseThrow();
                 checkBalances(connection, ledgerId, differences);
                 checkReferences(connection, ledgerId, differences);
                 checkEntriesBalance(connection, ledgerId, differences);
@@ -455,13 +456,4 @@ public final class LedgerVerifier {
         }
     }
 
-    private static long count(Connection connection, String sql, UUID ledgerId) throws SQLException {
-        try (var ps = connection.prepareStatement(sql)) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 }

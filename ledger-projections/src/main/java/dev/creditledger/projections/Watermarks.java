@@ -1,8 +1,9 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.postgres.Columns;
-import dev.creditledger.postgres.Pipeline;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -302,7 +303,7 @@ final class Watermarks {
                 "SELECT ledger_id FROM ledger_watermarks WHERE projected_seq IS NULL ORDER BY ledger_id");
              var rs = ps.executeQuery()) {
             while (rs.next()) {
-                ledgers.add(Jdbc.uuid(rs, "ledger_id"));
+                ledgers.add(Sql.uuid(rs, "ledger_id"));
             }
         }
         return ledgers;
@@ -321,7 +322,7 @@ final class Watermarks {
             pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).scalar(historyStartGrace.toMillis() / 1000.0).uuids(ids)
                     .uuids(ids).next(), rs -> {
                 while (rs.next()) {
-                    var ledgerId = Jdbc.uuid(rs, "ledger_id");
+                    var ledgerId = Sql.uuid(rs, "ledger_id");
                     rs.getLong("start");
                     if (rs.wasNull()) {
                         unstarted.add(ledgerId);
