@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * again, and stall the watermark there; all of them must stop before the first instance of this one
  * runs migration V3.
  *
- * Where a ledger starts: its first sequence is 1 for every ledger created after the outbox existed;
- * such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
- * the outbox publishes only from some S above 1, and nothing in the events says what S is. The rule
+ * Where a ledger starts: its first sequence is 1 for every ledger created after events existed (migration
+ * V2); such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
+ * them publishes only from some S above 1, and nothing in the events says what S is. The rule
  * chosen: while sequence 1 has not been seen, the ledger's start is unknown and its watermark stays
  * unset (projectedSeq answers 0); once the ledger's first copy is {@link #HISTORY_START_GRACE} old, the
  * lowest sequence seen by then (the lowest recorded copy or run) is taken as its first, and the watermark
