@@ -46,7 +46,7 @@ public final class Requests {
             String idempotencyKey) {}
 
     public record CreateTransfers(
-            @Schema(description = "1 to TRANSFERS_PER_REQUEST_MAX (8,190) transfers, each with its own idempotency key") List<CreateTransfer> transfers,
+            @Schema(description = "1 to TRANSFERS_PER_REQUEST_MAX (" + dev.creditledger.core.Limits.TRANSFERS_PER_REQUEST_MAX + ") transfers, each with its own idempotency key") List<CreateTransfer> transfers,
             @Schema(description = "All or nothing: if one fails, none is applied") Boolean atomic) {}
 
     public record Capture(@Schema(description = "Minor units to post; omitted: the whole hold") Long amount,

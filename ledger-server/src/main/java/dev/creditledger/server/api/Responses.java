@@ -117,7 +117,9 @@ public final class Responses {
             TransferStatus status = switch (e.kind()) {
                 case TRANSFER -> TransferStatus.POSTED;
                 case HOLD -> TransferStatus.PENDING;
-                default -> null;
+                // The other kinds are not a transfer's own entry (they resolve one, or are no transfer): no status.
+                case CAPTURE, VOID, EXPIRY, ENTRY, REVERSAL, GRANT, GRANT_EXPIRY, ESCROW_FUND, ESCROW_RELEASE, ESCROW_REFUND,
+                     USAGE -> null;
             };
             Long reversed = status == null ? null : 0L;
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
