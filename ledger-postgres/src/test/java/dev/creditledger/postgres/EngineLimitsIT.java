@@ -9,6 +9,7 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +32,7 @@ class EngineLimitsIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabase.create("limits");
+        dataSource = TestInfrastructure.freshDatabase("limits", LedgerDatabase::migrate);
         engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(),
                 new EngineSettings(QUEUE_SUBMISSIONS_MAX, BATCH_COMMANDS_MAX, 1), EngineListener.NONE);
         ledger = new LedgerAdmin(dataSource, Clock.systemUTC()).createLedger("limits").id();

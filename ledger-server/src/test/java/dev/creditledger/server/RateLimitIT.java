@@ -2,7 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,7 +21,7 @@ class RateLimitIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         OWN_SERVICE.set(registry -> {
-            service(registry, "rate_limit", EmbeddedKafkaBroker.shared());
+            service(registry, "rate_limit", TestInfrastructure.kafka());
             registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "5");
             // Its own topics on the shared broker: the shared service's projector must not read this service's events.
             registry.add("ledger.kafka.topic-prefix", () -> "ratelimit");
