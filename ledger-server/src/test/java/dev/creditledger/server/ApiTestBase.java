@@ -2,6 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.TestInfrastructure;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -290,19 +292,8 @@ public abstract class ApiTestBase {
 
     /** Polls the transfer until it has the status, up to ten seconds. */
     protected JsonNode awaitTransferStatus(TestLedger ledger, UUID transfer, String status) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            var body = get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body();
-            if (body.get("status").asString().equals(status) || System.nanoTime() > deadline) {
-                assertThat(body.get("status").asString()).as("status of %s", transfer).isEqualTo(status);
-                return body;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return Await.until(Duration.ofSeconds(10), "status " + status + " of " + transfer,
+                () -> get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body(),
+                body -> body.get("status").asString().equals(status));
     }
 }

@@ -307,7 +307,7 @@ class ConsoleIT extends E2eTestBase {
                 }
                 assertThat(System.nanoTime()).as("both events of the refused transfer dead-lettered in time; so far %s", letters)
                         .isLessThan(deadline);
-                Thread.sleep(100);
+                Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
             }
         } finally {
             execute("ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS " + REFUSING_CONSTRAINT);

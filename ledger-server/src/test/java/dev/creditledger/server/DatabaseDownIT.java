@@ -82,7 +82,7 @@ class DatabaseDownIT extends ApiTestBase {
             if (recovered.status() == 201) {
                 break;
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // the poll interval of this loop, bounded by its deadline
         }
         assertThat(recovered).isNotNull();
         assertThat(recovered.status()).as("a write once the database is back: %s", recovered.raw()).isEqualTo(201);
@@ -98,7 +98,7 @@ class DatabaseDownIT extends ApiTestBase {
         var postmaster = ProcessHandle.of(pid);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (postmaster.map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
         }
         assertThat(postmaster.map(ProcessHandle::isAlive).orElse(false)).as("postmaster %d stopped", pid).isFalse();
     }

@@ -90,7 +90,7 @@ class OtlpExportIT extends ApiTestBase {
                 assertThat(text).contains("ledger-under-test");
                 break;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the poll interval of this loop, bounded by its deadline
         } while (System.nanoTime() < deadline);
         assertThat(missing).as("what the collector has not received after 30 s (%d posts)", POSTS.size()).isNull();
         assertThat(CONTENT_TYPES).allMatch("application/x-protobuf"::equals);
