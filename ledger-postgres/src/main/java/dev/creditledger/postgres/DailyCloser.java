@@ -31,7 +31,8 @@ import javax.sql.DataSource;
  * are one range of sequences, found by binary search over the sequence indexes.
  *
  * The canonical journal of a day, hashed with SHA-256, is one UTF-8 line per change in sequence order, ending in
- * {@code \n}; absent values are {@code -}:
+ * {@code \n}; absent values are {@code -}. docs/operations.md ("Daily closes") is its definition, precise enough for
+ * an auditor to recompute it (DailyCloseHashIT does, without this class); change both together:
  * <pre>
  *   seq|ACCOUNT|id|asset|normal_side|overdraft_limit
  *   seq|CLOSE|account_id

@@ -18,6 +18,7 @@ import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.TransferState;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.jdbc.Sql;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class EngineDifferentialIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabase.create("differential");
+        dataSource = TestInfrastructure.freshDatabase("differential", LedgerDatabase::migrate);
         // One batcher keeps the queue's order, so both sides apply the same sequence.
         engine = new PostgresPostingEngine(dataSource, clock, new EngineSettings(100_000, 500, 1), EngineListener.NONE);
     }
