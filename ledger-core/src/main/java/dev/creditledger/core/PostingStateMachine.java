@@ -24,7 +24,7 @@ import java.util.UUID;
 public final class PostingStateMachine {
 
     /** A command's rejection, thrown inside this class only and caught per command; it never escapes. */
-    private static final class Rejection extends RuntimeException {
+    static final class Rejection extends RuntimeException {
         final Violation violation;
 
         Rejection(Reason reason, String detail) {
@@ -33,8 +33,8 @@ public final class PostingStateMachine {
         }
     }
 
-    private final LedgerState state;
-    private final Instant now;
+    final LedgerState state;
+    final Instant now;
     private final List<Account> createdAccounts = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
     private final List<IdempotencyRecord> newIdempotencyRecords = new ArrayList<>();
@@ -199,6 +199,7 @@ public final class PostingStateMachine {
             case Command.VoidHold v -> resolveHold(ledgerId, v.entryId(), v.holdId(), EntryKind.VOID, null, v.metadata());
             case Command.ExpireHold x -> resolveHold(ledgerId, x.entryId(), x.holdId(), EntryKind.EXPIRY, null, Map.of());
             case Command.ReverseTransfer r -> reverse(ledgerId, r);
+            case Command.ReverseEntry r -> new EntryReversals(this).reverse(ledgerId, r);
             case Command.IssueGrant g -> issueGrant(ledgerId, g);
             case Command.EarnPoints e -> earnPoints(ledgerId, e);
             case Command.ExpireGrant x -> expireGrantNow(ledgerId, x);
@@ -363,7 +364,7 @@ public final class PostingStateMachine {
         return new CommandResult.Accepted(entry.id(), entry.seq(), false);
     }
 
-    private CommandResult reverse(UUID ledgerId, Command.ReverseTransfer r) {
+    CommandResult reverse(UUID ledgerId, Command.ReverseTransfer r) {
         var original = state.transfer(ledgerId, r.transferId());
         if (original == null) {
             throw new Rejection(Reason.TRANSFER_NOT_FOUND, "transfer " + r.transferId() + " does not exist in this ledger");
@@ -583,7 +584,7 @@ public final class PostingStateMachine {
         };
     }
 
-    private void putEscrow(EscrowState escrow) {
+    void putEscrow(EscrowState escrow) {
         state.putEscrow(escrow);
         var key = escrow.escrowId();
         if (!touchedEscrows.containsKey(key)) {
@@ -599,7 +600,7 @@ public final class PostingStateMachine {
      * as {@code kind} (CONSUMED or RESERVED), and answers what it drew from each. What the grants do not
      * cover comes from the rest of the balance; whether the balance allows it is checked by writeEntry.
      */
-    private List<GrantDraw> drawGrants(UUID accountId, long amountMinor, GrantChangeKind kind, List<GrantChange> changes) {
+    List<GrantDraw> drawGrants(UUID accountId, long amountMinor, GrantChangeKind kind, List<GrantChange> changes) {
         var grants = state.grantsOf(accountId);
         if (grants.isEmpty()) {
             return List.of();
@@ -665,7 +666,7 @@ public final class PostingStateMachine {
     }
 
     /** Expires, each as its own GRANT_EXPIRY entry, the grants of the account that reached their expiry with credit left. */
-    private void sweepExpiredGrants(UUID ledgerId, UUID accountId) {
+    void sweepExpiredGrants(UUID ledgerId, UUID accountId) {
         var due = state.grantsOf(accountId).stream().filter(g -> g.remainingMinor() > 0 && g.expiredAt(now))
                 .sorted(GrantState.SPEND_ORDER).toList();
         for (var grant : due) {
@@ -709,7 +710,7 @@ public final class PostingStateMachine {
         return id;
     }
 
-    private GrantState requireGrant(UUID ledgerId, UUID grantId) {
+    GrantState requireGrant(UUID ledgerId, UUID grantId) {
         var grant = state.grant(ledgerId, grantId);
         if (grant == null) {
             throw new IllegalStateException("grant " + grantId + " of ledger " + ledgerId + " was not loaded");
@@ -717,7 +718,7 @@ public final class PostingStateMachine {
         return grant;
     }
 
-    private void changeGrant(GrantState grant, GrantChangeKind kind, long amountMinor, List<GrantChange> changes) {
+    void changeGrant(GrantState grant, GrantChangeKind kind, long amountMinor, List<GrantChange> changes) {
         putGrant(grant.apply(kind, amountMinor));
         changes.add(new GrantChange(grant.grantId(), grant.accountId(), kind, amountMinor));
     }
@@ -730,13 +731,13 @@ public final class PostingStateMachine {
     // ---- journal writing ----
 
     /** A line to post before balances are known. */
-    private record Line(UUID accountId, Side side, long postedMinor, long pendingDeltaMinor) {}
+    record Line(UUID accountId, Side side, long postedMinor, long pendingDeltaMinor) {}
 
     /**
      * Applies the lines to the accounts, checks every balance constraint that the entry tightens, and
      * records the entry with the balances after each posting.
      */
-    private Entry writeEntry(UUID ledgerId, UUID entryId, EntryKind kind, UUID from, UUID to, long amountMinor,
+    Entry writeEntry(UUID ledgerId, UUID entryId, EntryKind kind, UUID from, UUID to, long amountMinor,
                              String asset, UUID referenceId, Instant expiresAt, Map<String, String> metadata,
                              List<Line> lines, List<GrantChange> grantChanges, boolean enforceConstraints) {
         requireBalanced(lines);
@@ -769,6 +770,7 @@ public final class PostingStateMachine {
         int mark = entries.size();
         entries.add(entry);
         onRollback(() -> truncate(entries, mark));
+        state.putEntry(entry);
         return entry;
     }
 
@@ -835,7 +837,7 @@ public final class PostingStateMachine {
 
     // ---- checks ----
 
-    private AccountState requireAccount(UUID ledgerId, UUID accountId) {
+    AccountState requireAccount(UUID ledgerId, UUID accountId) {
         var account = state.account(ledgerId, accountId);
         if (account == null) {
             throw new Rejection(Reason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist in this ledger");
@@ -843,7 +845,7 @@ public final class PostingStateMachine {
         return account;
     }
 
-    private static void requireOpen(AccountState account) {
+    static void requireOpen(AccountState account) {
         if (account.status() != AccountStatus.OPEN) {
             throw new Rejection(Reason.ACCOUNT_CLOSED, "account " + account.account().id() + " is closed");
         }
