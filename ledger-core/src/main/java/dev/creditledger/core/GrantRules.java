@@ -186,7 +186,7 @@ final class GrantRules {
                 SystemAccounts.breakageAccountCode(asset), asset, "breakage");
     }
 
-    private GrantState requireGrant(UUID ledgerId, UUID grantId) {
+    GrantState requireGrant(UUID ledgerId, UUID grantId) {
         var grant = state.grant(ledgerId, grantId);
         if (grant == null) {
             throw new IllegalStateException("grant " + grantId + " of ledger " + ledgerId + " was not loaded");
@@ -194,7 +194,7 @@ final class GrantRules {
         return grant;
     }
 
-    private void change(GrantState grant, GrantChangeKind kind, long amountMinor, List<GrantChange> changes) {
+    void change(GrantState grant, GrantChangeKind kind, long amountMinor, List<GrantChange> changes) {
         core.putGrant(grant.apply(kind, amountMinor));
         changes.add(new GrantChange(grant.grantId(), grant.accountId(), kind, amountMinor));
     }

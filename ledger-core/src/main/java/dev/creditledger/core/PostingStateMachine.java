@@ -48,6 +48,7 @@ public final class PostingStateMachine {
     private final LoyaltyEarningRules loyalty;
     private final EscrowRules escrows;
     private final UsageRules usage;
+    private final EntryReversals reversals;
 
     private PostingStateMachine(LedgerState state, Instant now) {
         this.state = state;
@@ -59,6 +60,7 @@ public final class PostingStateMachine {
         this.loyalty = new LoyaltyEarningRules(this, grants);
         this.escrows = new EscrowRules(this, grants);
         this.usage = new UsageRules(this, grants);
+        this.reversals = new EntryReversals(this, grants, transfers);
     }
 
     /** Applies the batch to {@code state} (which it changes) at time {@code now}. */
@@ -206,6 +208,7 @@ public final class PostingStateMachine {
             case Command.PostTransfer t -> transfers.post(ledgerId, t);
             case Command.PostEntry e -> transfers.postEntry(ledgerId, e);
             case Command.ReverseTransfer r -> transfers.reverse(ledgerId, r);
+            case Command.ReverseEntry r -> reversals.reverse(ledgerId, r);
             case Command.CaptureHold c -> holds.capture(ledgerId, c);
             case Command.VoidHold v -> holds.voidHold(ledgerId, v);
             case Command.ExpireHold x -> holds.expire(ledgerId, x);
@@ -295,6 +298,7 @@ public final class PostingStateMachine {
                 draft.amountMinor(), draft.asset(), draft.referenceId(), draft.expiresAt(), draft.metadata(), now, postings,
                 draft.grantChanges(), alerts);
         append(entries, entry);
+        state.putEntry(entry);
         return entry;
     }
 

@@ -184,6 +184,20 @@ public final class Responses {
         }
     }
 
+    /**
+     * A reversal written by {@code POST /v1/entries/{id}/reverse} (ADR 0018): {@code referenceId} is the entry it
+     * reverses (for a transfer, hold or capture: the transfer), its postings are on the other side of the
+     * original's, and {@code grants} says what it did to grants (left out when nothing).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReversalJson(UUID id, EntryKind type, UUID referenceId, long amount, List<PostingJson> postings,
+                               List<GrantChangeJson> grants, Map<String, String> metadata, Instant createdAt, long seq) {
+        static ReversalJson of(Entry e) {
+            return new ReversalJson(e.id(), e.kind(), e.referenceId(), e.amountMinor(), e.postings().stream().map(PostingJson::of).toList(),
+                    GrantChangeJson.of(e), sorted(e.metadata()), e.createdAt(), e.seq());
+        }
+    }
+
     /** Metadata in key order, so a fresh response and its replay (read back from PostgreSQL) are byte-identical. */
     static Map<String, String> sorted(Map<String, String> metadata) {
         return new java.util.TreeMap<>(metadata);
