@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * It does not prove the image under Docker or Kubernetes themselves (cgroup limits, port mapping, a read-only
  * root), nor a multi-architecture image (it is linux/amd64 only).
  *
- * {@code ./ledger image --check} runs it with {@code -Dledger.image.tar}; without that property (as in
+ * {@code ./ledger image} runs it with {@code -Dledger.image.tar}; without that property (as in
  * {@code ./ledger test}, which builds no image) it is skipped. Unpacking and switching to the image's user needs
  * root; otherwise it runs in a user namespace as the namespace's root, and says so.
  */
@@ -48,7 +48,7 @@ class ContainerImageIT {
     @Test
     void theImageServesTheLedgerConfiguredByTheReadmeEnvironment() throws Exception {
         var tarProperty = System.getProperty("ledger.image.tar");
-        assumeTrue(tarProperty != null, "no -Dledger.image.tar: `./ledger image --check` runs this test");
+        assumeTrue(tarProperty != null, "no -Dledger.image.tar (./ledger test builds no image): `./ledger image` runs this test");
         var tar = Path.of(tarProperty).toAbsolutePath();
         assertThat(tar).as("the image tarball").isRegularFile();
 
@@ -167,7 +167,7 @@ class ContainerImageIT {
             } catch (IOException notYet) {
                 // Not listening yet.
             }
-            TimeUnit.MILLISECONDS.sleep(250);
+            TimeUnit.MILLISECONDS.sleep(250); // the poll interval of this loop, bounded by READY_WAIT
         }
         throw new AssertionError("not ready within " + READY_WAIT.toSeconds() + " s; its log:\n" + Files.readString(log));
     }

@@ -6,8 +6,11 @@ import java.util.UUID;
 
 /**
  * What applying one batch produced: a result for every request (grouped per submission, in order) and
- * everything that must be written in the batch's single transaction.
+ * everything that must be written in the batch's single transaction. The writer and the events read the
+ * same components, so what a batch did is worked out once, by the state machine.
  *
+ * @param createdAccounts every account the batch opened, in the order it opened them
+ * @param closedAccounts every account the batch closed, in the order it closed them (never a replayed closure)
  * @param changedAccounts final state of every account created or changed by the batch
  * @param changedTransfers final state of every transfer created or changed by the batch
  * @param changedGrants final state of every grant made or changed by the batch
@@ -17,6 +20,7 @@ import java.util.UUID;
 public record BatchOutcome(
         List<List<CommandResult>> results,
         List<Account> createdAccounts,
+        List<AccountClosure> closedAccounts,
         List<Entry> entries,
         List<AccountState> changedAccounts,
         List<TransferState> changedTransfers,
@@ -26,7 +30,7 @@ public record BatchOutcome(
         Map<UUID, Long> lastSeqByLedger) {
 
     public boolean writesNothing() {
-        return createdAccounts.isEmpty() && entries.isEmpty() && changedAccounts.isEmpty()
+        return createdAccounts.isEmpty() && closedAccounts.isEmpty() && entries.isEmpty() && changedAccounts.isEmpty()
                 && newIdempotencyRecords.isEmpty();
     }
 }

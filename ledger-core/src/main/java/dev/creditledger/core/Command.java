@@ -172,6 +172,29 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Reverses any posted entry, whole or in part, with a new REVERSAL entry whose {@code referenceId} is the
+     * original's id (ADR 0018). {@code amountMinor} reverses that amount of every posting of the original;
+     * {@code postings} reverses the amounts it names; neither (both null) reverses all that is not reversed
+     * yet. Giving both is refused (REVERSAL_INVALID). Transfers, holds and captures are reversed exactly as
+     * {@link ReverseTransfer} reverses their transfer.
+     */
+    record ReverseEntry(UUID entryId, UUID originalId, Long amountMinor, List<ReversalLine> postings,
+                        Map<String, String> metadata) implements Command {
+        public ReverseEntry {
+            // Copied without List.copyOf, which refuses nulls: a null line is the validator's to name.
+            postings = postings == null ? null : Collections.unmodifiableList(new ArrayList<>(postings));
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /**
+     * What a partial reversal takes back of one posting of the original: {@code amountMinor} of its
+     * {@code side} posting(s) on {@code accountId} (the side of the original posting; the reversal posts
+     * the other side).
+     */
+    record ReversalLine(UUID accountId, Side side, long amountMinor) {}
+
     /** Moves {@code amountMinor} of a posted transfer back (null: all that is not reversed yet). */
     record ReverseTransfer(UUID entryId, UUID transferId, Long amountMinor, Map<String, String> metadata) implements Command {
         public ReverseTransfer {

@@ -75,6 +75,7 @@ public final class CommandValidator {
             case Command.ReverseTransfer r -> firstOf(
                     r.amountMinor() == null ? null : checkAmount(r.amountMinor(), "reversal amount"),
                     checkMetadata(r.metadata()));
+            case Command.ReverseEntry r -> firstOf(checkEntryReversal(r), checkMetadata(r.metadata()));
         });
     }
 
@@ -197,6 +198,38 @@ public final class CommandValidator {
             if (e.getValue()[0] != e.getValue()[1]) {
                 return new Violation(Reason.ENTRY_NOT_BALANCED, e.getKey() + " debits " + e.getValue()[0]
                         + " differ from credits " + e.getValue()[1]);
+            }
+        }
+        return null;
+    }
+
+    private static Violation checkEntryReversal(Command.ReverseEntry r) {
+        if (r.amountMinor() != null && r.postings() != null) {
+            return new Violation(Reason.REVERSAL_INVALID, "give an amount (the same of every posting) or postings, not both");
+        }
+        if (r.amountMinor() != null) {
+            return checkAmount(r.amountMinor(), "reversal amount");
+        }
+        if (r.postings() == null) {
+            return null;
+        }
+        if (r.postings().isEmpty() || r.postings().size() > Limits.ENTRY_POSTINGS_MAX) {
+            return new Violation(Reason.REVERSAL_INVALID, "a partial reversal names 1 to ENTRY_POSTINGS_MAX "
+                    + Limits.ENTRY_POSTINGS_MAX + " postings, got " + r.postings().size());
+        }
+        var seen = new java.util.HashSet<String>();
+        for (int i = 0; i < r.postings().size(); i++) {
+            var line = r.postings().get(i);
+            if (line == null || line.accountId() == null || line.side() == null) {
+                return new Violation(Reason.REVERSAL_INVALID, "postings[" + i + "] needs an account and a side");
+            }
+            var problem = checkAmount(line.amountMinor(), "postings[" + i + "].amount");
+            if (problem != null) {
+                return problem;
+            }
+            if (!seen.add(line.accountId() + "/" + line.side())) {
+                return new Violation(Reason.REVERSAL_INVALID, "postings[" + i + "] names the " + line.side() + " posting of account "
+                        + line.accountId() + " a second time");
             }
         }
         return null;

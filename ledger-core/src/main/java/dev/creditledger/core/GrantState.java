@@ -67,39 +67,23 @@ public record GrantState(
         return expiresAt != null && !now.isBefore(expiresAt);
     }
 
-    /** The grant after {@code change}; throws when the part it takes from is too small. */
+    /**
+     * The grant after {@code change}; throws when the part it takes from is too small. A switch expression, so a
+     * new kind of change does not compile until it is given its effect here.
+     */
     public GrantState apply(GrantChangeKind kind, long amount) {
-        long remaining = remainingMinor;
-        long reserved = reservedMinor;
-        long consumed = consumedMinor;
-        long expired = expiredMinor;
-        switch (kind) {
+        return switch (kind) {
             case GRANTED -> throw new IllegalArgumentException("a grant is made once, by GrantState.made");
-            case CONSUMED -> {
-                remaining -= amount;
-                consumed += amount;
-            }
-            case RESERVED -> {
-                remaining -= amount;
-                reserved += amount;
-            }
-            case RELEASED -> {
-                reserved -= amount;
-                remaining += amount;
-            }
-            case CAPTURED -> {
-                reserved -= amount;
-                consumed += amount;
-            }
-            case RESTORED -> {
-                consumed -= amount;
-                remaining += amount;
-            }
-            case EXPIRED -> {
-                remaining -= amount;
-                expired += amount;
-            }
-        }
+            case CONSUMED -> withParts(remainingMinor - amount, reservedMinor, consumedMinor + amount, expiredMinor);
+            case RESERVED -> withParts(remainingMinor - amount, reservedMinor + amount, consumedMinor, expiredMinor);
+            case RELEASED -> withParts(remainingMinor + amount, reservedMinor - amount, consumedMinor, expiredMinor);
+            case CAPTURED -> withParts(remainingMinor, reservedMinor - amount, consumedMinor + amount, expiredMinor);
+            case RESTORED -> withParts(remainingMinor + amount, reservedMinor, consumedMinor - amount, expiredMinor);
+            case EXPIRED -> withParts(remainingMinor - amount, reservedMinor, consumedMinor, expiredMinor + amount);
+        };
+    }
+
+    private GrantState withParts(long remaining, long reserved, long consumed, long expired) {
         return new GrantState(grantId, ledgerId, accountId, asset, amountMinor, remaining, reserved, consumed, expired,
                 expiresAt, source, metadata, expiryAccountId, createdSeq, createdAt);
     }

@@ -16,6 +16,10 @@ import java.util.UUID;
  * Look-ups are scoped by ledger: an account or transfer of another ledger is not found. The grants of
  * an account that the engine loads are at least its ACTIVE ones and those named by the loaded
  * transfers' draws; {@link #grantsOf} answers from what was loaded.
+ *
+ * Journal entries are kept for reversals (ADR 0018): the engine loads the entries a batch's reversals
+ * name, with the REVERSAL entries that already reference them, and the state machine adds every entry it
+ * writes, so a reversal sees the entries and reversals of its own batch too.
  */
 public final class LedgerState {
 
@@ -30,6 +34,8 @@ public final class LedgerState {
     private final Map<UUID, List<UUID>> grantIdsByAccount = new HashMap<>();
     private final Map<CodeKey, EscrowState> escrows = new HashMap<>();
     private final Map<CodeKey, IdempotencyRecord> idempotency = new HashMap<>();
+    private final Map<UUID, Entry> entries = new HashMap<>();
+    private final Map<UUID, List<Entry>> reversalsByReference = new HashMap<>();
     private final List<Runnable> undoLog = new ArrayList<>();
 
     // ---- loading (no undo: this is the state the batch starts from) ----
@@ -70,6 +76,13 @@ public final class LedgerState {
 
     public void loadIdempotency(IdempotencyRecord record) {
         idempotency.put(new CodeKey(record.ledgerId(), record.key()), record);
+    }
+
+    /** A journal entry a reversal may name, or a REVERSAL entry of one; load them in sequence order. */
+    public void loadEntry(Entry entry) {
+        if (entries.put(entry.id(), entry) == null && entry.kind() == EntryKind.REVERSAL && entry.referenceId() != null) {
+            reversalsByReference.merge(entry.referenceId(), List.of(entry), LedgerState::appended);
+        }
     }
 
     // ---- look-ups ----
@@ -144,6 +157,28 @@ public final class LedgerState {
         return ofLedger;
     }
 
+    /** The escrow funded by entry {@code escrowId} (the id of its ESCROW_FUND entry), among those loaded. */
+    public EscrowState escrowById(UUID ledgerId, UUID escrowId) {
+        for (var escrow : escrows.values()) {
+            if (escrow.ledgerId().equals(ledgerId) && escrow.escrowId().equals(escrowId)) {
+                return escrow;
+            }
+        }
+        return null;
+    }
+
+    /** A loaded (or written) journal entry of the ledger, or null. */
+    public Entry entry(UUID ledgerId, UUID entryId) {
+        var entry = entries.get(entryId);
+        return entry != null && entry.ledgerId().equals(ledgerId) ? entry : null;
+    }
+
+    /** The REVERSAL entries that reference {@code entryId}, in sequence order (empty when none). */
+    public List<Entry> reversalsOf(UUID ledgerId, UUID entryId) {
+        var reversals = reversalsByReference.getOrDefault(entryId, List.of());
+        return reversals.stream().filter(r -> r.ledgerId().equals(ledgerId)).toList();
+    }
+
     public IdempotencyRecord idempotency(UUID ledgerId, String key) {
         return idempotency.get(new CodeKey(ledgerId, key));
     }
@@ -202,6 +237,25 @@ public final class LedgerState {
         var key = new CodeKey(record.ledgerId(), record.key());
         var previous = idempotency.put(key, record);
         undoLog.add(() -> restore(idempotency, key, previous));
+    }
+
+    /** An entry the state machine wrote, so that a later command of the batch can reverse it. */
+    void putEntry(Entry entry) {
+        var previous = entries.put(entry.id(), entry);
+        undoLog.add(() -> restore(entries, entry.id(), previous));
+        if (entry.kind() == EntryKind.REVERSAL && entry.referenceId() != null) {
+            var key = entry.referenceId();
+            var before = reversalsByReference.get(key);
+            reversalsByReference.put(key, appended(before == null ? List.of() : before, List.of(entry)));
+            undoLog.add(() -> restore(reversalsByReference, key, before));
+        }
+    }
+
+    private static List<Entry> appended(List<Entry> list, List<Entry> more) {
+        List<Entry> joined = new ArrayList<>(list.size() + more.size());
+        joined.addAll(list);
+        joined.addAll(more);
+        return List.copyOf(joined);
     }
 
     /** Registers an undo action for a change kept outside this state (the state machine's output lists). */

@@ -87,7 +87,7 @@ public final class Limits {
     /** Page size when the client does not ask for one, in items. */
     public static final int PAGE_SIZE_DEFAULT = 100;
 
-    /** Largest request body the HTTP API reads, in bytes (a full 8,190-transfer batch fits). */
+    /** Largest request body the HTTP API reads, in bytes (a full batch of TRANSFERS_PER_REQUEST_MAX transfers fits). */
     public static final int REQUEST_BODY_BYTES_MAX = 8 * 1024 * 1024;
 
     /**

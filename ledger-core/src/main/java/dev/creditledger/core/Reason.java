@@ -25,6 +25,7 @@ public enum Reason {
     ESCROW_FEE_INVALID("A release's fee must be zero or more, with a fee account when it is more than zero."),
     ALERT_THRESHOLDS_INVALID("An account has at most ALERT_THRESHOLDS_PER_ACCOUNT_MAX alert thresholds, distinct, each within ±AMOUNT_MINOR_MAX."),
     LEDGER_NAME_INVALID("A ledger name has 1 to LEDGER_NAME_LENGTH_MAX characters: lower-case letters, digits, '-' or '_'."),
+    REVERSAL_INVALID("A reversal gives an amount or postings, not both; its postings name each account and side once, at most ENTRY_POSTINGS_MAX of them."),
 
     // Rejections that depend on the state of the ledger.
     LEDGER_NOT_FOUND("The ledger does not exist."),
@@ -46,7 +47,12 @@ public enum Reason {
     HOLD_NOT_EXPIRED("The hold has no expiry or has not reached it yet."),
     CAPTURE_EXCEEDS_HOLD("The capture amount is larger than the held amount."),
     TRANSFER_NOT_POSTED("Only posted transfers (or captured holds) can be reversed."),
-    REVERSAL_EXCEEDS_ORIGINAL("The reversals of a transfer would exceed the amount it posted."),
+    REVERSAL_EXCEEDS_ORIGINAL("The reversals of a transfer or of an entry's posting would exceed the amount it posted."),
+    ENTRY_NOT_FOUND("The entry does not exist in this ledger."),
+    ENTRY_NOT_REVERSIBLE("The entry moves no posted money back or is itself a reversal (VOID, EXPIRY, REVERSAL, GRANT_EXPIRY): it cannot be reversed."),
+    REVERSAL_NOT_BALANCED("The amounts a partial reversal takes back do not balance per asset."),
+    REVERSAL_MUST_BE_WHOLE("This kind of entry (an escrow release) is reversed whole or not at all."),
+    GRANT_ALREADY_USED("Part of the grant was spent, reserved or expired: its reversal can take back only what remains of it."),
     GRANT_NOT_FOUND("The grant does not exist in this ledger."),
     GRANT_ACCOUNT_NOT_CREDIT_NORMAL("Grants are given to credit-normal accounts (wallets, credit balances): a debit of the account spends them."),
     GRANT_LIMIT_REACHED("The account already has GRANTS_ACTIVE_PER_ACCOUNT_MAX active grants."),

@@ -48,7 +48,12 @@ class ModelBasedTest {
         assertThat(run.requests).isGreaterThanOrEqualTo(REQUESTS_PER_SEED);
         assertThat(run.acceptedByKind.keySet()).as("accepted command kinds, seed %d", seed)
                 .contains("CreateAccount", "CloseAccount", "PostTransfer", "PostEntry", "CaptureHold", "VoidHold",
-                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow", "RecordUsage", "EarnPoints");
+                        "ExpireHold", "ReverseTransfer", "IssueGrant", "ExpireGrant", "FundEscrow", "ReleaseEscrow", "RefundEscrow", "RecordUsage", "EarnPoints",
+                        "ReverseEntry");
+        assertThat(run.reversedKinds).as("kinds of entries reversed through ReverseEntry, seed %d", seed).contains(
+                EntryKind.TRANSFER, EntryKind.CAPTURE, EntryKind.ENTRY, EntryKind.USAGE, EntryKind.GRANT, EntryKind.ESCROW_FUND,
+                EntryKind.ESCROW_RELEASE, EntryKind.ESCROW_REFUND);
+        assertThat(run.partialReversals).as("partial reversals naming postings, seed %d", seed).isGreaterThan(20);
         assertThat(run.escrowStatuses).as("escrow statuses seen, seed %d", seed).containsExactlyInAnyOrder(EscrowStatus.values());
         assertThat(run.grantChangeKinds).as("grant change kinds seen, seed %d", seed)
                 .containsExactlyInAnyOrder(GrantChangeKind.values());
@@ -65,7 +70,9 @@ class ModelBasedTest {
                 Reason.GRANT_ACCOUNT_NOT_CREDIT_NORMAL, Reason.GRANT_SOURCE_INVALID,
                 Reason.ESCROW_NOT_FOUND, Reason.ESCROW_ALREADY_EXISTS, Reason.ESCROW_ALREADY_RELEASED, Reason.ESCROW_REFUNDED,
                 Reason.ESCROW_FEE_TOO_HIGH, Reason.REFUND_EXCEEDS_ESCROW, Reason.ESCROW_FEE_INVALID, Reason.ESCROW_ORDER_ID_INVALID,
-                Reason.OVERAGE_LIMIT_EXCEEDED, Reason.LOYALTY_RULE_MISSING, Reason.EARN_BELOW_ONE_POINT);
+                Reason.OVERAGE_LIMIT_EXCEEDED, Reason.LOYALTY_RULE_MISSING, Reason.EARN_BELOW_ONE_POINT,
+                Reason.ENTRY_NOT_FOUND, Reason.ENTRY_NOT_REVERSIBLE, Reason.REVERSAL_INVALID, Reason.REVERSAL_NOT_BALANCED,
+                Reason.REVERSAL_MUST_BE_WHOLE, Reason.GRANT_ALREADY_USED);
         assertThat(run.usageWithOverage).as("usage partly paid, partly owed, seed %d", seed).isGreaterThan(5);
         assertThat(run.alertDirections).as("alert thresholds crossed each way, seed %d", seed)
                 .containsKeys(AlertDirection.DOWN, AlertDirection.UP);
@@ -96,6 +103,8 @@ class ModelBasedTest {
         long implicitExpiries;
         long usageWithOverage;
         final Map<AlertDirection, Integer> alertDirections = new HashMap<>();
+        final Set<EntryKind> reversedKinds = new HashSet<>();
+        long partialReversals;
 
         // What the generator knows (ids it has used, whether or not the command was accepted).
         record GenAccount(UUID id, String asset, Side side) {
@@ -111,6 +120,9 @@ class ModelBasedTest {
         final Map<UUID, List<Request>> keyedOf = new HashMap<>();
         final Map<UUID, List<UUID>> grantsOf = new HashMap<>();
         final Map<UUID, List<GenAccount>> programsOf = new HashMap<>();
+        // Entries written so far per ledger (every kind), and those reversed per posting (not transfers or holds).
+        final Map<UUID, List<Entry>> entriesOf = new HashMap<>();
+        final Map<UUID, List<Entry>> postingEntriesOf = new HashMap<>();
 
         // Running sums of the postings emitted so far, per account: the four totals and the posting count.
         final Map<UUID, long[]> journal = new HashMap<>();
@@ -130,6 +142,10 @@ class ModelBasedTest {
                 transfersOf.put(l, new ArrayList<>());
                 keyedOf.put(l, new ArrayList<>());
                 grantsOf.put(l, new ArrayList<>());
+            }
+            for (var l : List.of(l1, l2, unknownLedger)) {
+                entriesOf.put(l, new ArrayList<>());
+                postingEntriesOf.put(l, new ArrayList<>());
             }
             grantsOf.put(unknownLedger, new ArrayList<>());
             accountsOf.put(unknownLedger, new ArrayList<>());
@@ -198,16 +214,23 @@ class ModelBasedTest {
                     Res want = expected.get(s).get(r);
                     Res got = Res.of(actualList.get(r));
                     if (!want.equals(got)) {
-                        throw new AssertionError(ctx() + " submission " + s + (sub.atomic() ? " (atomic)" : "") + " request " + r
+                        // NUL characters and lone surrogates (invalid metadata) would cut the report short.
+                        throw new AssertionError((ctx() + " submission " + s + (sub.atomic() ? " (atomic)" : "") + " request " + r
                                 + ": " + request + "\n  expected " + want + "\n  actual   " + actualList.get(r)
                                 + (sub.atomic() ? "\n  whole submission " + sub.requests() + "\n  expected " + expected.get(s)
-                                        + "\n  actual   " + actualList : ""));
+                                        + "\n  actual   " + actualList : "")).replaceAll("[\\x00\\x{D800}-\\x{DFFF}]", "?"));
                     }
                     requests++;
                     if (got.replayed()) {
                         replays++;
                     } else if (got.accepted()) {
                         acceptedByKind.merge(request.command().getClass().getSimpleName(), 1, Integer::sum);
+                        if (request.command() instanceof Command.ReverseEntry reversal) {
+                            reversedKinds.add(state.entry(request.ledgerId(), reversal.originalId()).kind());
+                            if (reversal.postings() != null) {
+                                partialReversals++;
+                            }
+                        }
                         if (request.command() instanceof Command.CreateAccount) {
                             freshAccounts.add(got.subject());
                         } else if (!(request.command() instanceof Command.CloseAccount)) {
@@ -367,6 +390,10 @@ class ModelBasedTest {
             long lastSeq2 = seq2;
             for (var e : out.entries()) {
                 check(entryIds.add(e.id()), "entry id twice " + e.id());
+                entriesOf.get(e.ledgerId()).add(e);
+                if (e.kind() != EntryKind.TRANSFER && e.kind() != EntryKind.HOLD && e.kind() != EntryKind.REVERSAL) {
+                    postingEntriesOf.get(e.ledgerId()).add(e);
+                }
                 if (e.ledgerId().equals(l1)) {
                     check(e.seq() > lastSeq1, "entry seq not increasing " + e);
                     lastSeq1 = e.seq();
@@ -523,6 +550,9 @@ class ModelBasedTest {
             if (accounts.size() < 40 ? p < 12 : p < 2) {
                 return createAccount(ledger);
             }
+            if (rnd.nextInt(100) < 6) {
+                return reverseEntry(ledger);
+            }
             p = rnd.nextInt(100);
             if (p < 30) {
                 return transfer(ledger, false);
@@ -570,6 +600,57 @@ class ModelBasedTest {
             } else {
                 return createAccount(ledger);
             }
+        }
+
+        /**
+         * A reversal of an entry of any kind (mostly one reversed per posting), whole, by an amount, or naming postings:
+         * mostly one debit and one credit of an asset by the same amount (balanced), sometimes unbalanced, unknown,
+         * duplicated, or both an amount and postings.
+         */
+        Command reverseEntry(UUID ledger) {
+            var pool = rnd.nextInt(10) < 6 ? postingEntriesOf.get(ledger) : entriesOf.get(rnd.nextInt(30) == 0 ? (ledger.equals(l1) ? l2 : l1) : ledger);
+            Entry original = pool.isEmpty() || rnd.nextInt(40) == 0 ? null
+                    : pool.get(pool.size() - 1 - rnd.nextInt(Math.min(pool.size(), rnd.nextBoolean() ? 40 : pool.size())));
+            UUID originalId = original == null ? id() : original.id();
+            Map<String, String> metadata = rnd.nextInt(50) == 0 ? bigMetadata() : Map.of();
+            int mode = rnd.nextInt(20);
+            if (mode < 7 || original == null) {
+                return new Command.ReverseEntry(id(), originalId, null, null, metadata);
+            }
+            List<Posting> posted = original.postings().stream().filter(p -> p.postedMinor() > 0).toList();
+            long smallest = posted.stream().mapToLong(Posting::postedMinor).min().orElse(1);
+            if (mode < 11) {
+                long amount = switch (rnd.nextInt(8)) {
+                    case 0 -> smallest + 1 + rnd.nextInt(10);
+                    case 1 -> rnd.nextBoolean() ? 0 : -3;
+                    default -> 1 + (long) (rnd.nextDouble() * smallest / 2);
+                };
+                return new Command.ReverseEntry(id(), originalId, amount, null, metadata);
+            }
+            if (posted.isEmpty()) {
+                return new Command.ReverseEntry(id(), originalId, null, List.of(new Command.ReversalLine(id(), Side.DEBIT, 1)), metadata);
+            }
+            var debit = posted.stream().filter(p -> p.side() == Side.DEBIT).skip(rnd.nextInt(3)).findFirst()
+                    .orElse(posted.stream().filter(p -> p.side() == Side.DEBIT).findFirst().orElse(posted.getFirst()));
+            var credit = posted.stream().filter(p -> p.side() == Side.CREDIT && p.asset().equals(debit.asset())).skip(rnd.nextInt(3)).findFirst()
+                    .orElse(posted.stream().filter(p -> p.side() == Side.CREDIT).findFirst().orElse(posted.getLast()));
+            long x = 1 + (long) (rnd.nextDouble() * Math.min(debit.postedMinor(), credit.postedMinor()) / 2);
+            List<Command.ReversalLine> lines = new ArrayList<>();
+            lines.add(new Command.ReversalLine(debit.accountId(), Side.DEBIT, x));
+            lines.add(new Command.ReversalLine(credit.accountId(), Side.CREDIT, x));
+            switch (mode) {
+                case 16 -> lines.set(1, new Command.ReversalLine(credit.accountId(), Side.CREDIT, x + 1));        // unbalanced
+                case 17 -> lines.set(0, new Command.ReversalLine(rnd.nextBoolean() ? id() : credit.accountId(), Side.DEBIT, x)); // no such posting
+                case 18 -> lines.add(lines.getFirst());                                                             // named twice
+                case 19 -> {
+                    if (rnd.nextBoolean()) {
+                        return new Command.ReverseEntry(id(), originalId, x, lines, metadata);                    // amount and postings
+                    }
+                    lines = List.of();
+                }
+                default -> { }
+            }
+            return new Command.ReverseEntry(id(), originalId, null, lines, metadata);
         }
 
         /** Points for spend: the program is sometimes a rule-bearing account, sometimes any account (no rule). */

@@ -65,6 +65,22 @@ final class ReferenceLedger {
 
     record Stored(String hash, Res result) {}
 
+    /**
+     * A journal entry as the model remembers it for reversals (ADR 0018): its kind, the transfer it belongs to
+     * (TRANSFER, HOLD, CAPTURE), the escrow (as "ledger/order") of an escrow entry, its postings grouped by
+     * account and side in the order of their first posting (with what reversals took back of each), what its
+     * debits consumed of each account's grants in draw order, and what reversals gave back of that per account.
+     */
+    record Ent(UUID id, UUID ledger, EntryKind kind, UUID transfer, String escrow, List<Leg> legs,
+               Map<UUID, List<Draw>> consumed, Map<UUID, Long> restored) {
+        static Ent of(UUID id, UUID ledger, EntryKind kind) {
+            return new Ent(id, ledger, kind, null, null, List.of(), Map.of(), Map.of());
+        }
+    }
+
+    /** All of an entry's postings on one account and side: the amount posted and how much reversals took back. */
+    record Leg(UUID account, Side side, String asset, long amount, long reversed) {}
+
     record IdemKey(UUID ledger, String key) {}
 
     /** Whole model state; copied (shallowly: values are immutable) for an all-or-nothing submission. */
@@ -78,6 +94,7 @@ final class ReferenceLedger {
         final Map<UUID, Gr> grants;
         final Map<UUID, List<UUID>> grantIdsByAccount; // immutable lists, replaced when a grant is added
         final Map<String, Esc> escrows;                // by ledger + "/" + order id
+        final Map<UUID, Ent> entries;                  // every entry, for reversals
         Map<UUID, Map<String, String>> metadata = new HashMap<>(); // accounts' metadata (never changes; shared with trials)
         Map<UUID, List<Long>> thresholds = new HashMap<>();        // accounts' alert thresholds (set at opening; shared)
         List<String> alerts = new ArrayList<>();                  // crossings of the current batch: "account/threshold/DIRECTION"
@@ -86,13 +103,13 @@ final class ReferenceLedger {
 
         World() {
             this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
-                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         World(Map<UUID, Long> seq, Map<UUID, Set<String>> assets, Map<UUID, Acct> accounts, Map<UUID, Xfer> transfers,
               Map<IdemKey, Stored> idem, Map<IdemKey, Stored> newIdem, Map<UUID, Gr> grants,
-              Map<UUID, List<UUID>> grantIdsByAccount, Map<String, Esc> escrows, List<UUID> implicitEntries,
-              List<UUID> implicitAccounts) {
+              Map<UUID, List<UUID>> grantIdsByAccount, Map<String, Esc> escrows, Map<UUID, Ent> entries,
+              List<UUID> implicitEntries, List<UUID> implicitAccounts) {
             this.seq = seq;
             this.assets = assets;
             this.accounts = accounts;
@@ -102,6 +119,7 @@ final class ReferenceLedger {
             this.grants = grants;
             this.grantIdsByAccount = grantIdsByAccount;
             this.escrows = escrows;
+            this.entries = entries;
             this.implicitEntries = implicitEntries;
             this.implicitAccounts = implicitAccounts;
         }
@@ -113,7 +131,7 @@ final class ReferenceLedger {
         World copy() {
             var trial = new World(new HashMap<>(seq), assets, new Overlay<>(accounts), new Overlay<>(transfers),
                     new Overlay<>(idem), new LinkedHashMap<>(newIdem), new Overlay<>(grants), new Overlay<>(grantIdsByAccount),
-                    new Overlay<>(escrows), new ArrayList<>(implicitEntries),
+                    new Overlay<>(escrows), new Overlay<>(entries), new ArrayList<>(implicitEntries),
                     new ArrayList<>(implicitAccounts));
             trial.metadata = metadata;
             trial.thresholds = thresholds;
@@ -132,6 +150,7 @@ final class ReferenceLedger {
             grants.putAll(((Overlay<UUID, Gr>) trial.grants).local);
             grantIdsByAccount.putAll(((Overlay<UUID, List<UUID>>) trial.grantIdsByAccount).local);
             escrows.putAll(((Overlay<String, Esc>) trial.escrows).local);
+            entries.putAll(((Overlay<UUID, Ent>) trial.entries).local);
             implicitEntries.clear();
             implicitEntries.addAll(trial.implicitEntries);
             implicitAccounts.clear();
@@ -346,6 +365,7 @@ final class ReferenceLedger {
                 case Command.VoidHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'V', null, now);
                 case Command.ExpireHold h -> resolve(w, ledger, h.entryId(), h.holdId(), 'E', null, now);
                 case Command.ReverseTransfer rv -> reverse(w, ledger, rv, now);
+                case Command.ReverseEntry rv -> reverseEntry(w, ledger, rv, now);
                 case Command.IssueGrant g -> grant(w, ledger, g, now);
                 case Command.EarnPoints e -> earn(w, ledger, e, now);
                 case Command.ExpireGrant x -> expireGrant(w, ledger, x, now);
@@ -375,7 +395,7 @@ final class ReferenceLedger {
                         && (a.overdraftLimitMinor() < 0 || a.overdraftLimitMinor() > Limits.OVERDRAFT_LIMIT_MINOR_MAX)) {
                     fail(Reason.OVERDRAFT_LIMIT_INVALID);
                 }
-                metadata(a.metadata());
+                // Thresholds before metadata, as the validator orders them (a request can break both rules).
                 if (a.alertThresholds() != null) {
                     if (a.alertThresholds().size() > Limits.ALERT_THRESHOLDS_PER_ACCOUNT_MAX
                             || new HashSet<>(a.alertThresholds()).size() != a.alertThresholds().size()) {
@@ -387,6 +407,7 @@ final class ReferenceLedger {
                         }
                     }
                 }
+                metadata(a.metadata());
             }
             case Command.CloseAccount a -> { }
             case Command.PostTransfer t -> {
@@ -445,6 +466,30 @@ final class ReferenceLedger {
             case Command.ReverseTransfer rv -> {
                 if (rv.amountMinor() != null) {
                     amount(rv.amountMinor());
+                }
+                metadata(rv.metadata());
+            }
+            case Command.ReverseEntry rv -> {
+                if (rv.amountMinor() != null && rv.postings() != null) {
+                    fail(Reason.REVERSAL_INVALID);
+                }
+                if (rv.amountMinor() != null) {
+                    amount(rv.amountMinor());
+                }
+                if (rv.postings() != null) {
+                    if (rv.postings().isEmpty() || rv.postings().size() > Limits.ENTRY_POSTINGS_MAX) {
+                        fail(Reason.REVERSAL_INVALID);
+                    }
+                    Set<String> named = new HashSet<>();
+                    for (var line : rv.postings()) {
+                        if (line == null || line.accountId() == null || line.side() == null) {
+                            fail(Reason.REVERSAL_INVALID);
+                        }
+                        amount(line.amountMinor());
+                        if (!named.add(line.accountId() + "/" + line.side())) {
+                            fail(Reason.REVERSAL_INVALID);
+                        }
+                    }
                 }
                 metadata(rv.metadata());
             }
@@ -622,6 +667,8 @@ final class ReferenceLedger {
         Instant expiresAt = t.pending() && t.holdTimeout() != null ? now.plusSeconds(t.holdTimeout().getSeconds()) : null;
         w.transfers.put(t.transferId(), new Xfer(t.transferId(), ledger, t.from(), t.to(), t.asset(), t.amountMinor(),
                 t.pending(), t.pending() ? TransferStatus.PENDING : TransferStatus.POSTED, posted, 0, expiresAt, draws));
+        remember(w, new Ent(t.transferId(), ledger, t.pending() ? EntryKind.HOLD : EntryKind.TRANSFER, t.transferId(), null,
+                List.of(), Map.of(), Map.of()));
         return Res.ok(t.transferId(), seq);
     }
 
@@ -640,12 +687,14 @@ final class ReferenceLedger {
                 sweep(w, ledger, line.accountId(), now);
             }
         }
+        Map<UUID, List<Draw>> consumed = new HashMap<>();
         for (var line : e.postings()) {
             if (line.side() == Side.DEBIT) {
-                draw(w, line.accountId(), line.amountMinor(), false, now);
+                consumed.merge(line.accountId(), draw(w, line.accountId(), line.amountMinor(), false, now), ReferenceLedger::joined);
             }
         }
         post(w, moves, true);
+        remember(w, new Ent(e.entryId(), ledger, EntryKind.ENTRY, null, null, legs(w, moves), consumed, Map.of()));
         return Res.ok(e.entryId(), nextSeq(w, ledger));
     }
 
@@ -692,6 +741,8 @@ final class ReferenceLedger {
                 new Move(h.to(), Side.CREDIT, captured, -h.amount())), true);
         long seq = nextSeq(w, ledger);
         TransferStatus status = kind == 'C' ? TransferStatus.POSTED : kind == 'V' ? TransferStatus.VOIDED : TransferStatus.EXPIRED;
+        remember(w, new Ent(entryId, ledger, kind == 'C' ? EntryKind.CAPTURE : kind == 'V' ? EntryKind.VOID : EntryKind.EXPIRY, holdId,
+                null, List.of(), Map.of(), Map.of()));
         w.transfers.put(holdId, new Xfer(h.id(), h.ledger(), h.from(), h.to(), h.asset(), h.amount(), true, status,
                 captured, 0, h.expiresAt(), consumed));
         sweep(w, ledger, h.from(), now);
@@ -732,7 +783,233 @@ final class ReferenceLedger {
         long seq = nextSeq(w, ledger);
         w.transfers.put(t.id(), new Xfer(t.id(), t.ledger(), t.from(), t.to(), t.asset(), t.amount(), t.hold(), t.status(),
                 t.posted(), t.reversed() + amount, t.expiresAt(), restorable));
+        remember(w, Ent.of(r.entryId(), ledger, EntryKind.REVERSAL));
         sweep(w, ledger, t.from(), now);
+        return Res.ok(r.entryId(), seq);
+    }
+
+    // ---- reversals of any entry (ADR 0018) ----
+
+    private static void remember(World w, Ent e) {
+        w.entries.put(e.id(), e);
+    }
+
+    private static List<Draw> joined(List<Draw> a, List<Draw> b) {
+        List<Draw> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The moves grouped by account and side, in the order of each group's first move; moves that post nothing are left out. */
+    private static List<Leg> legs(World w, List<Move> moves) {
+        List<Leg> legs = new ArrayList<>();
+        for (var m : moves) {
+            if (m.posted() == 0) {
+                continue;
+            }
+            int i = indexOf(legs, m.account(), m.side());
+            if (i < 0) {
+                legs.add(new Leg(m.account(), m.side(), w.accounts.get(m.account()).asset(), m.posted(), 0));
+            } else {
+                var l = legs.get(i);
+                legs.set(i, new Leg(l.account(), l.side(), l.asset(), l.amount() + m.posted(), 0));
+            }
+        }
+        return List.copyOf(legs);
+    }
+
+    private static int indexOf(List<Leg> legs, UUID account, Side side) {
+        for (int i = 0; i < legs.size(); i++) {
+            if (legs.get(i).account().equals(account) && legs.get(i).side() == side) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Side other(Side side) {
+        return side == Side.DEBIT ? Side.CREDIT : Side.DEBIT;
+    }
+
+    private static Res reverseEntry(World w, UUID ledger, Command.ReverseEntry r, Instant now) {
+        Ent e = w.entries.get(r.originalId());
+        if (e == null || !e.ledger().equals(ledger)) {
+            fail(Reason.ENTRY_NOT_FOUND);
+        }
+        switch (e.kind()) {
+            case VOID, EXPIRY, REVERSAL, GRANT_EXPIRY -> fail(Reason.ENTRY_NOT_REVERSIBLE);
+            case TRANSFER, HOLD, CAPTURE -> {
+                // The transfer's own reversal: named postings must be its two, by the same amount.
+                Xfer t = w.transfers.get(e.transfer());
+                if (t.status() != TransferStatus.POSTED) {
+                    fail(Reason.TRANSFER_NOT_POSTED);
+                }
+                Long amount = r.amountMinor();
+                if (r.postings() != null) {
+                    long debit = 0;
+                    long credit = 0;
+                    for (var line : r.postings()) {
+                        if (line.accountId().equals(t.from()) && line.side() == Side.DEBIT) {
+                            debit = line.amountMinor();
+                        } else if (line.accountId().equals(t.to()) && line.side() == Side.CREDIT) {
+                            credit = line.amountMinor();
+                        } else {
+                            fail(Reason.REVERSAL_EXCEEDS_ORIGINAL);
+                        }
+                    }
+                    if (debit != credit) {
+                        fail(Reason.REVERSAL_NOT_BALANCED);
+                    }
+                    amount = debit;
+                }
+                return reverse(w, ledger, new Command.ReverseTransfer(r.entryId(), t.id(), amount, r.metadata()), now);
+            }
+            default -> { }
+        }
+        List<Leg> legs = e.legs();
+        long[] take = new long[legs.size()];
+        if (r.postings() != null) {
+            for (var line : r.postings()) {
+                int i = indexOf(legs, line.accountId(), line.side());
+                if (i < 0) {
+                    fail(Reason.REVERSAL_EXCEEDS_ORIGINAL);
+                }
+                take[i] = line.amountMinor();
+            }
+        } else {
+            long left = 0;
+            for (int i = 0; i < legs.size(); i++) {
+                take[i] = r.amountMinor() != null ? r.amountMinor() : legs.get(i).amount() - legs.get(i).reversed();
+                left += legs.get(i).amount() - legs.get(i).reversed();
+            }
+            if (r.amountMinor() == null && left == 0) {
+                fail(Reason.REVERSAL_EXCEEDS_ORIGINAL);
+            }
+        }
+        for (int i = 0; i < legs.size(); i++) {
+            if (take[i] > legs.get(i).amount() - legs.get(i).reversed()) {
+                fail(Reason.REVERSAL_EXCEEDS_ORIGINAL);
+            }
+        }
+        Map<String, BigInteger> net = new HashMap<>();
+        for (int i = 0; i < legs.size(); i++) {
+            net.merge(legs.get(i).asset(), big(legs.get(i).side() == Side.DEBIT ? take[i] : -take[i]), BigInteger::add);
+        }
+        if (net.values().stream().anyMatch(v -> v.signum() != 0)) {
+            fail(Reason.REVERSAL_NOT_BALANCED);
+        }
+        Esc esc = e.escrow() == null ? null : w.escrows.get(e.escrow());
+        long back = 0;
+        switch (e.kind()) {
+            case ESCROW_RELEASE -> {
+                for (int i = 0; i < legs.size(); i++) {
+                    if (take[i] != legs.get(i).amount()) {
+                        fail(Reason.REVERSAL_MUST_BE_WHOLE);
+                    }
+                }
+            }
+            case ESCROW_FUND -> {
+                if (esc.released() > 0) {
+                    fail(Reason.ESCROW_ALREADY_RELEASED);
+                }
+                if (esc.refunded() == esc.amount()) {
+                    fail(Reason.ESCROW_REFUNDED);
+                }
+                back = take[indexOf(legs, esc.buyer(), Side.DEBIT)];
+                if (back > esc.amount() - esc.released() - esc.refunded()) {
+                    fail(Reason.REFUND_EXCEEDS_ESCROW);
+                }
+            }
+            case ESCROW_REFUND -> {
+                if (esc.released() > 0) {
+                    fail(Reason.ESCROW_ALREADY_RELEASED);
+                }
+                back = take[indexOf(legs, esc.buyer(), Side.CREDIT)];
+            }
+            default -> { }
+        }
+        for (int i = 0; i < legs.size(); i++) {
+            if (take[i] > 0) {
+                open(w.accounts.get(legs.get(i).account()));
+            }
+        }
+        for (int i = 0; i < legs.size(); i++) {
+            if (take[i] > 0 && legs.get(i).side() == Side.CREDIT) {
+                sweep(w, ledger, legs.get(i).account(), now);
+            }
+        }
+        Gr granted = null;
+        if (e.kind() == EntryKind.GRANT) {
+            granted = w.grants.get(e.id());
+            if (take[indexOf(legs, granted.account(), Side.CREDIT)] > granted.remaining()) {
+                fail(Reason.GRANT_ALREADY_USED);
+            }
+        }
+        // What the reversal debits: the grant itself when it takes a grant back, otherwise the account's grants in spend order.
+        for (int i = 0; i < legs.size(); i++) {
+            var l = legs.get(i);
+            if (take[i] > 0 && l.side() == Side.CREDIT) {
+                if (granted != null && l.account().equals(granted.account())) {
+                    Gr g = w.grants.get(granted.id());
+                    w.grants.put(g.id(), g.with(g.remaining() - take[i], g.reserved(), g.consumed() + take[i], g.expired()));
+                } else {
+                    draw(w, l.account(), take[i], false, now);
+                }
+            }
+        }
+        // What it credits back gives back what the original consumed there, the last drawn first.
+        Map<UUID, Long> restored = new HashMap<>(e.restored());
+        for (int i = 0; i < legs.size(); i++) {
+            var l = legs.get(i);
+            if (take[i] == 0 || l.side() != Side.DEBIT) {
+                continue;
+            }
+            List<Draw> restorable = new ArrayList<>(e.consumed().getOrDefault(l.account(), List.of()));
+            long already = e.restored().getOrDefault(l.account(), 0L);
+            while (already > 0 && !restorable.isEmpty()) {
+                var d = restorable.removeLast();
+                long gone = Math.min(already, d.amount());
+                already -= gone;
+                if (gone < d.amount()) {
+                    restorable.add(new Draw(d.grant(), d.amount() - gone));
+                }
+            }
+            long toRestore = take[i];
+            long done = 0;
+            while (toRestore > 0 && !restorable.isEmpty()) {
+                var d = restorable.removeLast();
+                long give = Math.min(toRestore, d.amount());
+                Gr g = w.grants.get(d.grant());
+                w.grants.put(g.id(), g.with(g.remaining() + give, g.reserved(), g.consumed() - give, g.expired()));
+                toRestore -= give;
+                done += give;
+            }
+            restored.merge(l.account(), done, Long::sum);
+        }
+        List<Move> moves = new ArrayList<>();
+        List<Leg> after = new ArrayList<>();
+        for (int i = 0; i < legs.size(); i++) {
+            var l = legs.get(i);
+            if (take[i] > 0) {
+                moves.add(new Move(l.account(), other(l.side()), take[i], 0));
+            }
+            after.add(new Leg(l.account(), l.side(), l.asset(), l.amount(), l.reversed() + take[i]));
+        }
+        post(w, moves, true);
+        long seq = nextSeq(w, ledger);
+        remember(w, new Ent(e.id(), e.ledger(), e.kind(), e.transfer(), e.escrow(), List.copyOf(after), e.consumed(), Map.copyOf(restored)));
+        remember(w, Ent.of(r.entryId(), ledger, EntryKind.REVERSAL));
+        if (esc != null) {
+            long released = e.kind() == EntryKind.ESCROW_RELEASE ? 0 : esc.released();
+            long refunded = esc.refunded() + (e.kind() == EntryKind.ESCROW_FUND ? back : e.kind() == EntryKind.ESCROW_REFUND ? -back : 0);
+            w.escrows.put(e.escrow(), new Esc(esc.id(), esc.ledger(), esc.order(), esc.buyer(), esc.seller(), esc.account(), esc.asset(),
+                    esc.amount(), released, refunded, esc.seq()));
+        }
+        for (int i = 0; i < legs.size(); i++) {
+            if (take[i] > 0 && legs.get(i).side() == Side.DEBIT) {
+                sweep(w, ledger, legs.get(i).account(), now);
+            }
+        }
         return Res.ok(r.entryId(), seq);
     }
 
@@ -762,7 +1039,7 @@ final class ReferenceLedger {
                 fail(Reason.OVERAGE_LIMIT_EXCEEDED);
             }
         }
-        draw(w, u.accountId(), paid, false, now);
+        var consumed = draw(w, u.accountId(), paid, false, now);
         List<Move> moves = new ArrayList<>();
         if (paid > 0) {
             moves.add(new Move(u.accountId(), Side.DEBIT, paid, 0));
@@ -772,6 +1049,13 @@ final class ReferenceLedger {
         }
         moves.add(new Move(u.revenueAccountId(), Side.CREDIT, u.amountMinor(), 0));
         post(w, moves, true);
+        // The journal's order (ADR 0011): the first payer's debit, the revenue's credit, then the overage's debit.
+        List<Move> journalOrder = new ArrayList<>(List.of(moves.getFirst(), moves.getLast()));
+        if (moves.size() == 3) {
+            journalOrder.add(moves.get(1));
+        }
+        remember(w, new Ent(u.entryId(), ledger, EntryKind.USAGE, null, null, legs(w, journalOrder), Map.of(u.accountId(), consumed),
+                Map.of()));
         return Res.ok(u.entryId(), nextSeq(w, ledger));
     }
 
@@ -790,10 +1074,12 @@ final class ReferenceLedger {
         }
         UUID escrowAccount = systemAccount(w, ledger, SystemAccounts.escrowAccountId(ledger, f.asset()), "escrow." + f.asset(), f.asset());
         sweep(w, ledger, f.buyer(), now);
-        draw(w, f.buyer(), f.amountMinor(), false, now);
-        post(w, List.of(new Move(f.buyer(), Side.DEBIT, f.amountMinor(), 0), new Move(escrowAccount, Side.CREDIT, f.amountMinor(), 0)),
-                true);
+        var consumed = draw(w, f.buyer(), f.amountMinor(), false, now);
+        var moves = List.of(new Move(f.buyer(), Side.DEBIT, f.amountMinor(), 0), new Move(escrowAccount, Side.CREDIT, f.amountMinor(), 0));
+        post(w, moves, true);
         long seq = nextSeq(w, ledger);
+        remember(w, new Ent(f.entryId(), ledger, EntryKind.ESCROW_FUND, null, ledger + "/" + f.orderId(), legs(w, moves),
+                Map.of(f.buyer(), consumed), Map.of()));
         w.escrows.put(ledger + "/" + f.orderId(), new Esc(f.entryId(), ledger, f.orderId(), f.buyer(), f.seller(), escrowAccount,
                 f.asset(), f.amountMinor(), 0, 0, seq));
         return Res.ok(f.entryId(), seq);
@@ -820,6 +1106,8 @@ final class ReferenceLedger {
         long seq = nextSeq(w, ledger);
         w.escrows.put(ledger + "/" + r.orderId(), new Esc(e.id(), e.ledger(), e.order(), e.buyer(), e.seller(), e.account(), e.asset(),
                 e.amount(), e.released() + held, e.refunded(), e.seq()));
+        remember(w, new Ent(r.entryId(), ledger, EntryKind.ESCROW_RELEASE, null, ledger + "/" + r.orderId(), legs(w, moves), Map.of(),
+                Map.of()));
         return Res.ok(r.entryId(), seq);
     }
 
@@ -831,8 +1119,11 @@ final class ReferenceLedger {
             fail(Reason.REFUND_EXCEEDS_ESCROW);
         }
         open(account(w, ledger, e.buyer()));
-        post(w, List.of(new Move(e.account(), Side.DEBIT, amount, 0), new Move(e.buyer(), Side.CREDIT, amount, 0)), true);
+        var moves = List.of(new Move(e.account(), Side.DEBIT, amount, 0), new Move(e.buyer(), Side.CREDIT, amount, 0));
+        post(w, moves, true);
         long seq = nextSeq(w, ledger);
+        remember(w, new Ent(r.entryId(), ledger, EntryKind.ESCROW_REFUND, null, ledger + "/" + r.orderId(), legs(w, moves), Map.of(),
+                Map.of()));
         w.escrows.put(ledger + "/" + r.orderId(), new Esc(e.id(), e.ledger(), e.order(), e.buyer(), e.seller(), e.account(), e.asset(),
                 e.amount(), e.released(), e.refunded() + amount, e.seq()));
         return Res.ok(r.entryId(), seq);
@@ -891,10 +1182,11 @@ final class ReferenceLedger {
         }
         UUID breakage = systemAccount(w, ledger, SystemAccounts.breakageAccountId(ledger, g.asset()), "breakage." + g.asset(), g.asset());
         sweep(w, ledger, g.fromAccountId(), now);
-        draw(w, g.fromAccountId(), g.amountMinor(), false, now);
-        post(w, List.of(new Move(g.fromAccountId(), Side.DEBIT, g.amountMinor(), 0),
-                new Move(g.accountId(), Side.CREDIT, g.amountMinor(), 0)), true);
+        var consumed = draw(w, g.fromAccountId(), g.amountMinor(), false, now);
+        var moves = List.of(new Move(g.fromAccountId(), Side.DEBIT, g.amountMinor(), 0), new Move(g.accountId(), Side.CREDIT, g.amountMinor(), 0));
+        post(w, moves, true);
         long seq = nextSeq(w, ledger);
+        remember(w, new Ent(g.grantId(), ledger, EntryKind.GRANT, null, null, legs(w, moves), Map.of(g.fromAccountId(), consumed), Map.of()));
         w.grants.put(g.grantId(), new Gr(g.grantId(), ledger, g.accountId(), g.asset(), g.amountMinor(), g.amountMinor(), 0, 0, 0,
                 g.expiresAt(), seq, breakage));
         List<UUID> ids = new ArrayList<>(w.grantIdsByAccount.getOrDefault(g.accountId(), List.of()));
@@ -1003,6 +1295,7 @@ final class ReferenceLedger {
         w.grants.put(g.id(), g.with(0, g.reserved(), g.consumed(), g.expired() + g.remaining()));
         long seq = nextSeq(w, ledger);
         w.implicitEntries.add(SystemAccounts.grantExpiryEntryId(g.id(), seq));
+        remember(w, Ent.of(SystemAccounts.grantExpiryEntryId(g.id(), seq), ledger, EntryKind.GRANT_EXPIRY));
         return seq;
     }
 

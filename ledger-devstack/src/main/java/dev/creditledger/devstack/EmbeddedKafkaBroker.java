@@ -43,7 +43,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     /** The heap the broker's log cleaner takes for its dedupe map (Kafka's default: 128 MiB). */
     private static final int LOG_CLEANER_DEDUPE_BUFFER_BYTES = 8 * 1024 * 1024;
-    private static EmbeddedKafkaBroker shared;
 
     private final Path logDirectory;
     private final boolean temporary;
@@ -77,16 +76,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare the embedded Kafka broker's directory", e);
         }
-    }
-
-    /** One throw-away broker per JVM, for tests; it stops when the JVM exits. */
-    public static synchronized EmbeddedKafkaBroker shared() {
-        if (shared == null) {
-            shared = start(null, 0);
-            var broker = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "embedded-kafka-stop"));
-        }
-        return shared;
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

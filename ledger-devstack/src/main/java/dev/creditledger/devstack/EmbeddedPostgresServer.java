@@ -27,7 +27,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
-    private static EmbeddedPostgresServer shared;
 
     private final EmbeddedPostgres postgres;
 
@@ -66,16 +65,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         }
-    }
-
-    /** One throw-away server per JVM, for tests; it stops when the JVM exits. */
-    public static synchronized EmbeddedPostgresServer shared() {
-        if (shared == null) {
-            shared = start(null, 0, false);
-            var server = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "embedded-postgres-stop"));
-        }
-        return shared;
     }
 
     public int port() {

@@ -159,7 +159,8 @@ final class EventReader {
             case ACCOUNT_OPENED -> "account";
             case ACCOUNT_CLOSED -> null;
             case BALANCE_THRESHOLD_CROSSED -> "alert";
-            default -> "entry";
+            case TRANSFER_POSTED, HOLD_PLACED, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED, TRANSFER_REVERSED, GRANT_ISSUED,
+                 GRANT_EXPIRED, ESCROW_FUNDED, ESCROW_RELEASED, ESCROW_REFUNDED, USAGE_RECORDED, ENTRY_POSTED -> "entry";
         };
     }
 
@@ -168,7 +169,8 @@ final class EventReader {
             case ACCOUNT_OPENED -> new LedgerEvent.AccountOpened(header, account(header));
             case ACCOUNT_CLOSED -> throw new IllegalStateException("an account.closed event has no body");
             case BALANCE_THRESHOLD_CROSSED -> thresholdCrossed(header);
-            default -> {
+            case TRANSFER_POSTED, HOLD_PLACED, HOLD_CAPTURED, HOLD_VOIDED, HOLD_EXPIRED, TRANSFER_REVERSED, GRANT_ISSUED,
+                 GRANT_EXPIRED, ESCROW_FUNDED, ESCROW_RELEASED, ESCROW_REFUNDED, USAGE_RECORDED, ENTRY_POSTED -> {
                 var entry = entry(header);
                 if (EventType.of(entry.kind()) != header.type()) {
                     throw new UndecodableEventException("type " + header.type().typeName() + " does not match entry.kind " + entry.kind());

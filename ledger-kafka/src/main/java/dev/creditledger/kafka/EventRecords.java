@@ -8,8 +8,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Turns an outbox row into a Kafka record: CloudEvents 1.0 in binary mode (Kafka protocol binding), so the
- * value is the event's JSON exactly as the outbox holds it and the CloudEvents attributes travel as
+ * Turns an event read from the journal into a Kafka record: CloudEvents 1.0 in binary mode (Kafka protocol
+ * binding), so the value is the event's JSON payload and the CloudEvents attributes travel as
  * {@code ce_*} headers, UTF-8 encoded.
  *
  * The key is the account id, so the default partitioner keeps each account's events in one partition of

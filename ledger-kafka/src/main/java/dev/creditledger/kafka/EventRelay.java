@@ -57,8 +57,6 @@ public final class EventRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
 
-    /** First pause after a failed attempt; it doubles with each further failure, up to backoffMax. */
-    public static final Duration BACKOFF_INITIAL = Duration.ofMillis(100);
     /** Longest a send may block waiting for topic metadata or buffer space (never longer than deliveryTimeout). */
     public static final Duration SEND_BLOCK_MAX = Duration.ofSeconds(5);
     /** Batching delay of the producer: small, because every claim waits for its own acknowledgements. */
@@ -73,7 +71,6 @@ public final class EventRelay implements AutoCloseable {
     /** How long a database step of a claim (claim, mark) is expected to take at most, for close's wait. */
     private static final Duration DATABASE_STEP_WAIT = Duration.ofSeconds(10);
     private static final Duration PRODUCER_CLOSE_WAIT = Duration.ofSeconds(5);
-    private static final int BACKOFF_DOUBLINGS_MAX = 20;
     private static final AtomicInteger instances = new AtomicInteger();
 
     private final EventLog events;
@@ -227,18 +224,12 @@ public final class EventRelay implements AutoCloseable {
                     log.warn("event relay cannot publish; retrying with backoff up to {} (logged again only after it recovers)",
                             settings.backoffMax(), e);
                 }
-                pause = backoff(failures);
+                pause = settings.backoff().after(failures);
             }
             if (!pause.isZero() && sleepUnlessClosed(pause)) {
                 break;
             }
         }
-    }
-
-    /** 100 ms, 200 ms, 400 ms ... up to backoffMax. */
-    Duration backoff(int failures) {
-        var pause = BACKOFF_INITIAL.multipliedBy(1L << Math.min(failures - 1, BACKOFF_DOUBLINGS_MAX));
-        return pause.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : pause;
     }
 
     /** @return true when the relay was closed while sleeping */

@@ -1,6 +1,7 @@
 package dev.creditledger.kafka;
 
 import dev.creditledger.core.events.EventTopic;
+import dev.creditledger.core.events.EventType;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
     public static final int TOPIC_PREFIX_LENGTH_MAX = 200;
     public static final int LOCAL_PARTITIONS = 4;
     public static final short LOCAL_REPLICATION_FACTOR = 1;
-    private static final String DEAD_LETTER_SUFFIX = ".deadletter.v" + EventTopic.VERSION;
+    private static final String DEAD_LETTER_SUFFIX = ".deadletter.v" + EventType.SCHEMA_VERSION;
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.creditledger.kafka;
 
+import dev.creditledger.core.Backoff;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,7 @@ import java.time.Duration;
  * @param eventsPerClaimMax events claimed, sent and acknowledged as one unit; a ledger sequence is never
  *                          split, so one claim can exceed this by the copies of its only sequence
  * @param idlePoll          pause after finding nothing to publish
- * @param backoffMax        longest pause between two failed attempts to publish
+ * @param backoffMax        longest pause between two failed attempts to publish; pauses start at {@link #BACKOFF_FIRST} and double
  * @param deliveryTimeout   how long Kafka may take to acknowledge a record, retries included; also bounds
  *                          how long a claim (one PostgreSQL transaction holding one ledger) stays open
  */
@@ -17,9 +18,15 @@ public record RelaySettings(int eventsPerClaimMax, Duration idlePoll, Duration b
     public static final int EVENTS_PER_CLAIM_MAX_DEFAULT = 1_000;
     public static final Duration IDLE_POLL_DEFAULT = Duration.ofMillis(50);
     public static final Duration BACKOFF_MAX_DEFAULT = Duration.ofSeconds(5);
+    public static final Duration BACKOFF_FIRST = Duration.ofMillis(100);
     public static final Duration DELIVERY_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     /** Below this the producer's request timeout (half of it) would be too short to reach any broker. */
     public static final Duration DELIVERY_TIMEOUT_MIN = Duration.ofSeconds(1);
+
+    /** The pauses between failed attempts to publish. */
+    public Backoff backoff() {
+        return new Backoff(BACKOFF_FIRST, backoffMax);
+    }
 
     public static RelaySettings defaults() {
         return new RelaySettings(EVENTS_PER_CLAIM_MAX_DEFAULT, IDLE_POLL_DEFAULT, BACKOFF_MAX_DEFAULT, DELIVERY_TIMEOUT_DEFAULT);

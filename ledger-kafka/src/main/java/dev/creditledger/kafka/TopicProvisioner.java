@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * exactly as they are (their partitions and configuration are not checked or changed).
  *
  * New topics keep their records forever ({@code retention.ms=-1}): Kafka's default of seven days would
- * silently break the promise that any read model can be rebuilt by replaying from the beginning, and
- * the outbox itself is cleaned up after publication. {@code min.insync.replicas} is one less than the
+ * silently break the promise that any read model can be rebuilt by replaying from the beginning (the
+ * journal keeps every change too, but the topics are what consumers replay). {@code min.insync.replicas} is one less than the
  * replication factor (at least 1), so that {@code acks=all} survives the loss of one replica.
  *
  * What can go wrong: an unreachable broker or a refused request (authorisation, a replication factor

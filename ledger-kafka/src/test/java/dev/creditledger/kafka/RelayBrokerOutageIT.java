@@ -2,11 +2,14 @@ package dev.creditledger.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.postgres.EngineListener;
 import dev.creditledger.postgres.EngineSettings;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.JournalEventLog;
+import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +30,7 @@ class RelayBrokerOutageIT {
     @Test
     void eventsWrittenWhileTheBrokerIsDownArePublishedWhenItIsBack() {
         try (var broker = EmbeddedKafkaBroker.start(null, 0);
-             var dataSource = TestDatabase.create("outage");
+             var dataSource = TestInfrastructure.freshDatabase("outage", LedgerDatabase::migrate);
              var engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE)) {
             var kafka = RelayIT.freshTopics(broker.bootstrapServers());
             var script = new LedgerScript(engine, new LedgerAdmin(dataSource, Clock.systemUTC()).createLedger("outage").id());
@@ -68,7 +71,7 @@ class RelayBrokerOutageIT {
     @Test
     void aRelayStartedWhileTheBrokerIsDownCreatesTheTopicsAndPublishesOnceItIsUp() {
         try (var broker = EmbeddedKafkaBroker.start(null, 0);
-             var dataSource = TestDatabase.create("down_at_start");
+             var dataSource = TestInfrastructure.freshDatabase("down_at_start", LedgerDatabase::migrate);
              var engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE)) {
             broker.stop();
             var kafka = RelayIT.freshTopics(broker.bootstrapServers());

@@ -14,10 +14,12 @@ import dev.creditledger.core.events.EventType;
 import dev.creditledger.core.events.LedgerEvent;
 import dev.creditledger.core.events.EventLog;
 import dev.creditledger.core.events.EncodedEvent;
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.Await;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.postgres.EngineListener;
 import dev.creditledger.postgres.EngineSettings;
 import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.PostedResult;
 import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.postgres.PostgresPostingEngine;
@@ -33,7 +35,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -58,10 +59,11 @@ class RelayIT {
 
     @BeforeEach
     void setUp(TestInfo test) {
-        dataSource = TestDatabase.create("relay_" + test.getTestMethod().orElseThrow().getName().substring(0, Math.min(12, test.getTestMethod().orElseThrow().getName().length())));
+        var method = test.getTestMethod().orElseThrow().getName();
+        dataSource = TestInfrastructure.freshDatabase("relay_" + method.substring(0, Math.min(12, method.length())), LedgerDatabase::migrate);
         engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE);
         admin = new LedgerAdmin(dataSource, Clock.systemUTC());
-        kafka = freshTopics(EmbeddedKafkaBroker.shared().bootstrapServers());
+        kafka = freshTopics(TestInfrastructure.kafka().bootstrapServers());
     }
 
     @AfterEach
@@ -71,7 +73,7 @@ class RelayIT {
     }
 
     static KafkaSettings freshTopics(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1), 4, (short) 1);
+        return new KafkaSettings(bootstrapServers, TestInfrastructure.freshTopicPrefix(), 4, (short) 1);
     }
 
     /**
@@ -112,9 +114,11 @@ class RelayIT {
         // account, so that every event of the ledger is derivable from the answers (a grant would open it itself).
         main.post(new Command.CreateAccount(SystemAccounts.breakageAccountId(main.ledgerId, "USD"), "breakage.USD", "USD",
                 Side.CREDIT, null, Map.of()));
+        var expiresAt = java.time.Instant.now().plusMillis(50);
         var grant = main.post(new Command.IssueGrant(LedgerScript.nextId(), bob, funding, 70, "USD",
-                java.time.Instant.now().plusMillis(50), "test", Map.of())).entry().id();
-        sleep(100);
+                expiresAt, "test", Map.of())).entry().id();
+        // The engine refuses to expire a grant before its instant, by the engine's clock (the system clock).
+        Await.until(Duration.ofSeconds(5), "the grant's expiry passed", () -> Clock.systemUTC().instant().isAfter(expiresAt));
         main.post(new Command.ExpireGrant(grant));
         // An order paid into escrow, partly refunded, released minus a fee (the escrow account opened first, as above).
         main.post(new Command.CreateAccount(SystemAccounts.escrowAccountId(main.ledgerId, "USD"), "escrow.USD", "USD",
@@ -339,15 +343,6 @@ class RelayIT {
             public void close() {
                 claim.close();
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

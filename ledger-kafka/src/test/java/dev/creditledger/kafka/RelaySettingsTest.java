@@ -50,10 +50,10 @@ class RelaySettingsTest {
 
     @Test
     void backoffDoublesFrom100MsUpToTheMaximum() {
-        var relay = new EventRelay(null, KafkaSettings.local("127.0.0.1:9"), RelaySettings.defaults(), RelayListener.NONE);
-        assertThat(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(relay::backoff).map(Duration::toMillis))
+        var backoff = RelaySettings.defaults().backoff();
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(backoff::after).map(Duration::toMillis))
                 .containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 5_000L, 5_000L);
-        assertThat(relay.backoff(1_000)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(backoff.after(1_000)).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.creditledger.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ class TopicProvisionerIT {
 
     @Test
     void createsTheMissingTopicsAndToleratesExistingOnes() throws Exception {
-        var kafka = new KafkaSettings(EmbeddedKafkaBroker.shared().bootstrapServers(), "tp" + System.nanoTime(), 3, (short) 1);
+        var kafka = new KafkaSettings(TestInfrastructure.kafka().bootstrapServers(), "tp" + System.nanoTime(), 3, (short) 1);
         TopicProvisioner.ensureTopics(kafka);
         TopicProvisioner.ensureTopics(kafka);
 

@@ -5,6 +5,7 @@ import dev.creditledger.core.AlertThresholds;
 import dev.creditledger.core.BalanceAlert;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.Reason;
+import dev.creditledger.jdbc.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;

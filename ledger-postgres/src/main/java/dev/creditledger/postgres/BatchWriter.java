@@ -1,12 +1,14 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.AccountClosure;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.BatchOutcome;
-import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.JsonText;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.TransferState;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -189,7 +191,7 @@ final class BatchWriter {
             return;
         }
         var origins = Origins.of(submissions, outcome);
-        var parts = parts(submissions, outcome, origins, lastSeq);
+        var parts = parts(outcome, origins, lastSeq);
         long shape = 0;
         for (int i = 0; i < parts.size(); i++) {
             if (parts.get(i) != null) {
@@ -219,19 +221,18 @@ final class BatchWriter {
     }
 
     /** Every part in statement order, null where it has no rows. */
-    private static List<Part> parts(List<Submission> submissions, BatchOutcome outcome, Origins origins, Long lastSeq) {
+    private static List<Part> parts(BatchOutcome outcome, Origins origins, Long lastSeq) {
         var opened = new java.util.HashSet<UUID>();
         outcome.createdAccounts().forEach(a -> opened.add(a.id()));
         var openedRows = outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList();
         var changedRows = outcome.changedAccounts().stream().filter(a -> !opened.contains(a.account().id())).toList();
-        var closures = Closures.of(submissions, outcome);
         int postings = outcome.entries().stream().mapToInt(e -> e.postings().size()).sum();
         var storedTransfers = outcome.changedTransfers().stream().filter(Rows::stored).toList();
         int grantChanges = outcome.entries().stream().mapToInt(e -> e.grantChanges().size()).sum();
         int alerts = outcome.entries().stream().mapToInt(e -> e.balanceAlerts().size()).sum();
         var parts = new ArrayList<Part>(13);
         parts.add(present(!outcome.createdAccounts().isEmpty(), OPENED, c -> bindAccounts(c, outcome, origins)));
-        parts.add(present(!closures.accountIds().isEmpty(), CLOSED, c -> bindClosures(c, closures, origins)));
+        parts.add(present(!outcome.closedAccounts().isEmpty(), CLOSED, c -> bindClosures(c, outcome.closedAccounts(), origins)));
         parts.add(present(!openedRows.isEmpty(), BALANCES_OPENED, c -> bindOpenedBalances(c, openedRows)));
         parts.add(present(!changedRows.isEmpty(), BALANCES_CHANGED, c -> bindBalances(c, changedRows)));
         parts.add(present(!outcome.entries().isEmpty(), JOURNALED, c -> bindEntries(c, outcome, origins)));
@@ -275,32 +276,18 @@ final class BatchWriter {
         columns.uuids(id).texts(code).texts(asset).texts(normalSide).longs(overdraftLimit).texts(metadata).longs(seq).bytes(traceparent);
     }
 
-    /** The accounts a batch closed, with the sequence of each closure. */
-    private record Closures(List<UUID> accountIds, List<Long> seqs) {
-        static Closures of(List<Submission> submissions, BatchOutcome outcome) {
-            List<UUID> accountIds = new ArrayList<>();
-            List<Long> seqs = new ArrayList<>();
-            for (int s = 0; s < submissions.size(); s++) {
-                var requests = submissions.get(s).requests();
-                for (int r = 0; r < requests.size(); r++) {
-                    if (requests.get(r).command() instanceof Command.CloseAccount close
-                            && outcome.results().get(s).get(r) instanceof CommandResult.Accepted a && !a.replayed()) {
-                        accountIds.add(close.accountId());
-                        seqs.add(a.seq());
-                    }
-                }
-            }
-            return new Closures(accountIds, seqs);
+    private static void bindClosures(Columns columns, List<AccountClosure> closures, Origins origins) throws SQLException {
+        int n = closures.size();
+        var accountId = new UUID[n];
+        var seq = new long[n];
+        var traceparent = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            var closure = closures.get(i);
+            accountId[i] = closure.accountId();
+            seq[i] = closure.seq();
+            traceparent[i] = origins.traceparent(closure.seq());
         }
-    }
-
-    private static void bindClosures(Columns columns, Closures closures, Origins origins) throws SQLException {
-        var seqs = closures.seqs();
-        var traceparent = new byte[seqs.size()][];
-        for (int i = 0; i < seqs.size(); i++) {
-            traceparent[i] = origins.traceparent(seqs.get(i));
-        }
-        columns.uuids(closures.accountIds().toArray(UUID[]::new)).longs(seqs.toArray(Long[]::new)).bytes(traceparent);
+        columns.uuids(accountId).longs(seq).bytes(traceparent);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +31,8 @@ import javax.sql.DataSource;
  * are one range of sequences, found by binary search over the sequence indexes.
  *
  * The canonical journal of a day, hashed with SHA-256, is one UTF-8 line per change in sequence order, ending in
- * {@code \n}; absent values are {@code -}:
+ * {@code \n}; absent values are {@code -}. docs/operations.md ("Daily closes") is its definition, precise enough for
+ * an auditor to recompute it (DailyCloseHashIT does, without this class); change both together:
  * <pre>
  *   seq|ACCOUNT|id|asset|normal_side|overdraft_limit
  *   seq|CLOSE|account_id
@@ -112,7 +114,7 @@ public final class DailyCloser {
         connection.setAutoCommit(false);
         connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try {
-            long lastSeq = single(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId);
+            long lastSeq = lastSeq(connection, ledgerId);
             long firstOfDay = firstSeqAtOrAfter(connection, ledgerId, start, lastSeq);
             long lastOfDay = firstSeqAtOrAfter(connection, ledgerId, end, lastSeq) - 1;
             var sha256 = journalSha256(connection, ledgerId, firstOfDay, lastOfDay);
@@ -193,7 +195,7 @@ public final class DailyCloser {
      * transaction (read only).
      */
     static void recheck(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
-        long lastSeq = single(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId);
+        long lastSeq = lastSeq(connection, ledgerId);
         List<Object[]> closes = new ArrayList<>();
         try (var ps = connection.prepareStatement(
                 "SELECT close_date, time_zone, first_seq, last_seq, journal_sha256 FROM daily_closes WHERE ledger_id = ? ORDER BY close_date")) {
@@ -221,14 +223,14 @@ public final class DailyCloser {
             }
             var stored = "SELECT ledger_id, close_date, account_id, asset, version, debits_posted, credits_posted, debits_pending, "
                     + "credits_pending FROM daily_close_balances WHERE ledger_id = ? AND close_date = ?";
-            long balancesDiffering = countOf(connection, "SELECT count(DISTINCT account_id) FROM ((" + CLOSING_BALANCES + " EXCEPT " + stored
+            long balancesDiffering = Sql.firstNumber(connection, "SELECT count(DISTINCT account_id) FROM ((" + CLOSING_BALANCES + " EXCEPT " + stored
                             + ") UNION ALL (" + stored + " EXCEPT " + CLOSING_BALANCES + ")) d",
-                    day, end.minusNanos(1_000), ledgerId, last, ledgerId, day, ledgerId, day, day, end.minusNanos(1_000), ledgerId, last);
+                    day, end.minusNanos(1_000), ledgerId, last, ledgerId, day, ledgerId, day, day, end.minusNanos(1_000), ledgerId, last).orElseThrow();
             if (balancesDiffering > 0) {
                 differences.add(where + ": the closing balances of " + balancesDiffering
                         + " accounts differ from the journal's balances at the day's end");
             }
-            long totalsDiffering = countOf(connection, """
+            long totalsDiffering = Sql.firstNumber(connection, """
                     SELECT count(*) FROM (
                         (SELECT asset, count(*) AS accounts, sum(debits_posted) AS dp, sum(credits_posted) AS cp, sum(debits_pending) AS dq,
                                 sum(credits_pending) AS cq FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? GROUP BY asset
@@ -239,7 +241,7 @@ public final class DailyCloser {
                          FROM daily_close_totals WHERE ledger_id = ? AND close_date = ?
                          EXCEPT SELECT asset, count(*), sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)
                                 FROM daily_close_balances WHERE ledger_id = ? AND close_date = ? GROUP BY asset)) d""",
-                    ledgerId, day, ledgerId, day, ledgerId, day, ledgerId, day);
+                    ledgerId, day, ledgerId, day, ledgerId, day, ledgerId, day).orElseThrow();
             if (totalsDiffering > 0) {
                 differences.add(where + ": the trial balance differs from the sum of its closing balances for " + totalsDiffering
                         + " assets");
@@ -247,21 +249,6 @@ public final class DailyCloser {
         }
     }
 
-    private static long countOf(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (var ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                if (parameters[i] instanceof Instant instant) {
-                    Sql.setInstant(ps, i + 1, instant);
-                } else {
-                    ps.setObject(i + 1, parameters[i]);
-                }
-            }
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 
     private static void insertTotals(Connection connection, UUID ledgerId, LocalDate day) throws SQLException {
         try (var ps = connection.prepareStatement("""
@@ -355,16 +342,10 @@ public final class DailyCloser {
         return digest.digest();
     }
 
-    private static long single(Connection connection, String sql, UUID ledgerId) throws SQLException {
-        try (var ps = connection.prepareStatement(sql)) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalArgumentException("ledger " + ledgerId + " does not exist");
-                }
-                return rs.getLong(1);
-            }
-        }
+
+    private static long lastSeq(Connection connection, UUID ledgerId) throws SQLException {
+        return Sql.firstNumber(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId)
+                .orElseThrow(() -> new IllegalArgumentException("ledger " + ledgerId + " does not exist"));
     }
 
     /** When a calendar day of a time zone begins: midnight, or the first instant of the day where a shift skips midnight. */

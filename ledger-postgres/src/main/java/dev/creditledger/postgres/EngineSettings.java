@@ -1,5 +1,7 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.core.Limits;
+
 /**
  * Limits of the posting engine.
  *
@@ -14,7 +16,11 @@ package dev.creditledger.postgres;
 public record EngineSettings(int queueSubmissionsMax, int batchCommandsMax, int batchers, int transientRetriesMax) {
 
     public static final int QUEUE_SUBMISSIONS_MAX_DEFAULT = 10_000;
-    public static final int BATCH_COMMANDS_MAX_DEFAULT = 8_190;
+    /**
+     * The largest batch request the API accepts ({@link Limits#TRANSFERS_PER_REQUEST_MAX}): a submission is never
+     * split, so by default the engine takes one whole in one transaction. It is the same fact, so it is not written twice.
+     */
+    public static final int BATCH_COMMANDS_MAX_DEFAULT = Limits.TRANSFERS_PER_REQUEST_MAX;
     public static final int BATCHERS_DEFAULT = 2;
     public static final int TRANSIENT_RETRIES_MAX_DEFAULT = 3;
 

@@ -2,6 +2,7 @@ package dev.creditledger.postgres;
 
 import dev.creditledger.core.GrantState;
 import dev.creditledger.core.GrantStatus;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.creditledger.postgres;
 
+import dev.creditledger.jdbc.Sql;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.core.EntryKind;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -10,6 +10,8 @@ import dev.creditledger.core.GrantChange;
 import dev.creditledger.core.GrantChangeKind;
 import dev.creditledger.core.Posting;
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -98,6 +100,37 @@ final class JournalReader {
             entries.put(entry.entry().id(), entry);
         }
         return entries;
+    }
+
+    /**
+     * Adds to a pipeline the three statements that read the entries of one ledger with the given ids and the
+     * REVERSAL entries that reference them (through {@code entries_by_reference}), with their postings and grant
+     * changes (their alerts are left out); the pipeline's run fills {@code into} in sequence order. What a batch's
+     * reversals need (ADR 0018): the originals, and what earlier reversals already took back of them.
+     */
+    static void addEntriesAndReversals(Pipeline pipeline, UUID ledgerId, java.sql.Array ids, List<Entry> into) {
+        List<EntryRow> rows = new ArrayList<>();
+        Map<Long, List<Posting>> postings = new HashMap<>();
+        Map<Long, List<GrantChange>> grantChanges = new HashMap<>();
+        var which = "e.ledger_id = ? AND (e.id = ANY(?) OR (e.reference_id = ANY(?) AND e.kind = 'REVERSAL'))";
+        Pipeline.Binder bind = (ps, i) -> {
+            ps.setObject(i, ledgerId);
+            ps.setArray(i + 1, ids);
+            ps.setArray(i + 2, ids);
+            return i + 3;
+        };
+        pipeline.add("SELECT " + ENTRY_COLUMNS + " FROM entries e WHERE " + which + " ORDER BY e.seq", bind, rs -> readEntries(rs, rows))
+                .add("SELECT " + POSTING_COLUMNS + " FROM entries e JOIN postings p ON " + POSTINGS_OF_ENTRY + " WHERE " + which
+                        + " ORDER BY p.entry_seq, p.line_no", bind, rs -> readPostings(rs, postings))
+                .add("SELECT " + GRANT_CHANGE_COLUMNS + " FROM entries e JOIN grant_changes g ON g.ledger_id = e.ledger_id "
+                        + "AND g.entry_seq = e.seq WHERE " + which + " ORDER BY g.entry_seq, g.change_no", bind, rs -> {
+                    readGrantChanges(rs, grantChanges);
+                    // The last of the three: every row is read, so the entries can be put together.
+                    for (var row : rows) {
+                        into.add(row.toEntry(postings.getOrDefault(row.seq, List.of()), grantChanges.getOrDefault(row.seq, List.of()),
+                                List.of()).entry());
+                    }
+                });
     }
 
     /** Every change of a ledger in a range of sequences, each kind in sequence order. */

@@ -4,6 +4,7 @@ import dev.creditledger.core.Asset;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Limits;
 import dev.creditledger.core.Reason;
+import dev.creditledger.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

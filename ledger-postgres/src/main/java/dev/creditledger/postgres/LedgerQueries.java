@@ -4,6 +4,7 @@ import dev.creditledger.core.AccountState;
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

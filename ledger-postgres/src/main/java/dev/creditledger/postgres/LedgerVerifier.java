@@ -1,6 +1,7 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Sql;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,7 +27,11 @@ import javax.sql.DataSource;
  *       changes add up to, every grant change names a grant, and what pending holds reserve of a grant
  *       is its reserved part;</li>
  *   <li>every order's escrow equals its entries: the funding entry's amount, the released amount of its
- *       release, the sum of its refunds;</li>
+ *       release, the sum of its refunds, with their reversals (ADR 0018): a reversed release is not released, a
+ *       reversed funding is refunded, a reversed refund is held again;</li>
+ *   <li>no posting of an entry is reversed beyond its amount: the REVERSAL entries that reference an entry post,
+ *       per account, on the other side of the entry's postings there and at most what those posted (a hold's
+ *       reversals are its transfer's, checked above);</li>
  *   <li>every recorded low-balance alert is a crossing the journal shows: its entry posts to the account,
  *       the available balances before and after the entry are the recorded ones, and they lie on either
  *       side of the threshold in the recorded direction;</li>
@@ -72,8 +77,8 @@ public final class LedgerVerifier {
                     // A whole ledger's journal may take longer than the service's statement timeout to check.
                     statement.execute("SET LOCAL statement_timeout = 0");
                 }
-                accounts += count(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId);
-                entries += count(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId);
+                accounts += Sql.firstNumber(connection, "SELECT count(*) FROM accounts WHERE ledger_id = ?", ledgerId).orElseThrow();
+                entries += Sql.firstNumber(connection, "SELECT count(*) FROM entries WHERE ledger_id = ?", ledgerId).orElseThrow();
                 checkBalances(connection, ledgerId, differences);
                 checkReferences(connection, ledgerId, differences);
                 checkEntriesBalance(connection, ledgerId, differences);
@@ -81,6 +86,7 @@ public final class LedgerVerifier {
                 checkTransferStates(connection, ledgerId, differences);
                 checkGrants(connection, ledgerId, differences);
                 checkEscrows(connection, ledgerId, differences);
+                checkReversals(connection, ledgerId, differences);
                 checkBalanceAlerts(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
@@ -345,14 +351,26 @@ public final class LedgerVerifier {
     }
 
     private static void checkEscrows(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        // A reversal's amount is what it debits: all of a release, and what a funding's or refund's reversal moves.
         var sql = """
-                WITH journal AS (
-                    SELECT coalesce(e.reference_id, e.id) AS escrow_id,
-                           sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_FUND') AS amount,
-                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_RELEASE'), 0) AS released,
-                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_REFUND'), 0) AS refunded
+                WITH escrow_entries AS (
+                    SELECT e.id, e.kind, e.amount, coalesce(e.reference_id, e.id) AS escrow_id
                     FROM entries e WHERE e.ledger_id = ? AND e.kind IN ('ESCROW_FUND', 'ESCROW_RELEASE', 'ESCROW_REFUND')
-                    GROUP BY coalesce(e.reference_id, e.id)
+                ), undone AS (
+                    SELECT o.escrow_id,
+                           coalesce(sum(r.amount) FILTER (WHERE o.kind = 'ESCROW_FUND'), 0) AS fund_reversed,
+                           coalesce(sum(r.amount) FILTER (WHERE o.kind = 'ESCROW_RELEASE'), 0) AS release_reversed,
+                           coalesce(sum(r.amount) FILTER (WHERE o.kind = 'ESCROW_REFUND'), 0) AS refund_reversed
+                    FROM escrow_entries o JOIN entries r ON r.ledger_id = ? AND r.reference_id = o.id AND r.kind = 'REVERSAL'
+                    GROUP BY o.escrow_id
+                ), journal AS (
+                    SELECT e.escrow_id,
+                           sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_FUND') AS amount,
+                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_RELEASE'), 0) - coalesce(min(u.release_reversed), 0) AS released,
+                           coalesce(sum(e.amount) FILTER (WHERE e.kind = 'ESCROW_REFUND'), 0) + coalesce(min(u.fund_reversed), 0)
+                               - coalesce(min(u.refund_reversed), 0) AS refunded
+                    FROM escrow_entries e LEFT JOIN undone u ON u.escrow_id = e.escrow_id
+                    GROUP BY e.escrow_id
                 )
                 SELECT coalesce(x.id, j.escrow_id) AS escrow_id, x.order_id, x.amount, x.released, x.refunded,
                        j.amount AS j_amount, j.released AS j_released, j.refunded AS j_refunded
@@ -363,12 +381,53 @@ public final class LedgerVerifier {
         try (var ps = connection.prepareStatement(sql)) {
             ps.setObject(1, ledgerId);
             ps.setObject(2, ledgerId);
+            ps.setObject(3, ledgerId);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     differences.add(String.format("ledger %s escrow %s (order %s): row says amount %s released %s refunded %s; "
                                     + "the journal says %s released %s refunded %s", ledgerId, rs.getObject("escrow_id"),
                             rs.getString("order_id"), rs.getObject("amount"), rs.getObject("released"), rs.getObject("refunded"),
                             rs.getObject("j_amount"), rs.getObject("j_released"), rs.getObject("j_refunded")));
+                }
+            }
+        }
+    }
+
+    /**
+     * No posting reversed beyond its amount (ADR 0018): per entry that REVERSAL entries reference (a hold's
+     * reversals are its transfer's and are checked with the transfer states), what they post per account on
+     * each side is at most what the entry posted there on the other side.
+     */
+    private static void checkReversals(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        var sql = """
+                WITH originals AS (
+                    SELECT DISTINCT o.id, o.seq FROM entries o
+                    JOIN entries r ON r.ledger_id = o.ledger_id AND r.reference_id = o.id AND r.kind = 'REVERSAL'
+                    WHERE o.ledger_id = ? AND o.kind <> 'HOLD'
+                ), posted AS (
+                    SELECT o.id, p.account_id, p.side, sum(p.posted_amount) AS amount
+                    FROM originals o JOIN postings p ON p.ledger_id = ? AND p.entry_seq / 32 = o.seq / 32 AND p.entry_seq = o.seq
+                    GROUP BY o.id, p.account_id, p.side
+                ), reversed AS (
+                    SELECT r.reference_id AS id, p.account_id, CASE p.side WHEN 'DEBIT' THEN 'CREDIT' ELSE 'DEBIT' END AS side,
+                           sum(p.posted_amount) AS amount
+                    FROM entries r JOIN postings p ON p.ledger_id = r.ledger_id AND p.entry_seq / 32 = r.seq / 32 AND p.entry_seq = r.seq
+                    WHERE r.ledger_id = ? AND r.kind = 'REVERSAL' AND r.reference_id IN (SELECT id FROM originals)
+                    GROUP BY r.reference_id, p.account_id, 3
+                )
+                SELECT v.id, v.account_id, v.side, v.amount AS reversed, coalesce(o.amount, 0) AS posted
+                FROM reversed v LEFT JOIN posted o ON o.id = v.id AND o.account_id = v.account_id AND o.side = v.side
+                WHERE v.amount > coalesce(o.amount, 0)
+                """;
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setObject(i, ledgerId);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    differences.add(String.format("ledger %s entry %s: its reversals take back %d of the %s posting of account %s, "
+                                    + "which posted %d", ledgerId, rs.getObject("id"), rs.getLong("reversed"), rs.getString("side"),
+                            rs.getObject("account_id"), rs.getLong("posted")));
                 }
             }
         }
@@ -455,13 +514,4 @@ public final class LedgerVerifier {
         }
     }
 
-    private static long count(Connection connection, String sql, UUID ledgerId) throws SQLException {
-        try (var ps = connection.prepareStatement(sql)) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.core.Account;
+import dev.creditledger.core.Backoff;
 import dev.creditledger.core.BatchOutcome;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
@@ -13,6 +14,7 @@ import dev.creditledger.core.trace.TraceSpan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,6 +55,8 @@ public final class PostgresPostingEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresPostingEngine.class);
     private static final long IDLE_POLL_MS = 100;
+    /** Pauses before running a batch again after a transient failure before its commit: 25 ms, 50 ms, ... up to 1 s. */
+    static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(25), Duration.ofSeconds(1));
 
     private record Pending(Submission submission, CompletableFuture<List<PostedResult>> future, Instant queuedAt) {}
 
@@ -231,10 +235,10 @@ public final class PostgresPostingEngine implements AutoCloseable {
                 start, end, attributes);
     }
 
-    /** Waits before retry {@code attempt + 1}: 25 ms, 50 ms, 100 ms, ... (at most 1 s); false when interrupted. */
+    /** Waits before retry {@code attempt + 1} ({@link #RETRY_BACKOFF}); false when interrupted. */
     private static boolean pause(int attempt) {
         try {
-            Thread.sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
+            Thread.sleep(RETRY_BACKOFF.after(attempt + 1));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

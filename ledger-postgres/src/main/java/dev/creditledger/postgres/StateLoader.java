@@ -7,13 +7,16 @@ import dev.creditledger.core.Asset;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.CommandValidator;
+import dev.creditledger.core.GrantState;
 import dev.creditledger.core.IdempotencyRecord;
 import dev.creditledger.core.LedgerState;
 import dev.creditledger.core.Reason;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.SystemAccounts;
-import dev.creditledger.core.GrantState;
 import dev.creditledger.core.TransferState;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.PlanChoice;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,7 +34,10 @@ import java.util.UUID;
  * loaded grants name grants or breakage accounts not loaded yet: each further round trip loads what the
  * previous one named, until nothing new is named). With every account it loads the account's ACTIVE
  * grants; with every transfer the grants its draws name: together, every grant the state machine can
- * look at. The first statement locks the ledger row (FOR NO KEY UPDATE): batches of one ledger serialise
+ * look at. A batch that reverses entries (ADR 0018) also reads, in its first round trip, those entries and
+ * the REVERSAL entries that already reference them (the journal says what is left to reverse, no counter
+ * does), and in one more round trip what they name: the transfer of a transfer, hold or capture, the escrow
+ * of an escrow entry, the grants of their grant changes and the accounts of their postings. The first statement locks the ledger row (FOR NO KEY UPDATE): batches of one ledger serialise
  * on it, across batchers and instances, and it is held until the commit. The reads that follow it in
  * the same round trip each take a fresh snapshot (READ COMMITTED), so they see everything the previous
  * holder of the lock committed. Balance and transfer rows need no lock of their own: every writer of
@@ -55,6 +61,7 @@ final class StateLoader {
         final Set<UUID> grantIds = new TreeSet<>();
         final Set<String> orderIds = new TreeSet<>();
         final Set<String> codes = new TreeSet<>();
+        final Set<UUID> reversedEntryIds = new TreeSet<>();
         boolean opensAccounts;
 
         private final UUID ledgerId;
@@ -92,6 +99,7 @@ final class StateLoader {
                 case Command.VoidHold v -> transferIds.add(v.holdId());
                 case Command.ExpireHold x -> transferIds.add(x.holdId());
                 case Command.ReverseTransfer r -> transferIds.add(r.transferId());
+                case Command.ReverseEntry r -> reversedEntryIds.add(r.originalId());
                 case Command.IssueGrant g -> {
                     accountIds.add(g.accountId());
                     accountIds.add(g.fromAccountId());
@@ -176,6 +184,10 @@ final class StateLoader {
         if (references.opensAccounts) {
             addAssetsAndCodes(pipeline, connection, ledgerId, references.codes, state);
         }
+        List<dev.creditledger.core.Entry> reversible = new ArrayList<>();
+        if (!references.reversedEntryIds.isEmpty()) {
+            JournalReader.addEntriesAndReversals(pipeline, ledgerId, Sql.uuidArray(connection, references.reversedEntryIds), reversible);
+        }
         pipeline.run(connection);
         if (lastAt[0] == null) {
             return new Loaded(new LedgerState(), Instant.EPOCH); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
@@ -184,6 +196,10 @@ final class StateLoader {
         transfers.values().forEach(state::loadTransfer);
         accounts.loadInto(state);
         grants.forEach(state::loadGrant);
+        reversible.forEach(state::loadEntry);
+        if (!reversible.isEmpty()) {
+            loadWhatReversalsName(connection, ledgerId, state, reversible, references, catalog);
+        }
         loadWhatIsNamed(connection, ledgerId, state, references, catalog);
         return new Loaded(state, lastAt[0]);
     }
@@ -243,6 +259,70 @@ final class StateLoader {
             askedAccounts.addAll(moreAccounts);
             askedGrants.addAll(moreGrants);
         }
+    }
+
+    /**
+     * One round trip for what the entries a batch reverses name and the first round did not load: transfers
+     * (a capture names its hold), escrows by their funding entry's id, grants of grant changes, accounts of
+     * postings. The accounts become asked-for, so {@link #loadWhatIsNamed} does not read them again.
+     */
+    private static void loadWhatReversalsName(Connection connection, UUID ledgerId, LedgerState state,
+                                              List<dev.creditledger.core.Entry> entries, References references,
+                                              AccountCatalog catalog) throws SQLException {
+        Set<UUID> transferIds = new TreeSet<>();
+        Set<UUID> escrowIds = new TreeSet<>();
+        Set<UUID> grantIds = new TreeSet<>();
+        Set<UUID> accountIds = new TreeSet<>();
+        for (var entry : entries) {
+            switch (entry.kind()) {
+                case TRANSFER, HOLD -> transferIds.add(entry.id());
+                case CAPTURE -> transferIds.add(entry.referenceId());
+                case ESCROW_FUND -> escrowIds.add(entry.id());
+                case ESCROW_RELEASE, ESCROW_REFUND -> escrowIds.add(entry.referenceId());
+                case GRANT -> grantIds.add(entry.id());
+                default -> { }
+            }
+            entry.grantChanges().forEach(c -> grantIds.add(c.grantId()));
+            entry.postings().forEach(p -> accountIds.add(p.accountId()));
+        }
+        transferIds.removeIf(id -> state.transfers().containsKey(id));
+        grantIds.removeIf(id -> state.grants().containsKey(id));
+        accountIds.removeAll(references.accountIds);
+        var round = new Pipeline();
+        Map<UUID, TransferState> transfers = new HashMap<>();
+        if (!transferIds.isEmpty()) {
+            Rows.addTransferStates(round, ledgerId, Sql.uuidArray(connection, transferIds), transfers);
+        }
+        if (!escrowIds.isEmpty()) {
+            var ids = Sql.uuidArray(connection, escrowIds);
+            round.add("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? AND x.id = ANY(?)", (ps, i) -> {
+                ps.setObject(i, ledgerId);
+                ps.setArray(i + 1, ids);
+                return i + 2;
+            }, rs -> {
+                while (rs.next()) {
+                    var escrow = Rows.escrow(rs);
+                    if (state.escrow(ledgerId, escrow.orderId()) == null) {
+                        state.loadEscrow(escrow);
+                    }
+                }
+            });
+        }
+        List<GrantState> grants = new ArrayList<>();
+        if (!grantIds.isEmpty()) {
+            addGrantsById(round, connection, ledgerId, grantIds, grants);
+        }
+        var accounts = new AccountsStep(connection, ledgerId, accountIds, catalog);
+        accounts.addTo(round);
+        if (round.isEmpty()) {
+            return;
+        }
+        round.run(connection);
+        transfers.values().forEach(state::loadTransfer);
+        accounts.loadInto(state);
+        grants.forEach(state::loadGrant);
+        references.accountIds.addAll(accountIds);
+        references.grantIds.addAll(grantIds);
     }
 
     private static void addEscrows(Pipeline pipeline, Connection connection, UUID ledgerId, Set<String> orderIds, LedgerState state)

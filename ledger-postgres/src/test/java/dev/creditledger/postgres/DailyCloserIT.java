@@ -10,6 +10,7 @@ import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ class DailyCloserIT {
 
     @BeforeEach
     void start() {
-        dataSource = TestDatabase.create("closes");
+        dataSource = TestInfrastructure.freshDatabase("closes", LedgerDatabase::migrate);
         clock = new SettableClock(DAY_ONE);
         ids = new IdGenerator(clock);
         engine = new PostgresPostingEngine(dataSource, clock, EngineSettings.defaults(), EngineListener.NONE);

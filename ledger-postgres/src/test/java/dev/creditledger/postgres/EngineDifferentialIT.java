@@ -7,17 +7,21 @@ import dev.creditledger.core.AccountState;
 import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Asset;
 import dev.creditledger.core.BalanceAlert;
-import dev.creditledger.core.EscrowState;
-import dev.creditledger.core.GrantState;
-import dev.creditledger.core.TransferState;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
+import dev.creditledger.core.Entry;
+import dev.creditledger.core.EntryKind;
+import dev.creditledger.core.EscrowState;
+import dev.creditledger.core.GrantState;
 import dev.creditledger.core.IdempotencyKey;
 import dev.creditledger.core.LedgerState;
 import dev.creditledger.core.PostingStateMachine;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.core.TransferState;
+import dev.creditledger.devstack.TestInfrastructure;
+import dev.creditledger.jdbc.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +60,7 @@ class EngineDifferentialIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabase.create("differential");
+        dataSource = TestInfrastructure.freshDatabase("differential", LedgerDatabase::migrate);
         // One batcher keeps the queue's order, so both sides apply the same sequence.
         engine = new PostgresPostingEngine(dataSource, clock, new EngineSettings(100_000, 500, 1), EngineListener.NONE);
     }
@@ -100,6 +104,7 @@ class EngineDifferentialIT {
                         .isEqualTo(expected.results().get(s));
             }
             generator.learn(submissions, expected.results());
+            generator.learnEntries(expected.entries());
             for (var entry : expected.entries()) {
                 for (int a = 0; a < entry.balanceAlerts().size(); a++) {
                     expectedAlerts.add(alertKey(entry.ledgerId(), entry.seq(), a, entry.balanceAlerts().get(a)));
@@ -124,6 +129,9 @@ class EngineDifferentialIT {
         assertThat(generator.replays).as("and retries").isGreaterThan(100);
         assertThat(generator.grants.values().stream().mapToInt(List::size).sum()).as("and grants").isGreaterThan(1_000);
         assertThat(ledgers.stream().mapToInt(l -> model.escrows(l).size()).sum()).as("and escrows").isGreaterThan(50);
+        assertThat(generator.reversedKinds).as("and reversals of entries of every kind that moves posted money")
+                .contains(EntryKind.TRANSFER, EntryKind.CAPTURE, EntryKind.ENTRY, EntryKind.USAGE, EntryKind.GRANT,
+                        EntryKind.ESCROW_FUND, EntryKind.ESCROW_REFUND);
     }
 
     /** Gives a random account new thresholds, in the database (as the HTTP API does) and in the model. */
@@ -190,6 +198,9 @@ class EngineDifferentialIT {
         final Map<UUID, List<UUID>> accounts = new java.util.HashMap<>();
         final Map<UUID, List<UUID>> transfers = new java.util.HashMap<>();
         final Map<UUID, List<UUID>> grants = new java.util.HashMap<>();
+        final Map<UUID, List<Entry>> entries = new java.util.HashMap<>();
+        final java.util.Set<EntryKind> reversedKinds = java.util.EnumSet.noneOf(EntryKind.class);
+        final Map<UUID, EntryKind> kindOf = new java.util.HashMap<>();
         final List<Request> keyed = new ArrayList<>();
         final Map<UUID, String> assetOf = new java.util.HashMap<>();
         final Map<String, List<UUID>> accountsByLedgerAndAsset = new java.util.HashMap<>();
@@ -205,6 +216,7 @@ class EngineDifferentialIT {
                 accounts.put(l, new ArrayList<>());
                 transfers.put(l, new ArrayList<>());
                 grants.put(l, new ArrayList<>());
+                entries.put(l, new ArrayList<>());
             });
         }
 
@@ -308,6 +320,9 @@ class EngineDifferentialIT {
                             Map.of());
                 };
             }
+            if (dice < 97 && random.nextInt(3) == 0) {
+                return reverseEntry(ledger);
+            }
             if (dice < 97) {
                 var third = random.nextInt(8) == 0 ? pick(ledgerAccounts) : pick(sameAsset);
                 long part = 1 + random.nextInt(300);
@@ -319,6 +334,34 @@ class EngineDifferentialIT {
                         Map.of("kind", "split"));
             }
             return new Command.CloseAccount(from);
+        }
+
+        /** A reversal of a recent entry of any kind: whole, by an amount, or one debit and one credit by the same amount. */
+        private Command reverseEntry(UUID ledger) {
+            var ledgerEntries = entries.get(ledger);
+            if (ledgerEntries.isEmpty() || random.nextInt(25) == 0) {
+                return new Command.ReverseEntry(UUID.randomUUID(), UUID.randomUUID(), null, null, Map.of());
+            }
+            var original = ledgerEntries.get(ledgerEntries.size() - 1 - random.nextInt(Math.min(ledgerEntries.size(), 200)));
+            var posted = original.postings().stream().filter(p -> p.postedMinor() > 0).toList();
+            var debit = posted.stream().filter(p -> p.side() == Side.DEBIT).findFirst();
+            var credit = posted.stream().filter(p -> p.side() == Side.CREDIT).reduce((a, b) -> random.nextBoolean() ? a : b);
+            return switch (random.nextInt(4)) {
+                case 0 -> new Command.ReverseEntry(UUID.randomUUID(), original.id(), (long) 1 + random.nextInt(200), null, Map.of());
+                case 1 -> debit.isEmpty() || credit.isEmpty() ? new Command.ReverseEntry(UUID.randomUUID(), original.id(), null, null, Map.of())
+                        : new Command.ReverseEntry(UUID.randomUUID(), original.id(), null, List.of(
+                                new Command.ReversalLine(debit.get().accountId(), Side.DEBIT, 1 + random.nextInt(100)),
+                                new Command.ReversalLine(credit.get().accountId(), Side.CREDIT, 1 + random.nextInt(100))), Map.of("why", "partial"));
+                default -> new Command.ReverseEntry(UUID.randomUUID(), original.id(), null, null, Map.of());
+            };
+        }
+
+        /** Remembers every entry written (implicit grant expiries too), so reversals can name them. */
+        void learnEntries(List<Entry> written) {
+            for (var entry : written) {
+                entries.get(entry.ledgerId()).add(entry);
+                kindOf.put(entry.id(), entry.kind());
+            }
         }
 
         private <T> T pick(List<T> list) {
@@ -341,6 +384,7 @@ class EngineDifferentialIT {
                         }
                         case Command.PostTransfer t -> transfers.get(request.ledgerId()).add(t.transferId());
                         case Command.IssueGrant g -> grants.get(request.ledgerId()).add(g.grantId());
+                        case Command.ReverseEntry e -> reversedKinds.add(kindOf.get(e.originalId()));
                         default -> { }
                     }
                 }

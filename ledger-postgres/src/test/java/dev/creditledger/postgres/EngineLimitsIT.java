@@ -9,7 +9,10 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.devstack.Await;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +34,7 @@ class EngineLimitsIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabase.create("limits");
+        dataSource = TestInfrastructure.freshDatabase("limits", LedgerDatabase::migrate);
         engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(),
                 new EngineSettings(QUEUE_SUBMISSIONS_MAX, BATCH_COMMANDS_MAX, 1), EngineListener.NONE);
         ledger = new LedgerAdmin(dataSource, Clock.systemUTC()).createLedger("limits").id();
@@ -70,11 +73,8 @@ class EngineLimitsIT {
             }
             List<CompletableFuture<List<PostedResult>>> accepted = Collections.synchronizedList(new ArrayList<>());
             accepted.add(engine.submit(openAccounts(1)));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (engine.queueDepth() > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10); // the batcher has taken the first submission and waits for the lock
-            }
-            assertThat(engine.queueDepth()).isZero();
+            Await.until(Duration.ofSeconds(10), "the batcher has taken the first submission and waits for the lock",
+                    () -> engine.queueDepth() == 0);
             for (int i = 0; i < QUEUE_SUBMISSIONS_MAX; i++) {
                 accepted.add(engine.submit(openAccounts(1)));
             }

@@ -9,9 +9,12 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.devstack.Await;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,11 +38,11 @@ class EngineRetryIT {
 
     @BeforeAll
     static void start() {
-        setup = TestDatabase.create("retry");
-        pool = new HikariDataSource();
-        pool.setJdbcUrl(setup.getJdbcUrl());
-        pool.setUsername(setup.getUsername());
-        pool.addDataSourceProperty("options", "-c lock_timeout=300");
+        var database = TestInfrastructure.freshDatabaseName("retry");
+        setup = TestInfrastructure.database(database, TestInfrastructure.POOL_SIZE_MAX_DEFAULT, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT, Map.of());
+        LedgerDatabase.migrate(setup);
+        pool = TestInfrastructure.database(database, TestInfrastructure.POOL_SIZE_MAX_DEFAULT, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT,
+                Map.of("options", "-c lock_timeout=300"));
         engine = new PostgresPostingEngine(pool, Clock.systemUTC(), new EngineSettings(100, 100, 1, 3), new EngineListener() {
             @Override
             public void batchCommitted(int submissions, int commands, long durationNanos) {
@@ -74,7 +77,9 @@ class EngineRetryIT {
         try (var blocker = lockLedger(ledger)) {
             var transfer = engine.submit(Submission.single(new Request(ledger, null,
                     new Command.PostTransfer(UUID.randomUUID(), a, b, 10, "USD", false, null, Map.of()))));
-            Thread.sleep(500);
+            // The lock is released only once the batch has been refused it and is about to run again, so the
+            // commit below is the retry's, not the first attempt's.
+            Await.until(Duration.ofSeconds(30), "the batch refused the lock and retried", () -> events.contains("retry 1 55P03"));
             blocker.commit();
             assertThat(transfer.join().getFirst().result()).isInstanceOf(CommandResult.Accepted.class);
         }

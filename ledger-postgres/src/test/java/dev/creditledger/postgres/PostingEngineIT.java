@@ -14,6 +14,7 @@ import dev.creditledger.core.Reason;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.math.BigInteger;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,7 +35,7 @@ class PostingEngineIT {
 
     @BeforeAll
     static void start() {
-        dataSource = TestDatabase.create("engine");
+        dataSource = TestInfrastructure.freshDatabase("engine", LedgerDatabase::migrate);
         engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE);
         admin = new LedgerAdmin(dataSource, Clock.systemUTC());
         queries = new LedgerQueries(dataSource);

@@ -12,6 +12,7 @@ import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
 import dev.creditledger.core.SystemAccounts;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class SeveralEnginesIT {
 
     private static final int ENGINES = 3;
+    /** Hikari's default pool size, for the pools of the engines after the first. */
+    private static final int POOL_SIZE_MAX_OTHERS = 10;
     private static final int ACCOUNTS = 10;
     private static final int TRANSFERS = 6_000;
     private static final long INITIAL = 2_000;
@@ -194,14 +197,12 @@ class SeveralEnginesIT {
     /** One database, and one pool per engine on it (the first pool is the test database's own). */
     private static List<HikariDataSource> pools(String database) {
         List<HikariDataSource> pools = new ArrayList<>();
-        var first = TestDatabase.create(database);
+        var name = TestInfrastructure.freshDatabaseName(database);
+        var first = TestInfrastructure.database(name, TestInfrastructure.POOL_SIZE_MAX_DEFAULT, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT, Map.of());
+        LedgerDatabase.migrate(first);
         pools.add(first);
         for (int i = 1; i < ENGINES; i++) {
-            var pool = new HikariDataSource();
-            pool.setJdbcUrl(first.getJdbcUrl());
-            pool.setUsername(first.getUsername());
-            pool.addDataSourceProperty("reWriteBatchedInserts", "true");
-            pools.add(pool);
+            pools.add(TestInfrastructure.database(name, POOL_SIZE_MAX_OTHERS, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT, Map.of()));
         }
         return pools;
     }

@@ -1,8 +1,8 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.postgres.Pipeline;
-import dev.creditledger.postgres.PlanChoice;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.PlanChoice;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.creditledger.projections;
 
 import dev.creditledger.core.Balance;
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.postgres.Columns;
-import dev.creditledger.postgres.Pipeline;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

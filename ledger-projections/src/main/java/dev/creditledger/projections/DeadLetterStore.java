@@ -1,7 +1,7 @@
 package dev.creditledger.projections;
 
-import dev.creditledger.postgres.Columns;
-import dev.creditledger.postgres.Pipeline;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;

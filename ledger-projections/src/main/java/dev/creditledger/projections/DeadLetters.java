@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.jdbc.Sql;
 import dev.creditledger.kafka.KafkaSettings;
 import dev.creditledger.kafka.UndecodableEventException;
 import java.nio.charset.StandardCharsets;
@@ -47,10 +48,10 @@ public final class DeadLetters {
             List<DeadLetter> letters = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    letters.add(new DeadLetter(Jdbc.uuid(rs, "id"), rs.getString("topic"), rs.getInt("partition"),
+                    letters.add(new DeadLetter(Sql.uuid(rs, "id"), rs.getString("topic"), rs.getInt("partition"),
                             rs.getLong("offset"), text(rs.getBytes("record_key")), text(rs.getBytes("payload")),
                             rs.getString("reason"), DeadLetterStatus.valueOf(rs.getString("status")),
-                            Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "retried_at")));
+                            Sql.instant(rs, "created_at"), Sql.instant(rs, "retried_at")));
                 }
             }
             return letters;

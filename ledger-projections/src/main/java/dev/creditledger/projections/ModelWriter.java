@@ -1,7 +1,7 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.postgres.Pipeline;
+import dev.creditledger.jdbc.Pipeline;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -110,8 +111,8 @@ public final class ProjectionChecker {
                 lines += compare(j, p, ledgerId, "statement line", JOURNAL_STATEMENTS, PROJECTED_STATEMENTS, 2, out);
                 days += compare(j, p, ledgerId, "daily balance", JOURNAL_DAILY, PROJECTED_DAILY, 2, out);
                 assets += compare(j, p, ledgerId, "asset total", JOURNAL_ASSETS, PROJECTED_ASSETS, 1, out);
-                long lastSeq = single(j, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId);
-                long watermark = single(p, "SELECT coalesce(projected_seq, 0) FROM ledger_watermarks WHERE ledger_id = ?", ledgerId);
+                long lastSeq = Sql.firstNumber(j, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId).orElse(0);
+                long watermark = Sql.firstNumber(p, "SELECT coalesce(projected_seq, 0) FROM ledger_watermarks WHERE ledger_id = ?", ledgerId).orElse(0);
                 if (lastSeq != watermark) {
                     out.accept("the watermark is " + watermark + " but the journal's last sequence is " + lastSeq);
                 }
@@ -149,15 +150,5 @@ public final class ProjectionChecker {
             }
         }
         return ids;
-    }
-
-    /** The single number the query answers, or 0 when it finds no row. */
-    private static long single(Connection connection, String sql, UUID ledgerId) throws SQLException {
-        try (var ps = connection.prepareStatement(sql)) {
-            ps.setObject(1, ledgerId);
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 }

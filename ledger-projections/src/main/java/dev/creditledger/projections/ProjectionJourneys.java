@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,8 +74,8 @@ public final class ProjectionJourneys {
                     inStatements = true;
                     partition = (Integer) rs.getObject("kafka_partition");
                     offset = (Long) rs.getObject("kafka_offset");
-                    publishedAt = Jdbc.instant(rs, "published_at");
-                    appliedAt = Jdbc.instant(rs, "applied_at");
+                    publishedAt = Sql.instant(rs, "published_at");
+                    appliedAt = Sql.instant(rs, "applied_at");
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.creditledger.projections;
 import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.Side;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ public final class ProjectionQueries {
 
     public Optional<AccountBalanceView> balance(UUID ledgerId, UUID accountId) {
         return query("SELECT * FROM account_balances WHERE ledger_id = ? AND account_id = ?", rs -> new AccountBalanceView(
-                Jdbc.uuid(rs, "ledger_id"), Jdbc.uuid(rs, "account_id"), rs.getString("asset"),
+                Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "account_id"), rs.getString("asset"),
                 rs.getString("normal_side") == null ? null : Side.valueOf(rs.getString("normal_side")),
                 AccountStatus.valueOf(rs.getString("status")), rs.getLong("debits_posted"), rs.getLong("credits_posted"),
                 rs.getLong("debits_pending"), rs.getLong("credits_pending"), rs.getLong("version"), rs.getLong("last_seq")),
@@ -55,14 +56,14 @@ public final class ProjectionQueries {
         if (limit < 1 || limit > STATEMENT_LINES_MAX) {
             throw new IllegalArgumentException("limit must be 1 to " + STATEMENT_LINES_MAX + ", not " + limit);
         }
-        return query("SELECT *, " + Jdbc.METADATA_COLUMNS + """
+        return query("SELECT *, " + Sql.metadataColumns() + """
                  FROM statement_lines WHERE ledger_id = ? AND account_id = ? AND account_version > ?
-                ORDER BY account_version LIMIT ?""", rs -> new StatementLineView(Jdbc.uuid(rs, "ledger_id"),
-                Jdbc.uuid(rs, "account_id"), rs.getLong("account_version"), Jdbc.uuid(rs, "entry_id"), rs.getLong("entry_seq"),
+                ORDER BY account_version LIMIT ?""", rs -> new StatementLineView(Sql.uuid(rs, "ledger_id"),
+                Sql.uuid(rs, "account_id"), rs.getLong("account_version"), Sql.uuid(rs, "entry_id"), rs.getLong("entry_seq"),
                 rs.getInt("line_no"), EntryKind.valueOf(rs.getString("kind")), Side.valueOf(rs.getString("side")),
                 rs.getString("asset"), rs.getLong("posted_amount"), rs.getLong("pending_delta"),
                 rs.getLong("debits_posted_after"), rs.getLong("credits_posted_after"), rs.getLong("debits_pending_after"),
-                rs.getLong("credits_pending_after"), Jdbc.instant(rs, "created_at"), Jdbc.metadata(rs)),
+                rs.getLong("credits_pending_after"), Sql.instant(rs, "created_at"), Sql.metadata(rs)),
                 ledgerId, accountId, afterVersion, limit);
     }
 
@@ -76,7 +77,7 @@ public final class ProjectionQueries {
         }
         return query("""
                 SELECT * FROM daily_balances WHERE ledger_id = ? AND account_id = ? AND day BETWEEN ? AND ? ORDER BY day""",
-                rs -> new DailyBalanceView(Jdbc.uuid(rs, "ledger_id"), Jdbc.uuid(rs, "account_id"),
+                rs -> new DailyBalanceView(Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "account_id"),
                         rs.getObject("day", LocalDate.class), rs.getLong("debits_posted"), rs.getLong("credits_posted"),
                         rs.getLong("debits_pending"), rs.getLong("credits_pending"), rs.getLong("version")),
                 ledgerId, accountId, from, to);
@@ -84,7 +85,7 @@ public final class ProjectionQueries {
 
     public List<AssetTotalView> assetTotals(UUID ledgerId) {
         return query("SELECT * FROM asset_totals WHERE ledger_id = ? ORDER BY asset COLLATE \"C\"", rs -> new AssetTotalView(
-                Jdbc.uuid(rs, "ledger_id"), rs.getString("asset"), rs.getLong("debits_posted"), rs.getLong("credits_posted"),
+                Sql.uuid(rs, "ledger_id"), rs.getString("asset"), rs.getLong("debits_posted"), rs.getLong("credits_posted"),
                 rs.getLong("debits_pending"), rs.getLong("credits_pending"), rs.getLong("accounts"), rs.getLong("last_seq")),
                 ledgerId);
     }

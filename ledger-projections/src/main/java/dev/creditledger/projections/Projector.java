@@ -165,16 +165,16 @@ public final class Projector implements AutoCloseable {
              var deadLetters = new DeadLetterPublisher(kafka)) {
             var applier = new BatchApplier(projections, deadLetters, hooks);
             consumer.subscribe(kafka.eventTopics(), new LagCleaner());
-            Duration backoff = Duration.ZERO;
+            int failures = 0;
             while (running) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
                     records = consumer.poll(settings.pollTimeout());
                 } catch (KafkaException e) {
-                    backoff = next(backoff);
-                    log.warn("polling failed; retrying in {} ms: {}", backoff.toMillis(), e.toString());
+                    var delay = settings.backoff().after(++failures);
+                    log.warn("polling failed; retrying in {} ms: {}", delay.toMillis(), e.toString());
                     listener.failed(e);
-                    pause(backoff);
+                    pause(delay);
                     continue;
                 }
                 refreshLag(consumer);
@@ -191,7 +191,7 @@ public final class Projector implements AutoCloseable {
                     var appliedAt = Instant.now();
                     hooks.afterDatabaseCommit();
                     consumer.commitSync(nextOffsets(records));
-                    backoff = Duration.ZERO;
+                    failures = 0;
                     unstartedLedgers |= result.unstartedLedgers();
                     listener.applied(batch.size(), System.nanoTime() - started);
                     if (spans.enabled()) {
@@ -202,11 +202,11 @@ public final class Projector implements AutoCloseable {
                         listener.deadLettered(letter.reason());
                     });
                 } catch (Exception e) {
-                    backoff = next(backoff);
-                    log.warn("a batch of {} records failed; retrying in {} ms: {}", batch.size(), backoff.toMillis(), e.toString());
+                    var delay = settings.backoff().after(++failures);
+                    log.warn("a batch of {} records failed; retrying in {} ms: {}", batch.size(), delay.toMillis(), e.toString());
                     listener.failed(e);
                     seekToBatchStart(consumer, records);
-                    pause(backoff);
+                    pause(delay);
                 }
             }
         } catch (Error fatal) {
@@ -346,12 +346,6 @@ public final class Projector implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             log.debug("could not look at unstarted watermarks: {}", e.toString());
         }
-    }
-
-    /** The next pause: {@link ProjectorSettings#BACKOFF_FIRST}, then doubling, never above backoffMax. */
-    private Duration next(Duration backoff) {
-        var doubled = backoff.isZero() ? ProjectorSettings.BACKOFF_FIRST : backoff.multipliedBy(2);
-        return doubled.compareTo(settings.backoffMax()) <= 0 ? doubled : settings.backoffMax();
     }
 
     /** Forgets the lag of partitions this instance no longer owns. */

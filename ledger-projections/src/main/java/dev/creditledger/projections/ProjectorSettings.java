@@ -1,5 +1,6 @@
 package dev.creditledger.projections;
 
+import dev.creditledger.core.Backoff;
 import java.time.Duration;
 
 /**
@@ -32,6 +33,11 @@ public record ProjectorSettings(String groupId, int pollRecordsMax, Duration pol
      * member survives any pause under 10 s, and the heartbeat thread beats every third of it.
      */
     public static final Duration SESSION_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
+
+    /** The pauses between attempts while the database or the broker fails. */
+    public Backoff backoff() {
+        return new Backoff(BACKOFF_FIRST, backoffMax);
+    }
 
     public ProjectorSettings {
         if (groupId == null || groupId.isBlank()) {

@@ -1,8 +1,9 @@
 package dev.creditledger.projections;
 
 import dev.creditledger.core.events.LedgerEvent;
-import dev.creditledger.postgres.Columns;
-import dev.creditledger.postgres.Pipeline;
+import dev.creditledger.jdbc.Columns;
+import dev.creditledger.jdbc.Pipeline;
+import dev.creditledger.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * again, and stall the watermark there; all of them must stop before the first instance of this one
  * runs migration V3.
  *
- * Where a ledger starts: its first sequence is 1 for every ledger created after the outbox existed;
- * such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
- * the outbox publishes only from some S above 1, and nothing in the events says what S is. The rule
+ * Where a ledger starts: its first sequence is 1 for every ledger created after events existed (migration
+ * V2); such a ledger's watermark starts at 0 and the rule above is exact. A ledger whose history predates
+ * them publishes only from some S above 1, and nothing in the events says what S is. The rule
  * chosen: while sequence 1 has not been seen, the ledger's start is unknown and its watermark stays
  * unset (projectedSeq answers 0); once the ledger's first copy is {@link #HISTORY_START_GRACE} old, the
  * lowest sequence seen by then (the lowest recorded copy or run) is taken as its first, and the watermark
@@ -302,7 +303,7 @@ final class Watermarks {
                 "SELECT ledger_id FROM ledger_watermarks WHERE projected_seq IS NULL ORDER BY ledger_id");
              var rs = ps.executeQuery()) {
             while (rs.next()) {
-                ledgers.add(Jdbc.uuid(rs, "ledger_id"));
+                ledgers.add(Sql.uuid(rs, "ledger_id"));
             }
         }
         return ledgers;
@@ -321,7 +322,7 @@ final class Watermarks {
             pipeline.add(MOVE, (ps, index) -> Columns.at(ps, index).scalar(historyStartGrace.toMillis() / 1000.0).uuids(ids)
                     .uuids(ids).next(), rs -> {
                 while (rs.next()) {
-                    var ledgerId = Jdbc.uuid(rs, "ledger_id");
+                    var ledgerId = Sql.uuid(rs, "ledger_id");
                     rs.getLong("start");
                     if (rs.wasNull()) {
                         unstarted.add(ledgerId);

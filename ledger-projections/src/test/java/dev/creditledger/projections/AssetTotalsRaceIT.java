@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.Side;
+import dev.creditledger.devstack.Await;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -167,13 +169,10 @@ class AssetTotalsRaceIT {
     }
 
     static void awaitWaitingForALock(TestStack stack, CompletableFuture<?> waiter) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (stack.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-                == 0) {
+        Await.until(Duration.ofSeconds(20), "the second applier waits for a lock", () -> {
             assertThat(waiter).as("the second applier waits for the first").isNotDone();
-            assertThat(System.nanoTime()).as("the second applier waits for a lock").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+            return stack.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0;
+        });
     }
 
     static void applyAssetTotals(TestStack stack, List<dev.creditledger.core.events.LedgerEvent> events) {

@@ -3,6 +3,7 @@ package dev.creditledger.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.events.EventTopic;
+import dev.creditledger.devstack.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,12 +186,8 @@ class DeadLettersIT {
         }
     }
 
-    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met in time").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static void awaitTrue(BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(60), "condition met in time", condition);
     }
 
     static List<ConsumerRecord<byte[], byte[]>> readDeadLetterTopic(TestStack stack, int expected) {

@@ -11,6 +11,7 @@ import dev.creditledger.core.Side;
 import dev.creditledger.core.events.EventHeader;
 import dev.creditledger.core.events.EventType;
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -39,8 +40,8 @@ class MigrationV2IT {
 
     @Test
     void theSnapshotsStartFromTheBalancesAndTheProjectorGoesOnFromThere() {
-        var name = "p_migration_v2_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-        try (var projections = TestStack.dataSource(name, Duration.ofSeconds(30))) {
+        try (var projections = TestInfrastructure.database(TestInfrastructure.freshDatabaseName("p_migration_v2"),
+                TestInfrastructure.POOL_SIZE_MAX_DEFAULT, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT, Map.of())) {
             Flyway.configure().dataSource(projections).locations("classpath:db/projections")
                     .table(ProjectionDatabase.HISTORY_TABLE).target("1").load().migrate();
             var ledger = UUID.randomUUID();

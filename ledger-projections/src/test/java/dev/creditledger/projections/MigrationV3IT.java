@@ -3,10 +3,12 @@ package dev.creditledger.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.events.LedgerEvent;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -34,8 +36,8 @@ class MigrationV3IT {
 
     @Test
     void completeSequencesBecomeRunsAndTheProjectorGoesOnFromThere() throws SQLException {
-        var name = "p_migration_v3_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-        try (var projections = TestStack.dataSource(name, Duration.ofSeconds(30))) {
+        try (var projections = TestInfrastructure.database(TestInfrastructure.freshDatabaseName("p_migration_v3"),
+                TestInfrastructure.POOL_SIZE_MAX_DEFAULT, TestInfrastructure.CONNECTION_TIMEOUT_DEFAULT, Map.of())) {
             Flyway.configure().dataSource(projections).locations("classpath:db/projections")
                     .table(ProjectionDatabase.HISTORY_TABLE).target("2").load().migrate();
             var a = UUID.fromString("00000000-0000-0000-0000-00000000000a");

@@ -7,6 +7,7 @@ import dev.creditledger.core.AccountStatus;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.Side;
+import dev.creditledger.devstack.Await;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -223,12 +224,9 @@ class ProjectionEndToEndIT {
     }
 
     @Test
-    void lagReachesZeroOnEveryPartition() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!(projector.lag().size() == 12 && projector.lag().values().stream().allMatch(l -> l == 0))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    void lagReachesZeroOnEveryPartition() {
+        Await.until(Duration.ofSeconds(20), "a lag of zero on all 12 partitions (" + projector.lag() + ")",
+                () -> projector.lag().size() == 12 && projector.lag().values().stream().allMatch(l -> l == 0));
         assertThat(projector.lag()).hasSize(12);
         assertThat(projector.lag().values()).containsOnly(0L);
         assertThat(ProjectorCrashIT.awaitCount(appliedEvents, 26)).isEqualTo(26);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.Command;
 import dev.creditledger.core.Side;
+import dev.creditledger.devstack.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,16 +154,14 @@ class RebuildIT {
                     stack.publisher.publishAll();
                     rounds.incrementAndGet();
                     try {
-                        Thread.sleep(20);
+                        Thread.sleep(20); // the pace of this background load (a round every 20 ms), not a wait
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }
                 }
             });
-            while (rounds.get() < 1 && !concurrent.isDone()) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(60), "the first round of the concurrent load", () -> rounds.get() >= 1 || concurrent.isDone());
             if (concurrent.isDone()) {
                 concurrent.join();
             }

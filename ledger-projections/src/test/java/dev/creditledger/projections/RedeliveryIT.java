@@ -3,6 +3,7 @@ package dev.creditledger.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.Command;
+import dev.creditledger.devstack.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,7 @@ class RedeliveryIT {
 
             int again = stack.publisher.republishAll();
             assertThat(again).isEqualTo(published);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumed.get() < 2 * published && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(60), "every copy consumed a second time", () -> consumed.get() >= 2 * published);
             assertThat(consumed.get()).as("every copy was consumed a second time").isEqualTo(2 * published);
 
             // Every table of every model, the asset totals' per-account snapshots included, is as it was.

@@ -2,7 +2,6 @@ package dev.creditledger.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.creditledger.core.Command;
 import dev.creditledger.core.CommandResult;
@@ -10,8 +9,7 @@ import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.core.Submission;
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.kafka.KafkaSettings;
 import dev.creditledger.kafka.TopicProvisioner;
 import dev.creditledger.postgres.EngineListener;
@@ -27,18 +25,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Everything a projections test needs, on the shared embedded PostgreSQL and Kafka: a migrated journal
+ * Everything a projections test needs, on the shared embedded PostgreSQL and Kafka of the test kit
+ * ({@link TestInfrastructure}): a migrated journal
  * database with a posting engine, a separate migrated projections database, a fresh topic prefix with
  * its topics, and the test publisher.
  */
 final class TestStack implements AutoCloseable {
-    private static final AtomicInteger counter = new AtomicInteger();
+    private static final int POOL_SIZE_MAX = 10;
 
     final String name;
+    private final String projectionsDatabase;
     final HikariDataSource journal;
     final HikariDataSource projections;
     final KafkaSettings kafka;
@@ -50,13 +48,13 @@ final class TestStack implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private TestStack(String purpose, Duration projectionsConnectionTimeout) {
-        name = purpose.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
+        name = TestInfrastructure.freshDatabaseName(purpose);
         journal = dataSource("j_" + name, Duration.ofSeconds(30));
         LedgerDatabase.migrate(journal);
-        projections = dataSource("p_" + name, projectionsConnectionTimeout);
+        projectionsDatabase = "p_" + name;
+        projections = dataSource(projectionsDatabase, projectionsConnectionTimeout);
         ProjectionDatabase.migrate(projections);
-        kafka = new KafkaSettings(EmbeddedKafkaBroker.shared().bootstrapServers(),
-                "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), 4, (short) 1);
+        kafka = new KafkaSettings(TestInfrastructure.kafka().bootstrapServers(), TestInfrastructure.freshTopicPrefix(), 4, (short) 1);
         TopicProvisioner.ensureTopics(kafka);
         engine = new PostgresPostingEngine(journal, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE);
         admin = new LedgerAdmin(journal, Clock.systemUTC());
@@ -74,18 +72,11 @@ final class TestStack implements AutoCloseable {
     }
 
     String projectionsDatabase() {
-        return "p_" + name;
+        return projectionsDatabase;
     }
 
-    static HikariDataSource dataSource(String database, Duration connectionTimeout) {
-        var server = EmbeddedPostgresServer.shared();
-        var config = new HikariConfig();
-        config.setJdbcUrl(server.createDatabase(database));
-        config.setUsername(server.user());
-        config.setMaximumPoolSize(10);
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new HikariDataSource(config);
+    private static HikariDataSource dataSource(String database, Duration connectionTimeout) {
+        return TestInfrastructure.database(database, POOL_SIZE_MAX, connectionTimeout, Map.of());
     }
 
     /** A projector on this stack's topics with its own consumer group; closed with the stack. */

@@ -214,18 +214,15 @@ public final class LedgerMain implements Runnable {
                 return NOTHING_TO_CHECK;
             }
             var dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
-            switch (LedgerDatabase.schema(dataSource)) {
-                case NONE -> {
-                    System.err.println("ledger verify: " + url + " holds no ledger journal (Credit Ledger never migrated it); "
-                            + "nothing to check.");
-                    return NOTHING_TO_CHECK;
-                }
-                case BEHIND -> {
-                    System.err.println("ledger verify: the journal at " + url + " is of an older version (migrations pending); "
-                            + "start this version's service on it once (it migrates at start), then verify.");
-                    return NOTHING_TO_CHECK;
-                }
-                case CURRENT -> { }
+            String refusal = switch (LedgerDatabase.schema(dataSource)) {
+                case NONE -> "ledger verify: " + url + " holds no ledger journal (Credit Ledger never migrated it); nothing to check.";
+                case BEHIND -> "ledger verify: the journal at " + url + " is of an older version (migrations pending); "
+                        + "start this version's service on it once (it migrates at start), then verify.";
+                case CURRENT -> null;
+            };
+            if (refusal != null) {
+                System.err.println(refusal);
+                return NOTHING_TO_CHECK;
             }
             var report = new LedgerVerifier(dataSource).verifyAll();
             System.out.printf("verified %d ledgers, %d accounts, %d entries: %s%n", report.ledgers(), report.accounts(),

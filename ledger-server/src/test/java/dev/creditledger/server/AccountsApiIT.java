@@ -108,7 +108,7 @@ class AccountsApiIT extends E2eTestBase {
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
         var first = Instant.parse(transfer(ledger, a, b, 100, "USD").expect(201).body().get("createdAt").asString());
-        Thread.sleep(30);
+        Thread.sleep(30); // on purpose: the two transfers' times (the service's system clock) 30 ms apart, an instant between them
         var second = Instant.parse(transfer(ledger, a, b, 50, "USD").expect(201).body().get("createdAt").asString());
         assertThat(second).isAfter(first);
         var between = first.plus(java.time.Duration.between(first, second).dividedBy(2));
@@ -138,7 +138,7 @@ class AccountsApiIT extends E2eTestBase {
         var a = account(ledger, "{\"asset\":\"USD\"}");
         var b = account(ledger, "{\"asset\":\"USD\"}");
         var t1 = transfer(ledger, a, b, 100, "USD").expect(201).body();
-        Thread.sleep(5);
+        Thread.sleep(5); // on purpose: three distinct times (the service's system clock) for the filters by time
         var t2 = transfer(ledger, a, b, 200, "USD").expect(201).body();
         Thread.sleep(5);
         var t3 = transfer(ledger, b, a, 50, "USD").expect(201).body();

@@ -2,14 +2,16 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
-import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.devstack.FreePorts;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,14 +55,14 @@ public abstract class ApiTestBase {
         if (own != null) {
             own.accept(registry);
         } else {
-            service(registry, "api_tests", EmbeddedKafkaBroker.shared());
+            service(registry, "api_tests", TestInfrastructure.kafka());
         }
     }
 
     /** Every property of the service under test, on the given database (and its read-model twin) and broker. */
     protected static void service(DynamicPropertyRegistry registry, String database, EmbeddedKafkaBroker kafka) {
-        var postgres = EmbeddedPostgresServer.shared();
-        registry.add("spring.datasource.url", () -> postgres.createDatabase(database));
+        var postgres = TestInfrastructure.postgres();
+        registry.add("spring.datasource.url", () -> TestInfrastructure.databaseUrl(database));
         registry.add("spring.datasource.username", postgres::user);
         registry.add("ledger.admin-key", () -> OPERATOR_KEY);
         registry.add("ledger.expiry.interval-ms", () -> "200");
@@ -68,7 +70,7 @@ public abstract class ApiTestBase {
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.kafka.partitions", () -> "4");
         registry.add("ledger.kafka.replication-factor", () -> "1");
-        registry.add("ledger.projections.url", () -> postgres.createDatabase(database + "_projections"));
+        registry.add("ledger.projections.url", () -> TestInfrastructure.databaseUrl(database + "_projections"));
         registry.add("ledger.projections.username", postgres::user);
         // The tests present thousands of bad keys from one address on purpose; RateLimitIT tests the throttle.
         registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "1000000");
@@ -326,19 +328,8 @@ public abstract class ApiTestBase {
 
     /** Polls the transfer until it has the status, up to ten seconds. */
     protected JsonNode awaitTransferStatus(TestLedger ledger, UUID transfer, String status) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            var body = get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body();
-            if (body.get("status").asString().equals(status) || System.nanoTime() > deadline) {
-                assertThat(body.get("status").asString()).as("status of %s", transfer).isEqualTo(status);
-                return body;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return Await.until(Duration.ofSeconds(10), "status " + status + " of " + transfer,
+                () -> get("/v1/transfers/" + transfer, ledger.readKey()).expect(200).body(),
+                body -> body.get("status").asString().equals(status));
     }
 }

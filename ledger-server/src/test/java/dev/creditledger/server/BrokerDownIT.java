@@ -2,15 +2,17 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.postgres.JournalEventLog;
-import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,6 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 class BrokerDownIT extends E2eTestBase {
 
     private static final int WRITERS = 4;
+    /** Transfers accepted before the broker stops, while it is down, and after it is back, at least. */
+    private static final int WRITES_PER_PHASE = 50;
+    private static final Duration WAIT_MAX = Duration.ofSeconds(60);
     private static EmbeddedKafkaBroker broker;
 
     @Autowired
@@ -71,11 +76,11 @@ class BrokerDownIT extends E2eTestBase {
                 });
             }
             try {
-                Thread.sleep(1_000);
+                Await.until(WAIT_MAX, "the writers' first transfers accepted", () -> accepted.get() >= WRITES_PER_PHASE);
                 broker.stop();
                 long acceptedWhenStopped = accepted.get();
-                Thread.sleep(3_000);
-                assertThat(accepted.get()).as("writes accepted while the broker is down").isGreaterThan(acceptedWhenStopped);
+                Await.until(WAIT_MAX, "writes accepted while the broker is down",
+                        () -> accepted.get() >= acceptedWhenStopped + WRITES_PER_PHASE);
 
                 var behind = get("/v1/views/accounts/" + wallet + "/balance?minSeq=" + lastSeq.get(), ledger.readKey()).expect(503);
                 assertThat(behind.code()).isEqualTo("PROJECTION_BEHIND");
@@ -83,7 +88,9 @@ class BrokerDownIT extends E2eTestBase {
                 assertThat(new JournalEventLog(journal).backlog().changes()).as("changes waiting to be published").isPositive();
 
                 broker.start();
-                Thread.sleep(1_000);
+                long acceptedWhenStarted = accepted.get();
+                Await.until(WAIT_MAX, "writes accepted after the broker is back",
+                        () -> accepted.get() >= acceptedWhenStarted + WRITES_PER_PHASE);
             } finally {
                 // Whatever failed above, the writers stop, so the pool can close and the failure shows.
                 running.set(false);

@@ -2,7 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.postgres.DailyCloser;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class ClosesApiIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         OWN_SERVICE.set(registry -> {
-            service(registry, "closes", EmbeddedKafkaBroker.shared());
+            service(registry, "closes", TestInfrastructure.kafka());
             registry.add("ledger.kafka.topic-prefix", () -> "closes");
         });
     }

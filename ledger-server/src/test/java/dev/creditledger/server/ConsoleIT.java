@@ -11,6 +11,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
+import dev.creditledger.devstack.Await;
 import dev.creditledger.server.events.ProjectionsAccess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,26 +157,35 @@ class ConsoleIT extends E2eTestBase {
 
     /**
      * The journey and trace panels against the contract of {@code GET /v1/transfers/{id}/journey} and
-     * {@code GET /v1/admin/traces/{traceId}}, answered by the browser's own routes: the steps in time order with the
-     * time between them, a read model not applied yet, the spans indented under their parents, and a trace the
-     * store no longer has shown as not available.
+     * {@code GET /v1/admin/traces/{traceId}}: the steps in time order with the time between them and a read model not
+     * applied yet (a journey answered by the browser's own route), the spans of a real transfer's trace (as the service
+     * recorded them: the request, the engine's queue, batch and commit, the relay's publish, the projector's apply) in
+     * start order and indented under their parents, and a trace the store no longer has shown as not available.
      */
     @Test
     void theJourneyAndItsTraceRenderAsTheirContractSays() {
         var ledger = newLedger();
+        var issuer = account(ledger, "{\"asset\":\"USD\"}");
+        var wallet = account(ledger, "{\"asset\":\"USD\"}");
+        var real = transfer(ledger, issuer, wallet, 250, "USD").expect(201).id();
+        String traced = get("/v1/transfers/" + real + "/journey", ledger.readKey()).expect(200).body().get("traceId").asString();
+        // The trace once the projector has applied the transfer: its spans reach from the request to the read models.
+        var trace = Await.until(Duration.ofSeconds(60), "the projector's span in trace " + traced,
+                () -> get("/v1/admin/traces/" + traced, OPERATOR_KEY),
+                answer -> answer.status() == 200 && spanNames(answer.body()).contains("ledger.project"));
+        assertThat(spanNames(trace.body())).as("the spans a transfer makes").contains(
+                "POST /v1/transfers", "ledger.queue", "ledger.batch", "ledger.commit", "ledger.publish", "ledger.project");
+        var expected = waterfall(trace.body());
+        assertThat(expected).extracting(Row::depth).as("spans under spans under the request").contains(0, 1, 2);
+
         String transfer = "01a23862-2af0-787d-8033-ca1f6d0f1c18";
-        String traced = "4bf92f3577b34da6a3ce929d0e0e4736";
         String forgotten = "00f067aa0ba902b700f067aa0ba902b7";
         var page = browser.newPage();
         page.route("**/v1/transfers/*/journey", route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
                 .setContentType("application/json").setBody(journeyJson(transfer, route.request().url().contains("forgotten") ? forgotten : traced))));
+        // The trace as the test read it, so the page shows exactly the spans the expectations were computed from.
         page.route("**/v1/admin/traces/" + traced, route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
-                .setContentType("application/json").setBody("""
-                        {"traceId":"%s","spans":[
-                          {"spanId":"c","parentSpanId":"b","name":"db.commit","start":"2026-12-02T10:00:00.008Z","end":"2026-12-02T10:00:00.011Z","durationMs":3.0,"attributes":{}},
-                          {"spanId":"a","parentSpanId":null,"name":"POST /v1/transfers","start":"2026-12-02T10:00:00.000Z","end":"2026-12-02T10:00:00.020Z","durationMs":20.0,"attributes":{"http.status":"201"}},
-                          {"spanId":"b","parentSpanId":"a","name":"engine.batch","start":"2026-12-02T10:00:00.004Z","end":"2026-12-02T10:00:00.012Z","durationMs":8.0,"attributes":{"batch.size":"3"}}]}
-                        """.formatted(traced))));
+                .setContentType("application/json").setBody(trace.raw())));
         page.route("**/v1/admin/traces/" + forgotten, route -> route.fulfill(new Route.FulfillOptions().setStatus(404)
                 .setContentType("application/problem+json").setBody("{\"status\":404,\"code\":\"NOT_FOUND\",\"detail\":\"no trace " + forgotten + "\"}")));
         page.navigate("http://localhost:" + port + "/console/");
@@ -200,16 +210,66 @@ class ConsoleIT extends E2eTestBase {
         assertThat(steps.nth(4)).containsText("read model statements");
 
         var spans = page.locator("#waterfall .span-name");
-        assertThat(spans).hasText(new String[] {"POST /v1/transfers", "engine.batch", "db.commit"});
-        assertThat(spans.nth(0)).hasAttribute("style", "padding-left:0px");
-        assertThat(spans.nth(1)).hasAttribute("style", "padding-left:16px");
-        assertThat(spans.nth(2)).hasAttribute("style", "padding-left:32px");
-        assertThat(page.locator("#waterfall .span-duration").nth(0)).hasText("20.0 ms");
+        assertThat(spans).hasText(expected.stream().map(Row::name).toArray(String[]::new));
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(spans.nth(i)).hasAttribute("style", "padding-left:" + expected.get(i).depth() * 16 + "px");
+            assertThat(page.locator("#waterfall .span-duration").nth(i)).hasText(expected.get(i).duration());
+        }
 
         page.locator("#journey-id").fill("forgotten");
         page.locator("#journey-open").click();
         assertThat(page.locator("#trace-unavailable")).containsText("Trace " + forgotten + " not available (HTTP 404)");
         page.close();
+    }
+
+    /** A row of the waterfall as the trace's contract defines it: the span's name, its depth under its parents, its duration. */
+    record Row(String name, int depth, String duration) {}
+
+    private static List<String> spanNames(JsonNode trace) {
+        List<String> names = new ArrayList<>();
+        trace.get("spans").forEach(span -> names.add(span.get("name").asString()));
+        return names;
+    }
+
+    /**
+     * The rows the waterfall shows, computed from the trace by its contract: spans in order of their start (ties in
+     * the answer's order), each indented one step per ancestor present in the trace, with its duration in
+     * milliseconds (three decimals below 1 ms, one below 1 s, seconds with two decimals above).
+     */
+    private static List<Row> waterfall(JsonNode trace) {
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        List<JsonNode> spans = new ArrayList<>();
+        trace.get("spans").forEach(span -> {
+            spans.add(span);
+            byId.put(span.get("spanId").asString(), span);
+        });
+        spans.sort(java.util.Comparator.comparing(span -> java.time.Instant.parse(span.get("start").asString()).toEpochMilli()));
+        List<Row> rows = new ArrayList<>();
+        for (var span : spans) {
+            int depth = 0;
+            var seen = new java.util.HashSet<String>();
+            for (var parent = byId.get(parentOf(span)); parent != null && seen.add(parent.get("spanId").asString());
+                 parent = byId.get(parentOf(parent))) {
+                depth++;
+            }
+            rows.add(new Row(span.get("name").asString(), depth, duration(span.get("durationMs").asDouble())));
+        }
+        return rows;
+    }
+
+    private static String parentOf(JsonNode span) {
+        var parent = span.get("parentSpanId");
+        return parent == null || parent.isNull() ? null : parent.asString();
+    }
+
+    private static String duration(double ms) {
+        if (ms < 1) {
+            return new java.math.BigDecimal(ms).setScale(3, java.math.RoundingMode.HALF_UP) + " ms";
+        }
+        if (ms < 1000) {
+            return new java.math.BigDecimal(ms).setScale(1, java.math.RoundingMode.HALF_UP) + " ms";
+        }
+        return new java.math.BigDecimal(ms / 1000).setScale(2, java.math.RoundingMode.HALF_UP) + " s";
     }
 
     private static String journeyJson(String transfer, String traceId) {
@@ -247,7 +307,7 @@ class ConsoleIT extends E2eTestBase {
                 }
                 assertThat(System.nanoTime()).as("both events of the refused transfer dead-lettered in time; so far %s", letters)
                         .isLessThan(deadline);
-                Thread.sleep(100);
+                Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
             }
         } finally {
             execute("ALTER TABLE statement_lines DROP CONSTRAINT IF EXISTS " + REFUSING_CONSTRAINT);

@@ -2,7 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,8 +17,8 @@ class ConsoleStatusApiOnlyIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         OWN_SERVICE.set(registry -> {
-            var postgres = EmbeddedPostgresServer.shared();
-            registry.add("spring.datasource.url", () -> postgres.createDatabase("console_api_only"));
+            var postgres = TestInfrastructure.postgres();
+            registry.add("spring.datasource.url", () -> TestInfrastructure.databaseUrl("console_api_only"));
             registry.add("spring.datasource.username", postgres::user);
             registry.add("ledger.admin-key", () -> OPERATOR_KEY);
             registry.add("ledger.roles", () -> "api");

@@ -2,9 +2,9 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class DatabaseDownIT extends ApiTestBase {
         postgres.createDatabase("down_journal");
         postgres.createDatabase("down_projections");
         OWN_SERVICE.set(registry -> {
-            service(registry, "unused_down", EmbeddedKafkaBroker.shared());
+            service(registry, "unused_down", TestInfrastructure.kafka());
             registry.add("spring.datasource.url", () -> postgres.jdbcUrl("down_journal"));
             registry.add("spring.datasource.username", postgres::user);
             registry.add("ledger.projections.url", () -> postgres.jdbcUrl("down_projections"));
@@ -82,7 +82,7 @@ class DatabaseDownIT extends ApiTestBase {
             if (recovered.status() == 201) {
                 break;
             }
-            Thread.sleep(500);
+            Thread.sleep(500); // the poll interval of this loop, bounded by its deadline
         }
         assertThat(recovered).isNotNull();
         assertThat(recovered.status()).as("a write once the database is back: %s", recovered.raw()).isEqualTo(201);
@@ -98,7 +98,7 @@ class DatabaseDownIT extends ApiTestBase {
         var postmaster = ProcessHandle.of(pid);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (postmaster.map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
         }
         assertThat(postmaster.map(ProcessHandle::isAlive).orElse(false)).as("postmaster %d stopped", pid).isFalse();
     }

@@ -2,7 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.projections.ProjectionChecker;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -69,7 +69,7 @@ abstract class E2eTestBase extends ApiTestBase {
      * record beyond them arrives.
      */
     protected static List<ConsumerRecord<String, String>> recordsOf(UUID ledgerId, String topic, int expected, Duration settle) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafkaBroker.shared().bootstrapServers());
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers());
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end through every role: an HTTP transfer is committed with its events in the outbox, the relay
+ * End to end through every role: an HTTP transfer is committed (its journal rows are its events), the relay
  * publishes them to Kafka (CloudEvents headers, the request's traceparent), the projector applies them,
  * and the read-model API shows them as soon as it has reached the write's ledger sequence.
  */

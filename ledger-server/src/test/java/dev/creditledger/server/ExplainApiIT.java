@@ -2,6 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,20 +76,8 @@ class ExplainApiIT extends E2eTestBase {
     }
 
     private void awaitGrantStatus(TestLedger ledger, UUID grant, String status) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        String seen;
-        do {
-            seen = get("/v1/grants/" + grant, ledger.readKey()).expect(200).body().get("status").asString();
-            if (!seen.equals(status)) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        } while (!seen.equals(status) && System.nanoTime() < deadline);
-        assertThat(seen).as("status of grant %s", grant).isEqualTo(status);
+        Await.until(java.time.Duration.ofSeconds(30), "status " + status + " of grant " + grant,
+                () -> get("/v1/grants/" + grant, ledger.readKey()).expect(200).body().get("status").asString(), status::equals);
     }
 
     private static List<String> texts(JsonNode array, String field) {

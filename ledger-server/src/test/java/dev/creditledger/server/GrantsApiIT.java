@@ -2,6 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.creditledger.devstack.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -74,13 +75,8 @@ class GrantsApiIT extends E2eTestBase {
         var expiresAt = Instant.now().plusSeconds(2);
         var grant = post("/v1/grants", ledger.writeKey(), grantBody(wallet, plan, 70, expiresAt, null)).expect(201).id();
 
-        var deadline = Instant.now().plusSeconds(30);
-        String status = null;
-        while (Instant.now().isBefore(deadline) && !"EXPIRED".equals(status)) {
-            status = get("/v1/grants/" + grant, ledger.readKey()).expect(200).body().get("status").asString();
-            sleep(100);
-        }
-        assertThat(status).isEqualTo("EXPIRED");
+        Await.until(java.time.Duration.ofSeconds(30), "grant " + grant + " expired by the worker",
+                () -> "EXPIRED".equals(get("/v1/grants/" + grant, ledger.readKey()).expect(200).body().get("status").asString()));
         assertThat(postedBalance(ledger, wallet)).isZero();
         var breakage = get("/v1/accounts?code=breakage.CREDITS", ledger.readKey()).expect(200).body().get("items").get(0);
         assertThat(breakage.get("balance").get("posted").asLong()).isEqualTo(70);
@@ -107,15 +103,6 @@ class GrantsApiIT extends E2eTestBase {
         assertProblem(get("/v1/grants/" + UUID.randomUUID(), ledger.readKey()), 404, "GRANT_NOT_FOUND");
         assertProblem(get("/v1/accounts/" + UUID.randomUUID() + "/grants", ledger.readKey()), 404, "ACCOUNT_NOT_FOUND");
         assertThat(snapshot(ledger)).isEqualTo(before);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String grantBody(UUID account, UUID from, long amount, Instant expiresAt, String source) {

@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * a string with NUL, a lone surrogate, SQL or script injection, odd Unicode, truncated or invalid JSON,
  * invalid UTF-8, deep nesting, a huge body, a wrong content type, broken percent-escapes in the path or
  * query), plus random combinations of them. The targets are chosen so that their state refuses any valid
- * request (an empty noOverdraft payer, a voided hold, a fully reversed transfer, a released escrow, a
+ * request (an empty noOverdraft payer, a voided hold, a fully reversed transfer or entry, a released escrow, a
  * closed account, an unknown asset), so every request must be refused, whatever field the mutation hit.
  *
  * Checks: zero 5xx, every answer arrives (no connection reset before one), every refusal is
@@ -73,6 +73,10 @@ class HostileRequestsIT extends E2eTestBase {
         post("/v1/escrows", ledger.writeKey(), "{\"orderId\":\"" + order + "\",\"buyer\":\"" + funded + "\",\"seller\":\"" + receiver
                 + "\",\"amount\":10,\"asset\":\"USD\"}").expect(201);
         post("/v1/escrows/" + order + "/release", ledger.writeKey(), "{}").expect(201);
+        var corrected = post("/v1/entries", ledger.writeKey(), "{\"postings\":[{\"account\":\"" + funded
+                + "\",\"side\":\"DEBIT\",\"amount\":30,\"asset\":\"USD\"},{\"account\":\"" + receiver
+                + "\",\"side\":\"CREDIT\",\"amount\":30,\"asset\":\"USD\"}]}").expect(201).id();
+        post("/v1/entries/" + corrected + "/reverse", ledger.writeKey(), null).expect(201);
         var foreign = account(newLedger(), "{\"asset\":\"USD\"}");
 
         var endpoints = List.of(
@@ -83,6 +87,7 @@ class HostileRequestsIT extends E2eTestBase {
                 new Endpoint("/v1/transfers/" + hold + "/void", object("metadata", object("k", "v"))),
                 new Endpoint("/v1/transfers/" + reversed + "/reverse", object("amount", 1, "metadata", object("k", "v"))),
                 new Endpoint("/v1/entries", entry(empty, receiver)),
+                new Endpoint("/v1/entries/" + corrected + "/reverse", object("amount", 1, "metadata", object("k", "v"))),
                 new Endpoint("/v1/grants", object("account", credits.toString(), "from", overage.toString(), "amount", 5,
                         "asset", "CREDITS", "source", "plan", "metadata", object("k", "v"))),
                 new Endpoint("/v1/usage", object("account", credits.toString(), "overageAccount", overage.toString(),

@@ -164,7 +164,7 @@ class JourneyIT extends E2eTestBase {
 
     private static void sleep() {
         try {
-            Thread.sleep(100);
+            Thread.sleep(100); // the poll interval of the two loops above, each bounded by WAIT
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -102,7 +102,7 @@ class MetricsDocIT extends ApiTestBase {
         long deadline = System.nanoTime() + WAIT.toNanos();
         var scraped = scrape();
         while (!done.test(scraped) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+            Thread.sleep(200); // the poll interval of this loop, bounded by WAIT
             scraped = scrape();
         }
         return scraped;

@@ -47,7 +47,7 @@ class ObservabilityFilesTest {
         var groups = (List<Map<String, Object>>) new Yaml().<Map<String, Object>>load(rules).get("groups");
         @SuppressWarnings("unchecked")
         var alerts = (List<Map<String, Object>>) groups.getFirst().get("rules");
-        assertThat(alerts).extracting(a -> a.get("alert")).contains("LedgerReconciliationMismatch", "LedgerOutboxBehind",
+        assertThat(alerts).extracting(a -> a.get("alert")).contains("LedgerReconciliationMismatch", "LedgerRelayBehind",
                 "LedgerConsumerLag", "LedgerAppendLatencyP99High", "LedgerDeadLetters");
         for (var alert : alerts) {
             assertThat(alert).as("rule %s", alert.get("alert")).containsKeys("expr", "labels", "annotations");

@@ -3,7 +3,7 @@ package dev.creditledger.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +53,7 @@ class OtlpExportIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         OWN_SERVICE.set(registry -> {
-            service(registry, "otlp_export", EmbeddedKafkaBroker.shared());
+            service(registry, "otlp_export", TestInfrastructure.kafka());
             registry.add("ledger.kafka.topic-prefix", () -> "otlp");
             registry.add("ledger.tracing.memory-spans", () -> "0");
             registry.add("otel.exporter.otlp.endpoint", () -> "http://127.0.0.1:" + COLLECTOR.getAddress().getPort());
@@ -90,7 +90,7 @@ class OtlpExportIT extends ApiTestBase {
                 assertThat(text).contains("ledger-under-test");
                 break;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the poll interval of this loop, bounded by its deadline
         } while (System.nanoTime() < deadline);
         assertThat(missing).as("what the collector has not received after 30 s (%d posts)", POSTS.size()).isNull();
         assertThat(CONTENT_TYPES).allMatch("application/x-protobuf"::equals);

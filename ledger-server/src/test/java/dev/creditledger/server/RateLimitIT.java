@@ -2,7 +2,7 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.TestInfrastructure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,7 +21,7 @@ class RateLimitIT extends ApiTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         OWN_SERVICE.set(registry -> {
-            service(registry, "rate_limit", EmbeddedKafkaBroker.shared());
+            service(registry, "rate_limit", TestInfrastructure.kafka());
             registry.add("ledger.rate-limit.bad-keys-per-address-per-minute", () -> "5");
             // Its own topics on the shared broker: the shared service's projector must not read this service's events.
             registry.add("ledger.kafka.topic-prefix", () -> "ratelimit");
@@ -37,14 +37,14 @@ class RateLimitIT extends ApiTestBase {
         var slowKey = slow.get("key").asString();
         get("/v1/accounts", ledger.readKey()).expect(200); // the other key, known to this instance from now on
 
-        Thread.sleep(1_100); // a full bucket
+        Thread.sleep(1_100); // time must pass: a full bucket
         for (int i = 0; i < 3; i++) {
             get("/v1/accounts", slowKey).expect(200);
         }
         var limited = assertProblem(get("/v1/accounts", slowKey), 429, "RATE_LIMITED");
         assertThat(limited.headers().firstValue("Retry-After")).contains("1");
         get("/v1/accounts", ledger.readKey()).expect(200);
-        Thread.sleep(1_100);
+        Thread.sleep(1_100); // time must pass: the bucket refills at 3 a second
         get("/v1/accounts", slowKey).expect(200);
 
         for (int i = 0; i < 5; i++) {
@@ -52,7 +52,7 @@ class RateLimitIT extends ApiTestBase {
         }
         var throttled = assertProblem(get("/v1/accounts", "cla_no_such_key_again"), 429, "AUTH_THROTTLED");
         assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
-        Thread.sleep(1_100); // past the key cache's 1 s: the key is read again, not refused
+        Thread.sleep(1_100); // time must pass: past the key cache's 1 s: the key is read again, not refused
         get("/v1/accounts", ledger.readKey()).expect(200); // a known key from the same address still works
 
         for (var rate : new String[] {"0", "-1", "1000001"}) {

@@ -66,7 +66,7 @@ class OpenLoopTest {
             public void execute(OpOutcome outcome) {
                 if (calls.getAndIncrement() == 0) {
                     try {
-                        Thread.sleep(50);
+                        Thread.sleep(50); // the stall under test: a client that takes 50 ms, not a wait for something
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -98,7 +98,7 @@ class OpenLoopTest {
             public void execute(OpOutcome outcome) {
                 if (calls.getAndIncrement() == 0) {
                     try {
-                        Thread.sleep(150); // past the 100 ms window and the 20 ms drain
+                        Thread.sleep(150); // the stall under test: past the 100 ms window and the 20 ms drain
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

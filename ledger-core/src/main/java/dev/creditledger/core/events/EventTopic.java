@@ -1,8 +1,9 @@
 package dev.creditledger.core.events;
 
 /**
- * The event streams. Each becomes one Kafka topic named {@code <prefix>.<name>.v1}; the prefix is
- * configuration ({@code ledger} unless set), the version changes only with an incompatible schema. The
+ * The event streams. Each becomes one Kafka topic named {@code <prefix>.<name>.v<version>}; the prefix is
+ * configuration ({@code ledger} unless set), the version is the payloads' {@link EventType#SCHEMA_VERSION}
+ * (1 today), which changes only with an incompatible schema. The
  * first three carry every change of the journal and feed the read models; the alert stream carries
  * notifications derived from entries, for whoever watches balances.
  */
@@ -17,7 +18,6 @@ public enum EventTopic {
     ALERT("alert", false);
 
     public static final String DEFAULT_PREFIX = "ledger";
-    public static final int VERSION = 1;
 
     private final String streamName;
     private final boolean journal;
@@ -33,6 +33,6 @@ public enum EventTopic {
     }
 
     public String topicName(String prefix) {
-        return prefix + "." + streamName + ".v" + VERSION;
+        return prefix + "." + streamName + ".v" + EventType.SCHEMA_VERSION;
     }
 }

@@ -21,7 +21,7 @@ public enum EventType {
     ENTRY_POSTED("ledger.entry.posted", EventTopic.ENTRY),
     BALANCE_THRESHOLD_CROSSED("ledger.balance.threshold_crossed", EventTopic.ALERT);
 
-    /** Version of every payload schema; it changes only with an incompatible change, together with the topic version. */
+    /** Version of every payload schema and of the topics' names ({@link EventTopic#topicName}); it changes only with an incompatible change. */
     public static final int SCHEMA_VERSION = 1;
 
     private final String typeName;

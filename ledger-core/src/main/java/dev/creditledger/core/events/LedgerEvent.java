@@ -7,8 +7,8 @@ import dev.creditledger.core.EntryKind;
 import java.util.UUID;
 
 /**
- * A committed change of a ledger, as published to the event streams. Every event is written to the
- * outbox in the transaction that made the change, so an event exists if and only if its change committed.
+ * A committed change of a ledger, as published to the event streams. Every event is read from the journal
+ * rows that the change wrote (ADR 0006), so an event exists if and only if its change committed.
  * An entry produces one event per account it touches, each keyed by that account, so that every
  * account's events are complete and in order within each topic. Across topics there is no
  * order; {@code ledgerSeq} and the postings' {@code accountVersion} order them when it matters.

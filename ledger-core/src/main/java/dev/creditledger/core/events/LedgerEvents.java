@@ -1,11 +1,7 @@
 package dev.creditledger.core.events;
 
 import dev.creditledger.core.BatchOutcome;
-import dev.creditledger.core.Command;
-import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.Entry;
-import dev.creditledger.core.Submission;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -21,21 +17,15 @@ public final class LedgerEvents {
     private LedgerEvents() {}
 
     /** The events of one ledger's part of a batch, in ledger sequence order. */
-    public static List<LedgerEvent> of(List<Submission> submissions, BatchOutcome outcome, Instant now) {
+    public static List<LedgerEvent> of(BatchOutcome outcome) {
         List<LedgerEvent> events = new ArrayList<>();
         for (var account : outcome.createdAccounts()) {
             events.add(new LedgerEvent.AccountOpened(EventHeader.of(EventType.ACCOUNT_OPENED, account.ledgerId(),
                     account.seq(), account.createdAt(), account.id()), account));
         }
-        for (int s = 0; s < submissions.size(); s++) {
-            var requests = submissions.get(s).requests();
-            for (int r = 0; r < requests.size(); r++) {
-                if (requests.get(r).command() instanceof Command.CloseAccount close
-                        && outcome.results().get(s).get(r) instanceof CommandResult.Accepted accepted && !accepted.replayed()) {
-                    events.add(new LedgerEvent.AccountClosed(EventHeader.of(EventType.ACCOUNT_CLOSED,
-                            requests.get(r).ledgerId(), accepted.seq(), now, close.accountId()), close.accountId()));
-                }
-            }
+        for (var closure : outcome.closedAccounts()) {
+            events.add(new LedgerEvent.AccountClosed(EventHeader.of(EventType.ACCOUNT_CLOSED, closure.ledgerId(),
+                    closure.seq(), closure.closedAt(), closure.accountId()), closure.accountId()));
         }
         for (var entry : outcome.entries()) {
             events.addAll(of(entry));

@@ -182,6 +182,6 @@ final class DocScenario {
                 }
             }
         }
-        events.addAll(LedgerEvents.of(submissions, outcome, now));
+        events.addAll(LedgerEvents.of(outcome));
     }
 }

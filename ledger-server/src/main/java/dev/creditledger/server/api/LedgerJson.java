@@ -8,7 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The one definition of the service's strict JSON: money must never be moved by a typo (unknown
  * fields), a fraction, a quoted number, trailing garbage or a duplicated key. The Spring application
- * applies {@link #strict} to Boot's mapper builder ({@code LedgerApplication.strictJson()}); code
+ * applies {@link #strict} to Boot's mapper builder ({@code WebConfiguration.strictJson()}); code
  * outside Spring (the codec benchmark, tools) takes {@link #mapper()}.
  *
  * What can differ: Boot's builder also registers the modules it finds and its ProblemDetail mix-in,

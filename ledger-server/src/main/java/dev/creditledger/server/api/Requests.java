@@ -81,7 +81,7 @@ public final class Requests {
     }
 
     public record CreateTransfers(
-            @Schema(description = "1 to TRANSFERS_PER_REQUEST_MAX (8,190) transfers, each with its own idempotency key") List<CreateTransfer> transfers,
+            @Schema(description = "1 to TRANSFERS_PER_REQUEST_MAX (" + dev.creditledger.core.Limits.TRANSFERS_PER_REQUEST_MAX + ") transfers, each with its own idempotency key") List<CreateTransfer> transfers,
             @Schema(description = "All or nothing: if one fails, none is applied") Boolean atomic) {}
 
     public record Capture(@Schema(description = "Minor units to post; omitted: the whole hold") Long amount,
@@ -91,6 +91,24 @@ public final class Requests {
 
     public record Reverse(@Schema(description = "Minor units to move back; omitted: all not reversed yet") Long amount,
                           Map<String, String> metadata, String idempotencyKey) {}
+
+    @Schema(description = "Omit both amount and postings to reverse all that is not reversed yet; give one of them for a "
+            + "partial reversal (ADR 0018).", example = """
+            {"postings": [{"account": "0193...", "side": "DEBIT", "amount": 50},
+                          {"account": "0193...", "side": "CREDIT", "amount": 50}], "metadata": {"reason": "fee refunded"}}""")
+    public record ReverseEntry(
+            @Schema(description = "Minor units to take back of every posting of the entry (so it balances only for an entry "
+                    + "with one debit and one credit); omitted: see postings") Long amount,
+            @Schema(description = "What to take back of each named posting of the entry (account and side as in the entry; "
+                    + "the reversal posts the other side); the amounts must balance per asset") List<ReversedPosting> postings,
+            Map<String, String> metadata,
+            String idempotencyKey) {}
+
+    public record ReversedPosting(
+            @Schema(description = "The account of the entry's posting") UUID account,
+            @Schema(description = "The side of the entry's posting (the reversal posts the other side)") Side side,
+            @Schema(description = "Minor units to take back of it, at most what it posted less earlier reversals", example = "50")
+            Long amount) {}
 
     @Schema(example = """
             {"postings": [{"account": "0193...", "side": "DEBIT", "amount": 500, "asset": "USD"},

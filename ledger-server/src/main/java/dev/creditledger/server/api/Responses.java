@@ -117,7 +117,9 @@ public final class Responses {
             TransferStatus status = switch (e.kind()) {
                 case TRANSFER -> TransferStatus.POSTED;
                 case HOLD -> TransferStatus.PENDING;
-                default -> null;
+                // The other kinds are not a transfer's own entry (they resolve one, or are no transfer): no status.
+                case CAPTURE, VOID, EXPIRY, ENTRY, REVERSAL, GRANT, GRANT_EXPIRY, ESCROW_FUND, ESCROW_RELEASE, ESCROW_REFUND,
+                     USAGE -> null;
             };
             Long reversed = status == null ? null : 0L;
             return new TransferJson(e.id(), e.kind(), e.fromAccountId(), e.toAccountId(), e.amountMinor(), e.asset(),
@@ -179,6 +181,20 @@ public final class Responses {
         static EntryJson of(Entry e) {
             return new EntryJson(e.id(), e.kind(), e.postings().stream().map(PostingJson::of).toList(), e.referenceId(),
                     sorted(e.metadata()), e.createdAt(), e.seq());
+        }
+    }
+
+    /**
+     * A reversal written by {@code POST /v1/entries/{id}/reverse} (ADR 0018): {@code referenceId} is the entry it
+     * reverses (for a transfer, hold or capture: the transfer), its postings are on the other side of the
+     * original's, and {@code grants} says what it did to grants (left out when nothing).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReversalJson(UUID id, EntryKind type, UUID referenceId, long amount, List<PostingJson> postings,
+                               List<GrantChangeJson> grants, Map<String, String> metadata, Instant createdAt, long seq) {
+        static ReversalJson of(Entry e) {
+            return new ReversalJson(e.id(), e.kind(), e.referenceId(), e.amountMinor(), e.postings().stream().map(PostingJson::of).toList(),
+                    GrantChangeJson.of(e), sorted(e.metadata()), e.createdAt(), e.seq());
         }
     }
 

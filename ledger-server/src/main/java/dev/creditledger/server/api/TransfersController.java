@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Transfers: post at once or hold; capture, void and reverse; batches of up to 8,190. */
+/** Transfers: post at once or hold; capture, void and reverse; batches of up to {@link Limits#TRANSFERS_PER_REQUEST_MAX}. */
 @RestController
 @RequestMapping("/v1/transfers")
 @Tag(name = "Transfers")
@@ -54,7 +54,7 @@ public class TransfersController {
     }
 
     @PostMapping("/batch")
-    @Operation(summary = "Create up to 8,190 transfers in one request, with a result per item",
+    @Operation(summary = "Create up to " + Limits.TRANSFERS_PER_REQUEST_MAX + " transfers in one request, with a result per item",
             description = "Each item may carry its own idempotencyKey. With atomic: true they are all applied or none is.")
     public Responses.BatchJson batch(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                      @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,

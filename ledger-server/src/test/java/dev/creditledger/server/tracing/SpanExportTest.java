@@ -3,11 +3,13 @@ package dev.creditledger.server.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.core.trace.TraceSpan;
+import dev.creditledger.devstack.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -66,10 +68,7 @@ class SpanExportTest {
             assertThat(registry.counter("ledger.trace.spans.dropped").count()).as("one beyond the queue").isEqualTo(1);
 
             collectorAnswers.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (exported.get() < SpanExport.QUEUE_SPANS_MAX + 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(30), "every queued span exported", () -> exported.get() >= SpanExport.QUEUE_SPANS_MAX + 1);
             assertThat(exported.get()).isEqualTo(SpanExport.QUEUE_SPANS_MAX + 1);
             assertThat(registry.counter("ledger.trace.spans.exported").count()).isEqualTo(SpanExport.QUEUE_SPANS_MAX + 1);
             assertThat(largestBatch.get()).isEqualTo(SpanExport.EXPORT_BATCH_MAX);

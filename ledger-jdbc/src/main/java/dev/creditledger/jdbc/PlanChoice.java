@@ -1,4 +1,4 @@
-package dev.creditledger.postgres;
+package dev.creditledger.jdbc;
 
 /**
  * Which plans PostgreSQL uses for the rest of a transaction's statements, chosen where the choice matters:

@@ -1,4 +1,4 @@
-package dev.creditledger.postgres;
+package dev.creditledger.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
