@@ -39,7 +39,12 @@ public abstract class ApiTestBase {
     @LocalServerPort
     protected int port;
 
-    /** Set by a subclass's own {@code @DynamicPropertySource} method when it needs a service of its own. */
+    /**
+     * Set by a subclass's own {@code @DynamicPropertySource} method when it needs a service of its own. Such a
+     * subclass is annotated {@code @DirtiesContext}: its context serves no other class, and Spring's context cache
+     * would otherwise keep its connection pools open to the end of the run, and enough cached services exhaust the
+     * shared PostgreSQL's 200 connections (RateLimitIT once failed to start: "too many clients already").
+     */
     protected static final java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<DynamicPropertyRegistry>>
             OWN_SERVICE = new java.util.concurrent.atomic.AtomicReference<>();
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * after the broker is back every event is delivered and every read model equals the journal. This class
  * runs its own service (own databases, own private broker) so stopping the broker disturbs no other test.
  */
+@DirtiesContext
 class BrokerDownIT extends E2eTestBase {
 
     private static final int WRITERS = 4;
@@ -39,7 +41,7 @@ class BrokerDownIT extends E2eTestBase {
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
         broker = EmbeddedKafkaBroker.start(null, 0);
-        // The cached service of this class keeps using the broker until the JVM ends; then it goes too.
+        // The service of this class is closed after it (DirtiesContext); the broker goes when the JVM ends.
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-down-it-stop"));
         OWN_SERVICE.set(registry -> {
             service(registry, "broker_down", broker);

@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * closed is 404 and a date that is not one is 400.
  */
 @Import(ClosesApiIT.ClockConfig.class)
+@DirtiesContext
 class ClosesApiIT extends ApiTestBase {
 
     /** How far the service's clock is behind the real one. */

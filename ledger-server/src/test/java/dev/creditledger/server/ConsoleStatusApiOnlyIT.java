@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.devstack.TestInfrastructure;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -11,6 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code GET /v1/admin/status} on an instance that runs only the api role, with no Kafka and no read-model database:
  * the other roles are reported NOT_RUNNING with null figures, never as an error, and the answer is still 200.
  */
+@DirtiesContext
 class ConsoleStatusApiOnlyIT extends ApiTestBase {
 
     /** This class's service runs the api role alone on a database of its own (see ApiTestBase.OWN_SERVICE). */

@@ -2,8 +2,8 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.TestInfrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * writes and reads answer 503 with Retry-After within a few seconds, never 500; once it is back the
  * service recovers by itself, and everything acknowledged before the stop is still there.
  */
+@DirtiesContext
 class DatabaseDownIT extends ApiTestBase {
 
     private static Path data;

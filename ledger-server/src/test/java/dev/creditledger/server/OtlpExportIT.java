@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the HTTP request to the projector. Nothing is kept in memory on this service (memory-spans 0), so the
  * console's trace lookup answers TRACE_NOT_FOUND.
  */
+@DirtiesContext
 class OtlpExportIT extends ApiTestBase {
 
     private static final List<byte[]> POSTS = new CopyOnWriteArrayList<>();

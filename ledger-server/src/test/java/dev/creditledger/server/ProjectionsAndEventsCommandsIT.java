@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code check} exits 0 again. {@code events tail} prints a transfer's events, one line per account copy with
  * its topic, partition, offset, type, sequence and account, and stops on a signal as on Ctrl-C.
  */
+@DirtiesContext
 class ProjectionsAndEventsCommandsIT extends E2eTestBase {
 
     private static final String DATABASE = "cli_commands";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.creditledger.devstack.TestInfrastructure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * authenticated on this instance in the last ten minutes keeps working, even after its one-second cache
  * entry expired; rates are validated at their edges.
  */
+@DirtiesContext
 class RateLimitIT extends ApiTestBase {
 
     @DynamicPropertySource

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * log line naming the account and the amounts, the readiness group for the journal) and cleared once put back.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
 class ReconciliationIT extends ApiTestBase {
 
     private static final Duration REPORTED_WITHIN = Duration.ofSeconds(60);
