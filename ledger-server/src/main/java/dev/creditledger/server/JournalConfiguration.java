@@ -26,10 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The journal's side of the service (ledger-postgres): the clock and ids, the posting engine (migrations run
- * before it starts, and every bean that reads the journal's tables is made after it), the queries, admin,
- * verifier, daily closes and idempotency retention. Which roles use them is decided elsewhere: the beans
- * exist in every role.
+ * The journal's side of the service (ledger-postgres): the clock and ids, the posting engine (the migrations run
+ * when it is made, so a bean that touches the journal's tables when it starts takes the engine as a parameter, as
+ * {@link #ledgerAdmin} does), the queries, admin, verifier, daily closes and idempotency retention. Which roles use
+ * them is decided elsewhere: the beans exist in every role.
  */
 @Configuration(proxyBeanMethods = false)
 class JournalConfiguration {
