@@ -294,19 +294,7 @@ final class StateLoader {
             Rows.addTransferStates(round, ledgerId, Sql.uuidArray(connection, transferIds), transfers);
         }
         if (!escrowIds.isEmpty()) {
-            var ids = Sql.uuidArray(connection, escrowIds);
-            round.add("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? AND x.id = ANY(?)", (ps, i) -> {
-                ps.setObject(i, ledgerId);
-                ps.setArray(i + 1, ids);
-                return i + 2;
-            }, rs -> {
-                while (rs.next()) {
-                    var escrow = Rows.escrow(rs);
-                    if (state.escrow(ledgerId, escrow.orderId()) == null) {
-                        state.loadEscrow(escrow);
-                    }
-                }
-            });
+            addEscrows(round, ledgerId, "id", Sql.uuidArray(connection, escrowIds), state);
         }
         List<GrantState> grants = new ArrayList<>();
         if (!grantIds.isEmpty()) {
@@ -327,16 +315,27 @@ final class StateLoader {
 
     private static void addEscrows(Pipeline pipeline, Connection connection, UUID ledgerId, Set<String> orderIds, LedgerState state)
             throws SQLException {
-        var orders = Sql.textArray(connection, orderIds);
-        pipeline.add("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? AND x.order_id = ANY(?)", (ps, i) -> {
-            ps.setObject(i, ledgerId);
-            ps.setArray(i + 1, orders);
-            return i + 2;
-        }, rs -> {
-            while (rs.next()) {
-                state.loadEscrow(Rows.escrow(rs));
-            }
-        });
+        addEscrows(pipeline, ledgerId, "order_id", Sql.textArray(connection, orderIds), state);
+    }
+
+    /**
+     * Loads the ledger's escrows whose {@code keyColumn} ({@code id} or {@code order_id}) is in {@code keys}, except
+     * those the state already holds (a batch's own changes to them must not be overwritten by the stored rows).
+     */
+    private static void addEscrows(Pipeline pipeline, UUID ledgerId, String keyColumn, java.sql.Array keys, LedgerState state) {
+        pipeline.add("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? AND x." + keyColumn + " = ANY(?)",
+                (ps, i) -> {
+                    ps.setObject(i, ledgerId);
+                    ps.setArray(i + 1, keys);
+                    return i + 2;
+                }, rs -> {
+                    while (rs.next()) {
+                        var escrow = Rows.escrow(rs);
+                        if (state.escrow(ledgerId, escrow.orderId()) == null) {
+                            state.loadEscrow(escrow);
+                        }
+                    }
+                });
     }
 
     private static void addGrantsById(Pipeline pipeline, Connection connection, UUID ledgerId, Set<UUID> ids, List<GrantState> into)
