@@ -5,10 +5,7 @@ import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -23,7 +20,6 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     static final String JOURNAL_DATABASE = "chaos_journal";
     static final String PROJECTIONS_DATABASE = "chaos_projections";
-    private static final Duration POSTMASTER_STOP_WAIT = Duration.ofSeconds(30);
 
     private final Path postgresData;
     private final int postgresPort;
@@ -84,21 +80,9 @@ final class ChaosInfrastructure implements AutoCloseable {
         return source;
     }
 
-    /** What {@code pg_ctl stop -m immediate} does: SIGQUIT to the postmaster, then waits until it is gone. */
-    void stopPostgresImmediately() throws IOException, InterruptedException {
-        long pid = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).getFirst().trim());
-        var kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -QUIT " + pid + " failed");
-        }
-        var postmaster = ProcessHandle.of(pid);
-        long deadline = System.nanoTime() + POSTMASTER_STOP_WAIT.toNanos();
-        while (postmaster.map(ProcessHandle::isAlive).orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the postmaster " + pid + " did not stop within " + POSTMASTER_STOP_WAIT.toSeconds() + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
+    /** What {@code pg_ctl stop -m immediate} does ({@link EmbeddedPostgresServer#stopImmediately}), then releases the data directory. */
+    void stopPostgresImmediately() {
+        EmbeddedPostgresServer.stopImmediately(postgresData);
         postgres.close(); // releases the kit's hold on the data directory; the postmaster is already gone
     }
 

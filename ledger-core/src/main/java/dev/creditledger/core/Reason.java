@@ -30,6 +30,7 @@ public enum Reason {
     // Rejections that depend on the state of the ledger.
     LEDGER_NOT_FOUND("The ledger does not exist."),
     LEDGER_NAME_TAKEN("Another ledger already has this name."),
+    CLUSTER_NOT_FOUND("No database cluster of this service has this name (GET /v1/admin/clusters lists them)."),
     ASSET_NOT_FOUND("The asset is not defined in this ledger."),
     ASSET_ALREADY_EXISTS("An asset with this code is already defined in this ledger."),
     ACCOUNT_NOT_FOUND("The account does not exist in this ledger."),

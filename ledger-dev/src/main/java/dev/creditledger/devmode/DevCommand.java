@@ -1,13 +1,17 @@
 package dev.creditledger.devmode;
 
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
+import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.postgres.ApiKeyRole;
+import dev.creditledger.postgres.Cluster;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.server.LedgerMain;
 import dev.creditledger.server.LedgerProperties;
 import dev.creditledger.server.LogFormat;
 import dev.creditledger.server.dev.DevEnvironment;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -37,6 +41,13 @@ final class DevCommand implements Callable<Integer> {
             defaultValue = "" + DevEnvironment.KAFKA_PORT_DEFAULT)
     int kafkaPort;
 
+    @Option(names = "--clusters", description = "PostgreSQL clusters to place ledgers on, each its own embedded PostgreSQL "
+            + "(default: as many as earlier runs made here, at least 1; at most " + CLUSTERS_MAX + ").")
+    Integer clusters;
+
+    /** The most clusters {@code ledger dev} starts: each embedded PostgreSQL takes about 40 MB and its own processes. */
+    static final int CLUSTERS_MAX = 8;
+
     @Override
     public Integer call() {
         LogFormat format;
@@ -51,7 +62,24 @@ final class DevCommand implements Callable<Integer> {
         if (fresh) {
             environment.wipe();
         }
+        int clusterCount = clusters == null ? environment.clustersOnDisk() : clusters;
+        if (clusterCount < 1 || clusterCount > CLUSTERS_MAX) {
+            System.err.println("ledger dev: --clusters is between 1 and " + CLUSTERS_MAX + ": " + clusterCount);
+            return 2;
+        }
+        if (clusterCount < environment.clustersOnDisk()) {
+            System.err.println("ledger dev: earlier runs made " + environment.clustersOnDisk() + " clusters here, and ledgers may live on "
+                    + "each; start with --clusters " + environment.clustersOnDisk() + " (or --fresh to start over)");
+            return 2;
+        }
         var postgres = DevStack.startPostgres(environment, dbPort);
+        List<Map.Entry<String, EmbeddedPostgresServer>> otherClusters;
+        try {
+            otherClusters = DevStack.startOtherClusters(environment, clusterCount);
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
         EmbeddedKafkaBroker kafka = null;
         ConfigurableApplicationContext context;
         try {
@@ -59,6 +87,7 @@ final class DevCommand implements Callable<Integer> {
             var properties = new HashMap<String, Object>();
             properties.put("spring.datasource.url", postgres.jdbcUrl(DevEnvironment.DATABASE));
             properties.put("spring.datasource.username", postgres.user());
+            properties.put("ledger.clusters", environment.runningClusters().orElse(""));
             properties.put("ledger.admin-key", environment.operatorKey());
             properties.put("ledger.roles", "api,relay,projector,worker");
             properties.put("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -78,6 +107,7 @@ final class DevCommand implements Callable<Integer> {
             if (kafka != null) {
                 kafka.close();
             }
+            otherClusters.forEach(entry -> entry.getValue().close());
             postgres.close();
             throw e;
         }
@@ -91,6 +121,7 @@ final class DevCommand implements Callable<Integer> {
                 try {
                     broker.close();
                 } finally {
+                    otherClusters.forEach(entry -> entry.getValue().close());
                     postgres.close();
                     environment.forgetRunningServices();
                 }
@@ -113,7 +144,7 @@ final class DevCommand implements Callable<Integer> {
                   Swagger UI   %s/swagger-ui
                   OpenAPI      %s/v3/api-docs
                   Metrics      %s/actuator/prometheus
-                  PostgreSQL   %s  (user postgres, data in %s)
+                  PostgreSQL   %s  (user postgres, data in %s)%s
                   Read models  %s
                   Kafka        %s  (topics ledger.account.v1, ledger.transfer.v1, ledger.entry.v1, ledger.alert.v1)
                   Roles        api, relay, projector, worker
@@ -126,8 +157,20 @@ final class DevCommand implements Callable<Integer> {
                       curl -s %s/v1/accounts -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"asset":"USD"}'
 
                 """, base, LedgerMain.grpcBanner(context), base, base, base, base, postgres.jdbcUrl(DevEnvironment.DATABASE), environment.postgresData(),
-                postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
+                clustersBanner(otherClusters), postgres.jdbcUrl(DevEnvironment.PROJECTIONS_DATABASE), broker.bootstrapServers(),
                 environment.operatorKey(), demo.id(), demoKey, demoKey, base);
         return 0;
+    }
+
+    /** The banner's lines for the clusters after the default one, or nothing with one cluster. */
+    private static String clustersBanner(List<Map.Entry<String, EmbeddedPostgresServer>> otherClusters) {
+        if (otherClusters.isEmpty()) {
+            return "";
+        }
+        var lines = new StringBuilder("\n  Clusters     " + Cluster.DEFAULT_NAME + " (the one above; it holds the directory and the keys)");
+        for (var entry : otherClusters) {
+            lines.append("\n               ").append(entry.getKey()).append("  ").append(entry.getValue().jdbcUrl(DevEnvironment.DATABASE));
+        }
+        return lines.toString();
     }
 }

@@ -100,6 +100,34 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return jdbcUrl(database);
     }
 
+    /**
+     * What {@code pg_ctl stop -m immediate} does to the server on {@code dataDirectory}: SIGQUIT to the postmaster
+     * (no checkpoint, every backend gone), then waits until it is gone (at most 30 s). The fault tests use it; the
+     * server is then closed (to release this JVM's hold on the directory) and started again on the same data.
+     */
+    public static void stopImmediately(Path dataDirectory) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().trim());
+            var kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -QUIT " + pid + " failed");
+            }
+            var postmaster = ProcessHandle.of(pid);
+            long deadline = System.nanoTime() + ORPHAN_STOP_WAIT.toNanos();
+            while (postmaster.map(ProcessHandle::isAlive).orElse(false)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("postmaster " + pid + " still runs " + ORPHAN_STOP_WAIT + " after SIGQUIT");
+                }
+                Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Low-balance alerts in PostgreSQL (ADR 0012): an account's thresholds, which are settings kept in its
@@ -25,10 +24,10 @@ public final class AlertStore {
     /** One crossing as listed: the alert, and the entry that made it. */
     public record Crossing(long seq, int alertNo, UUID entryId, EntryKind entryKind, String asset, Instant at, BalanceAlert alert) {}
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
 
-    public AlertStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public AlertStore(JournalRouter journals) {
+        this.journals = journals;
     }
 
     /**
@@ -43,7 +42,7 @@ public final class AlertStore {
             throw new LedgerRejection(violation.reason(), violation.detail());
         }
         var kept = AlertThresholds.normalize(thresholds);
-        try (var connection = dataSource.getConnection()) {
+        try (var connection = journals.dataSourceFor(ledgerId).getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (var lock = connection.prepareStatement("SELECT 1 FROM ledgers WHERE id = ? FOR NO KEY UPDATE")) {
@@ -81,7 +80,7 @@ public final class AlertStore {
 
     /** The account's crossings in journal order, after the cursor position (sequence, then order within the entry). */
     public List<Crossing> crossings(UUID ledgerId, UUID accountId, long afterSeq, int afterAlertNo, int limit) {
-        return ReadOnly.run(dataSource, connection -> {
+        return ReadOnly.run(journals.dataSourceFor(ledgerId), connection -> {
             try (var ps = connection.prepareStatement("""
                     SELECT x.entry_seq, x.alert_no, x.account_id, x.threshold, x.direction, x.available_before, x.available_after,
                            e.id, e.kind, e.created_at, b.asset

@@ -3,19 +3,18 @@ package dev.creditledger.postgres;
 import dev.creditledger.core.EscrowState;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** The escrow of one order, as the engine last wrote it (materialised under the ledger lock, like balances). */
 public final class EscrowQueries {
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
 
-    public EscrowQueries(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public EscrowQueries(JournalRouter journals) {
+        this.journals = journals;
     }
 
     public Optional<EscrowState> escrow(UUID ledgerId, String orderId) {
-        return ReadOnly.run(dataSource, connection -> {
+        return ReadOnly.run(journals.dataSourceFor(ledgerId), connection -> {
             try (var ps = connection.prepareStatement("SELECT " + Rows.ESCROW_COLUMNS + " FROM escrows x WHERE x.ledger_id = ? "
                     + "AND x.order_id = ?")) {
                 ps.setObject(1, ledgerId);

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * What "what happened to my credit?" needs from the journal: an account's postings in order (a page of
@@ -19,11 +18,11 @@ import javax.sql.DataSource;
  */
 public final class ExplainQueries {
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
     private final LedgerQueries queries;
 
-    public ExplainQueries(DataSource dataSource, LedgerQueries queries) {
-        this.dataSource = dataSource;
+    public ExplainQueries(JournalRouter journals, LedgerQueries queries) {
+        this.journals = journals;
         this.queries = queries;
     }
 
@@ -34,7 +33,7 @@ public final class ExplainQueries {
     public Page<Change> changes(UUID ledgerId, UUID accountId, Instant from, Instant to, long afterVersion, int limit) {
         var lines = queries.statement(ledgerId, accountId, from, to, afterVersion, limit);
         var entryIds = lines.items().stream().map(StatementLine::entryId).distinct().toList();
-        return ReadOnly.run(dataSource, connection -> {
+        return ReadOnly.run(journals.dataSourceFor(ledgerId), connection -> {
             var entries = JournalReader.entriesById(connection, ledgerId, entryIds);
             var others = new LinkedHashSet<UUID>();
             for (var entry : entries.values()) {

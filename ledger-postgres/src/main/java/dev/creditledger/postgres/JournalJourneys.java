@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The journal's part of a transfer's journey: when the request behind an entry arrived, when its batch
@@ -30,14 +29,14 @@ public final class JournalJourneys {
     public record EntryJourney(UUID entryId, long seq, EntryKind kind, Instant createdAt, Instant receivedAt,
                                Integer batchSize, String traceparent, List<PostingRef> postings) {}
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
 
-    public JournalJourneys(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public JournalJourneys(JournalRouter journals) {
+        this.journals = journals;
     }
 
     public Optional<EntryJourney> entry(UUID ledgerId, UUID entryId) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = journals.dataSourceFor(ledgerId).getConnection()) {
             EntryJourney entry;
             try (var ps = connection.prepareStatement("""
                     SELECT seq, kind, created_at, received_at, batch_size, traceparent FROM entries

@@ -4,6 +4,7 @@ import dev.creditledger.core.Asset;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Limits;
 import dev.creditledger.core.Reason;
+import dev.creditledger.core.placement.RendezvousPlacement;
 import dev.creditledger.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,14 +19,17 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Administration outside the posting engine: ledgers, their assets and their API keys. Keys are
- * 256-bit random secrets shown once; only their SHA-256 and a short prefix are stored.
+ * Administration outside the posting engine: ledgers, their assets and their API keys. A ledger is registered in
+ * the directory and written on its cluster; its assets live there too; keys live in the catalog (ADR 0020). Keys
+ * are 256-bit random secrets shown once; only their SHA-256 and a short prefix are stored.
  */
 public final class LedgerAdmin {
 
@@ -40,27 +44,39 @@ public final class LedgerAdmin {
     public static final int CLOSE_TIME_ZONE_LENGTH_MAX = 64;
     private static final String LEDGER_NAME = "[a-z0-9][a-z0-9_-]{0," + (Limits.LEDGER_NAME_LENGTH_MAX - 1) + "}";
 
-    private final DataSource dataSource;
+    private final Clusters clusters;
+    private final DataSource catalog;
     private final Clock clock;
     private final IdGenerator ids;
     private final SecureRandom random = new SecureRandom();
 
-    public LedgerAdmin(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    public LedgerAdmin(Clusters clusters, Clock clock) {
+        this.clusters = clusters;
+        this.catalog = clusters.catalog().dataSource();
         this.clock = clock;
         this.ids = new IdGenerator(clock);
     }
 
+    /** Administration of one database that is the only cluster. */
+    public LedgerAdmin(DataSource dataSource, Clock clock) {
+        this(Clusters.single(dataSource), clock);
+    }
+
     /** Creates a ledger with the default assets (USD, EUR, GBP, JPY, CREDITS, POINTS), closing UTC days. */
     public Ledger createLedger(String name) {
-        return createLedger(name, UTC);
+        return createLedger(name, UTC, null);
     }
 
     /**
      * Creates a ledger with the default assets whose daily closes follow the calendar days of {@code closeTimeZone}
-     * (fixed for the ledger's life; its id is at most {@value #CLOSE_TIME_ZONE_LENGTH_MAX} characters).
+     * (fixed for the ledger's life; its id is at most {@value #CLOSE_TIME_ZONE_LENGTH_MAX} characters), on the
+     * named cluster, or (null) on the one {@link RendezvousPlacement} chooses for its id.
+     *
+     * The name is reserved in the directory first, then the ledger is written on its cluster, then the directory
+     * marks it ready: a creation that stops half way (a crash, its cluster down) leaves a reservation that the next
+     * creation of the same name completes, on the cluster first chosen.
      */
-    public Ledger createLedger(String name, ZoneId closeTimeZone) {
+    public Ledger createLedger(String name, ZoneId closeTimeZone, String cluster) {
         if (closeTimeZone.getId().length() > CLOSE_TIME_ZONE_LENGTH_MAX) {
             throw new IllegalArgumentException("a close time zone id has at most " + CLOSE_TIME_ZONE_LENGTH_MAX + " characters");
         }
@@ -68,66 +84,89 @@ public final class LedgerAdmin {
             throw new LedgerRejection(Reason.LEDGER_NAME_INVALID, "ledger name '" + name + "' must be 1 to "
                     + Limits.LEDGER_NAME_LENGTH_MAX + " lower-case letters, digits, '-' or '_'");
         }
+        if (cluster != null && clusters.named(cluster).isEmpty()) {
+            throw new LedgerRejection(Reason.CLUSTER_NOT_FOUND, "no cluster is named '" + cluster + "'; the clusters are "
+                    + String.join(", ", clusters.names()));
+        }
         var id = ids.next();
         var now = now();
-        try (var connection = dataSource.getConnection()) {
+        var chosen = cluster != null ? cluster : RendezvousPlacement.choose(id, clusters.names());
+        var reserved = clusters.directory().reserve(id, name, chosen, now);
+        if (reserved.ready() || (cluster != null && !reserved.placement().cluster().equals(cluster))) {
+            throw new LedgerRejection(Reason.LEDGER_NAME_TAKEN, "a ledger named '" + name + "' exists");
+        }
+        var home = clusters.clusterOf(reserved.placement());
+        try (var connection = home.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try (var ps = connection.prepareStatement(
                     "INSERT INTO ledgers (id, name, last_seq, last_at, created_at, close_time_zone) VALUES (?, ?, 0, ?, ?, ?) "
-                            + "ON CONFLICT (name) DO NOTHING")) {
-                ps.setObject(1, id);
+                            + "ON CONFLICT (id) DO NOTHING")) {
+                ps.setObject(1, reserved.ledgerId());
                 ps.setString(2, name);
-                Sql.setInstant(ps, 3, now);
-                Sql.setInstant(ps, 4, now);
+                Sql.setInstant(ps, 3, reserved.createdAt());
+                Sql.setInstant(ps, 4, reserved.createdAt());
                 ps.setString(5, closeTimeZone.getId());
-                if (ps.executeUpdate() == 0) {
-                    connection.rollback();
-                    throw new LedgerRejection(Reason.LEDGER_NAME_TAKEN, "a ledger named '" + name + "' exists");
-                }
+                ps.executeUpdate();
             }
             for (var asset : Asset.DEFAULTS) {
-                insertAsset(connection, id, asset, now);
+                insertAsset(connection, reserved.ledgerId(), asset, reserved.createdAt());
             }
             connection.commit();
-            return new Ledger(id, name, 0, now, closeTimeZone);
         } catch (SQLException e) {
-            throw new StorageUnavailableException("could not create ledger", e);
+            throw new StorageUnavailableException("could not create ledger on cluster " + home.name(), e);
         }
+        clusters.directory().markReady(reserved.ledgerId());
+        return ledger(reserved.ledgerId()).orElseThrow();
     }
 
+    /** A ready ledger, read from its cluster. */
     public Optional<Ledger> ledger(UUID id) {
-        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers WHERE id = ?", id).stream().findFirst();
+        return clusters.directory().entryOf(id).filter(ClusterDirectory.Entry::ready).flatMap(this::ledger);
     }
 
     public Optional<Ledger> ledgerByName(String name) {
-        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers WHERE name = ?", name).stream().findFirst();
+        return clusters.directory().entryNamed(name).filter(ClusterDirectory.Entry::ready).flatMap(this::ledger);
     }
 
+    /** Every ready ledger by name, each read from its cluster (one query per cluster). */
     public List<Ledger> ledgers() {
-        return queryLedgers("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers ORDER BY name", null);
-    }
-
-    private List<Ledger> queryLedgers(String sql, Object parameter) {
-        try (var connection = dataSource.getConnection(); var ps = connection.prepareStatement(sql)) {
-            if (parameter != null) {
-                ps.setObject(1, parameter);
-            }
-            List<Ledger> ledgers = new ArrayList<>();
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ledgers.add(new Ledger(Sql.uuid(rs, "id"), rs.getString("name"), rs.getLong("last_seq"), Sql.instant(rs, "created_at"),
-                            ZoneId.of(rs.getString("close_time_zone"))));
+        var entries = clusters.directory().entries();
+        Map<UUID, Ledger> found = new HashMap<>();
+        for (var cluster : clusters.all()) {
+            var ids = entries.stream().filter(e -> e.placement().cluster().equals(cluster.name())).map(ClusterDirectory.Entry::ledgerId).toList();
+            if (!ids.isEmpty()) {
+                for (var ledger : queryLedgers(cluster, "WHERE id = ANY (?)", ids)) {
+                    found.put(ledger.id(), ledger);
                 }
             }
-            return ledgers;
-        } catch (SQLException e) {
-            throw new StorageUnavailableException("could not read ledgers", e);
         }
+        return entries.stream().map(e -> found.get(e.ledgerId())).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private Optional<Ledger> ledger(ClusterDirectory.Entry entry) {
+        return queryLedgers(clusters.clusterOf(entry.placement()), "WHERE id = ?", entry.ledgerId()).stream().findFirst();
+    }
+
+    private List<Ledger> queryLedgers(Cluster cluster, String where, Object parameter) {
+        return ReadOnly.run(cluster.dataSource(), connection -> {
+            try (var ps = connection.prepareStatement("SELECT id, name, last_seq, created_at, close_time_zone FROM ledgers " + where)) {
+                ps.setObject(1, parameter instanceof List<?> ids ? Sql.uuidArray(connection, ids.stream().map(UUID.class::cast).toList())
+                        : parameter);
+                List<Ledger> ledgers = new ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ledgers.add(new Ledger(Sql.uuid(rs, "id"), rs.getString("name"), rs.getLong("last_seq"), Sql.instant(rs, "created_at"),
+                                ZoneId.of(rs.getString("close_time_zone")), cluster.name()));
+                    }
+                }
+                return ledgers;
+            }
+        });
     }
 
     /** Defines a custom asset (for example CREDITS/0 under another name, or a token with 6 decimals). */
     public Asset defineAsset(UUID ledgerId, Asset asset) {
-        try (var connection = dataSource.getConnection()) {
+        try (var connection = clusters.dataSourceFor(ledgerId).getConnection()) {
             if (!insertAsset(connection, ledgerId, asset, now())) {
                 throw new LedgerRejection(Reason.ASSET_ALREADY_EXISTS, "asset " + asset.code() + " is already defined");
             }
@@ -138,7 +177,7 @@ public final class LedgerAdmin {
     }
 
     public List<Asset> assets(UUID ledgerId) {
-        try (var connection = dataSource.getConnection();
+        try (var connection = clusters.dataSourceFor(ledgerId).getConnection();
              var ps = connection.prepareStatement("SELECT code, exponent FROM assets WHERE ledger_id = ? ORDER BY code")) {
             ps.setObject(1, ledgerId);
             List<Asset> assets = new ArrayList<>();
@@ -174,7 +213,7 @@ public final class LedgerAdmin {
         random.nextBytes(bytes);
         var secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         var key = new ApiKey(ids.next(), ledgerId, name, role, secret.substring(0, KEY_PREFIX_SHOWN_CHARS), now(), null, ratePerSecond);
-        try (var connection = dataSource.getConnection();
+        try (var connection = catalog.getConnection();
              var ps = connection.prepareStatement("INSERT INTO api_keys (ledger_id, id, name, role, key_hash, key_prefix, created_at, "
                      + "rate_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, ledgerId);
@@ -198,7 +237,7 @@ public final class LedgerAdmin {
 
     /** Revokes a key of the ledger; false when the ledger has no such key. Revoking twice is harmless. */
     public boolean revokeKey(UUID ledgerId, UUID keyId) {
-        try (var connection = dataSource.getConnection();
+        try (var connection = catalog.getConnection();
              var ps = connection.prepareStatement("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE ledger_id = ? AND id = ?")) {
             Sql.setInstant(ps, 1, now());
             ps.setObject(2, ledgerId);
@@ -218,7 +257,7 @@ public final class LedgerAdmin {
     }
 
     private List<ApiKey> queryKeys(String where, Object parameter) {
-        try (var connection = dataSource.getConnection();
+        try (var connection = catalog.getConnection();
              var ps = connection.prepareStatement("SELECT id, ledger_id, name, role, key_prefix, created_at, revoked_at, rate_per_second "
                      + "FROM api_keys " + where)) {
             ps.setObject(1, parameter);

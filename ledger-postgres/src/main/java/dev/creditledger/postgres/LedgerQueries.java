@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Read queries of the API, each scoped to one ledger. Statements and point-in-time balances are index
@@ -22,18 +21,18 @@ import javax.sql.DataSource;
  */
 public final class LedgerQueries {
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
 
-    public LedgerQueries(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public LedgerQueries(JournalRouter journals) {
+        this.journals = journals;
     }
 
-    private <T> T read(ReadOnly.Work<T> work) {
-        return ReadOnly.run(dataSource, work);
+    private <T> T read(UUID ledgerId, ReadOnly.Work<T> work) {
+        return ReadOnly.run(journals.dataSourceFor(ledgerId), work);
     }
 
     public Optional<AccountState> account(UUID ledgerId, UUID accountId) {
-        return read(connection -> {
+        return read(ledgerId, connection -> {
             try (var ps = connection.prepareStatement("SELECT " + Rows.ACCOUNT_STATE_COLUMNS + " FROM " + Rows.ACCOUNT_STATE_FROM
                     + " WHERE a.ledger_id = ? AND a.id = ?")) {
                 ps.setObject(1, ledgerId);
@@ -47,7 +46,7 @@ public final class LedgerQueries {
 
     /** Accounts in id order (creation order, since ids are UUIDv7), after the cursor. */
     public Page<AccountState> accounts(UUID ledgerId, AccountFilter filter, UUID after, int limit) {
-        return read(connection -> {
+        return read(ledgerId, connection -> {
             var sql = new StringBuilder("SELECT " + Rows.ACCOUNT_STATE_COLUMNS + " FROM " + Rows.ACCOUNT_STATE_FROM
                     + " WHERE a.ledger_id = ?");
             List<Object> parameters = new ArrayList<>(List.of(ledgerId));
@@ -89,7 +88,7 @@ public final class LedgerQueries {
 
     /** The balances right after the last posting at or before {@code asOf} (zero before the first). */
     public Optional<Balance> balanceAsOf(UUID ledgerId, UUID accountId, Instant asOf) {
-        return read(connection -> Optional.of(balanceAtVersion(connection, ledgerId, accountId,
+        return read(ledgerId, connection -> Optional.of(balanceAtVersion(connection, ledgerId, accountId,
                 versionAt(connection, ledgerId, accountId, asOf))));
     }
 
@@ -139,7 +138,7 @@ public final class LedgerQueries {
      * range, found by binary search ({@code posting_version_at}), and a page is a version range too.
      */
     public Page<StatementLine> statement(UUID ledgerId, UUID accountId, Instant from, Instant to, long afterVersion, int limit) {
-        return read(connection -> {
+        return read(ledgerId, connection -> {
             long low = afterVersion;
             if (from != null) {
                 low = Math.max(low, versionAt(connection, ledgerId, accountId, from.minusNanos(1_000)));
@@ -195,14 +194,14 @@ public final class LedgerQueries {
 
     /** A journal entry of any kind, with the transfer state when it is a transfer or hold. */
     public Optional<TransferView> entry(UUID ledgerId, UUID entryId) {
-        return read(connection -> views(connection, ledgerId, List.of(entryId)).stream().findFirst());
+        return read(ledgerId, connection -> views(connection, ledgerId, List.of(entryId)).stream().findFirst());
     }
 
     /** Entries that touched the account, in the order they touched it, after the cursor version. */
     public Page<TransferView> entriesOfAccount(UUID ledgerId, UUID accountId, long afterVersion, int limit) {
         var lines = statement(ledgerId, accountId, null, null, afterVersion, limit);
         var ids = lines.items().stream().map(StatementLine::entryId).distinct().toList();
-        return new Page<>(read(connection -> views(connection, ledgerId, ids)), lines.nextCursor());
+        return new Page<>(read(ledgerId, connection -> views(connection, ledgerId, ids)), lines.nextCursor());
     }
 
     private static List<TransferView> views(Connection connection, UUID ledgerId, List<UUID> ids) throws SQLException {
@@ -213,24 +212,6 @@ public final class LedgerQueries {
             views.add(new TransferView(entry.entry(), states.get(entry.entry().id())));
         }
         return views;
-    }
-
-    /** Pending holds past their expiry, oldest first, across ledgers (used by the expiry worker only). */
-    public List<ExpiredHold> expiredHolds(Instant now, int limit) {
-        return read(connection -> {
-            try (var ps = connection.prepareStatement("SELECT ledger_id, transfer_id FROM transfer_states "
-                    + "WHERE status = 'PENDING' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
-                Sql.setInstant(ps, 1, now);
-                ps.setInt(2, limit);
-                List<ExpiredHold> holds = new ArrayList<>();
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        holds.add(new ExpiredHold(Sql.uuid(rs, "ledger_id"), Sql.uuid(rs, "transfer_id")));
-                    }
-                }
-                return holds;
-            }
-        });
     }
 
     private static <T> Page<T> page(List<T> fetched, int limit, java.util.function.Function<T, String> cursorOf) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Sums an account's postings over a period by entry kind and side: what the invoicing summary of a credits
@@ -17,10 +16,10 @@ import javax.sql.DataSource;
  */
 public final class PeriodSummaries {
 
-    private final DataSource dataSource;
+    private final JournalRouter journals;
 
-    public PeriodSummaries(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public PeriodSummaries(JournalRouter journals) {
+        this.journals = journals;
     }
 
     /** One account's postings of a period: posted totals by entry kind and side, and its balances at both ends. */
@@ -33,7 +32,7 @@ public final class PeriodSummaries {
     }
 
     public Sums sums(UUID ledgerId, UUID accountId, Instant from, Instant to) {
-        return ReadOnly.run(dataSource, connection -> {
+        return ReadOnly.run(journals.dataSourceFor(ledgerId), connection -> {
             long low = LedgerQueries.versionAt(connection, ledgerId, accountId, from.minusNanos(1_000));
             long high = LedgerQueries.versionAt(connection, ledgerId, accountId, to.minusNanos(1_000));
             Map<EntryKind, long[]> byKind = new EnumMap<>(EntryKind.class);

@@ -137,7 +137,7 @@ class DailyCloserIT {
     @Test
     void aLedgerClosesTheDaysOfItsOwnTimeZoneIncludingA23HourDay() {
         var newYork = java.time.ZoneId.of("America/New_York");
-        var ledger = new LedgerAdmin(dataSource, clock).createLedger("new-york", newYork).id();
+        var ledger = new LedgerAdmin(dataSource, clock).createLedger("new-york", newYork, null).id();
         assertThat(new LedgerAdmin(dataSource, clock).ledger(ledger).orElseThrow().closeTimeZone()).isEqualTo(newYork);
         var issuer = post(ledger, new Command.CreateAccount(ids.next(), "issuer", "USD", Side.CREDIT, null, Map.of()));
         var alice = post(ledger, new Command.CreateAccount(ids.next(), "alice", "USD", Side.CREDIT, null, Map.of()));
@@ -172,7 +172,7 @@ class DailyCloserIT {
 
     @Test
     void verifyRecomputesEveryCloseAndReportsOneThatDisagreesWithTheJournal() throws Exception {
-        var ledger = new LedgerAdmin(dataSource, clock).createLedger("audited", java.time.ZoneId.of("Europe/Paris")).id();
+        var ledger = new LedgerAdmin(dataSource, clock).createLedger("audited", java.time.ZoneId.of("Europe/Paris"), null).id();
         var issuer = post(ledger, new Command.CreateAccount(ids.next(), "issuer", "USD", Side.CREDIT, null, Map.of()));
         var alice = post(ledger, new Command.CreateAccount(ids.next(), "alice", "USD", Side.CREDIT, null, Map.of()));
         post(ledger, new Command.PostTransfer(ids.next(), issuer, alice, 40, "USD", false, null, Map.of()));

@@ -74,9 +74,9 @@ class EngineDifferentialIT {
     @Test
     void engineAgreesWithTheStateMachineOnAHundredThousandRandomCommands() {
         var admin = new LedgerAdmin(dataSource, clock);
-        var queries = new LedgerQueries(dataSource);
-        var grants = new GrantQueries(dataSource);
-        var escrows = new EscrowQueries(dataSource);
+        var queries = new LedgerQueries(JournalRouter.single(dataSource));
+        var grants = new GrantQueries(JournalRouter.single(dataSource));
+        var escrows = new EscrowQueries(JournalRouter.single(dataSource));
         var ledgers = List.of(admin.createLedger("diff-a").id(), admin.createLedger("diff-b").id());
         var model = new LedgerState();
         for (var ledger : ledgers) {
@@ -84,7 +84,7 @@ class EngineDifferentialIT {
             Asset.DEFAULTS.forEach(a -> model.loadAsset(ledger, a));
         }
         var generator = new CommandGenerator(new Random(SEED), ledgers);
-        var alertStore = new AlertStore(dataSource);
+        var alertStore = new AlertStore(JournalRouter.single(dataSource));
         List<String> expectedAlerts = new ArrayList<>();
         int commands = 0;
         int round = 0;

@@ -86,7 +86,7 @@ class EngineRetryIT {
         assertThat(events).first().asString().isEqualTo("retry 1 55P03");
         assertThat(events).last().asString().isEqualTo("committed");
         assertThat(events).noneMatch(e -> e.startsWith("failed"));
-        assertThat(new LedgerQueries(setup).account(ledger, b).orElseThrow().balance().posted(Side.CREDIT)).isEqualTo(10);
+        assertThat(new LedgerQueries(JournalRouter.single(setup)).account(ledger, b).orElseThrow().balance().posted(Side.CREDIT)).isEqualTo(10);
         assertThat(new LedgerVerifier(setup).verify(List.of(ledger)).differences()).isEmpty();
     }
 
@@ -106,7 +106,7 @@ class EngineRetryIT {
         }
         assertThat(events).containsExactly("retry 1 55P03", "retry 2 55P03", "retry 3 55P03", "failed 55P03");
         assertThat(new LedgerAdmin(setup, Clock.systemUTC()).ledger(ledger).orElseThrow().lastSeq()).isEqualTo(lastSeq);
-        assertThat(new LedgerQueries(setup).account(ledger, b).orElseThrow().version()).isZero();
+        assertThat(new LedgerQueries(JournalRouter.single(setup)).account(ledger, b).orElseThrow().version()).isZero();
     }
 
     private static UUID open(UUID ledger) {

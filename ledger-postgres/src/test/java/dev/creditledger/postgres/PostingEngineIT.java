@@ -38,7 +38,7 @@ class PostingEngineIT {
         dataSource = TestInfrastructure.freshDatabase("engine", LedgerDatabase::migrate);
         engine = new PostgresPostingEngine(dataSource, Clock.systemUTC(), EngineSettings.defaults(), EngineListener.NONE);
         admin = new LedgerAdmin(dataSource, Clock.systemUTC());
-        queries = new LedgerQueries(dataSource);
+        queries = new LedgerQueries(JournalRouter.single(dataSource));
     }
 
     @AfterAll

@@ -80,7 +80,7 @@ class SeveralEnginesIT {
             assertThat(insufficient).as("the constraint must actually be exercised").isPositive();
             assertThat(sameKey.stream().map(f -> f.join().getFirst().result()).filter(r -> !r.replayed()).count()).isEqualTo(1);
 
-            var queries = new LedgerQueries(first);
+            var queries = new LedgerQueries(JournalRouter.single(first));
             long total = 0;
             for (var account : accounts) {
                 var state = queries.account(ledger, account).orElseThrow();
@@ -130,7 +130,7 @@ class SeveralEnginesIT {
                 }
             }
             clock.set(expiresAt);
-            var due = new GrantQueries(first).dueGrants(clock.instant(), 1_000);
+            var due = new ExpiryScans(first).dueGrants(clock.instant(), 1_000);
             assertThat(due).hasSize(grantIds.size());
 
             List<CompletableFuture<List<PostedResult>>> expiries = new ArrayList<>();
@@ -161,7 +161,7 @@ class SeveralEnginesIT {
             assertThat(acceptedExpiries).as("expiries accepted (the rest were done by a debit or another engine)")
                     .isLessThanOrEqualTo(grantIds.size());
 
-            var grants = new GrantQueries(first);
+            var grants = new GrantQueries(JournalRouter.single(first));
             for (var grant : grantIds) {
                 var state = grants.grant(ledger, grant).orElseThrow();
                 assertThat(state.status()).isEqualTo(GrantStatus.EXPIRED);
@@ -179,14 +179,14 @@ class SeveralEnginesIT {
             } catch (java.sql.SQLException e) {
                 throw new AssertionError(e);
             }
-            var queries = new LedgerQueries(first);
+            var queries = new LedgerQueries(JournalRouter.single(first));
             var breakage = queries.account(ledger, SystemAccounts.breakageAccountId(ledger, "CREDITS")).orElseThrow();
             assertThat(breakage.balance().posted(Side.CREDIT)).isEqualTo(100L * grantIds.size());
             for (var wallet : wallets) {
                 assertThat(queries.account(ledger, wallet).orElseThrow().balance().posted(Side.CREDIT))
                         .as("10 of plain credit - 3 debits of 1; every grant expired").isEqualTo(7);
             }
-            assertThat(new GrantQueries(first).dueGrants(clock.instant(), 1_000)).isEmpty();
+            assertThat(new ExpiryScans(first).dueGrants(clock.instant(), 1_000)).isEmpty();
             assertThat(new LedgerVerifier(first).verify(List.of(ledger)).differences()).isEmpty();
         } finally {
             engines.forEach(PostgresPostingEngine::close);

@@ -1,7 +1,7 @@
 package dev.creditledger.server;
 
 import dev.creditledger.postgres.LedgerAdmin;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.server.api.ReadYourWrites;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
@@ -10,7 +10,6 @@ import dev.creditledger.server.tracing.SpanExport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,8 +36,8 @@ class EventsConfiguration {
     }
 
     @Bean
-    static EventPipeline eventPipeline(LedgerProperties properties, DataSource dataSource, ProjectionsAccess projections,
-                                       EventMetrics metrics, Clock clock, PostgresPostingEngine migratedFirst, SpanExport spans) {
-        return new EventPipeline(properties, dataSource, projections, metrics, clock, spans);
+    static EventPipeline eventPipeline(LedgerProperties properties, Clusters clusters, ProjectionsAccess projections,
+                                       EventMetrics metrics, Clock clock, SpanExport spans) {
+        return new EventPipeline(properties, clusters, projections, metrics, clock, spans);
     }
 }

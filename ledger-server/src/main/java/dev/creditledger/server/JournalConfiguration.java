@@ -2,34 +2,32 @@ package dev.creditledger.server;
 
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.AlertStore;
-import dev.creditledger.postgres.DailyCloser;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.GrantQueries;
-import dev.creditledger.postgres.IdempotencyRetention;
 import dev.creditledger.postgres.LedgerAdmin;
-import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.postgres.LedgerQueries;
-import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.server.console.EngineListeners;
 import dev.creditledger.server.console.RecentBatches;
+import dev.creditledger.server.events.ProjectionsAccess;
 import dev.creditledger.server.tracing.SpanExport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The journal's side of the service (ledger-postgres): the clock and ids, the posting engine (the migrations run
- * when it is made, so a bean that touches the journal's tables when it starts takes the engine as a parameter, as
- * {@link #ledgerAdmin} does), the queries, admin, verifier, daily closes and idempotency retention. Which roles use
- * them is decided elsewhere: the beans exist in every role.
+ * The journal's side of the service (ledger-postgres): the clock and ids, the clusters (migrated when they are
+ * made, so every bean that touches the journal's tables takes them as a parameter), a posting engine per cluster,
+ * the queries routed by ledger, admin, and the work done per cluster (closes, expiry scans, idempotency retention,
+ * reconciliation). Which roles use them is decided elsewhere: the beans exist in every role.
  */
 @Configuration(proxyBeanMethods = false)
 class JournalConfiguration {
@@ -50,65 +48,73 @@ class JournalConfiguration {
         return new RecentBatches(clock);
     }
 
+    /** The pools of the configured clusters; closed after every bean that uses them. */
     @Bean(destroyMethod = "close")
-    static PostgresPostingEngine postingEngine(DataSource dataSource, Clock clock, LedgerProperties properties, MeterRegistry registry,
-                                               RecentBatches recentBatches, SpanExport spans) {
-        LedgerDatabase.migrate(dataSource);
+    static ClusterPools clusterPools(DataSource dataSource, LedgerProperties properties) {
+        return ClusterPools.open(dataSource, properties);
+    }
+
+    /** Every cluster, migrated and checked to be the cluster it is configured as before any bean uses it. */
+    @Bean
+    static Clusters clusters(ClusterPools pools) {
+        return pools.clusters().migrate();
+    }
+
+    @Bean(destroyMethod = "close")
+    static PostingEngines postingEngines(Clusters clusters, Clock clock, LedgerProperties properties, MeterRegistry registry,
+                                         RecentBatches recentBatches, SpanExport spans) {
         var listener = new EngineListeners(List.of(new EngineMetrics(registry), recentBatches));
-        var engine = new PostgresPostingEngine(dataSource, clock, properties.engine().settings(), listener, spans);
-        Gauge.builder("ledger.queue.depth", engine, PostgresPostingEngine::queueDepth)
-                .description("Submissions waiting for a batcher").register(registry);
-        return engine;
+        var engines = new PostingEngines(clusters, cluster -> new PostgresPostingEngine(cluster.dataSource(), clock,
+                properties.engine().settings(), listener, spans));
+        Gauge.builder("ledger.queue.depth", engines, PostingEngines::queueDepth)
+                .description("Submissions waiting for a batcher, over every cluster's engine").register(registry);
+        return engines;
     }
 
     @Bean
-    static LedgerAdmin ledgerAdmin(DataSource dataSource, Clock clock, PostgresPostingEngine migratedFirst) {
-        return new LedgerAdmin(dataSource, clock);
+    static LedgerAdmin ledgerAdmin(Clusters clusters, Clock clock) {
+        return new LedgerAdmin(clusters, clock);
     }
 
     @Bean
-    static LedgerQueries ledgerQueries(DataSource dataSource) {
-        return new LedgerQueries(dataSource);
+    static LedgerQueries ledgerQueries(Clusters clusters) {
+        return new LedgerQueries(clusters);
     }
 
     @Bean
-    static LedgerVerifier ledgerVerifier(DataSource dataSource) {
-        return new LedgerVerifier(dataSource);
+    static GrantQueries grantQueries(Clusters clusters) {
+        return new GrantQueries(clusters);
     }
 
     @Bean
-    static GrantQueries grantQueries(DataSource dataSource) {
-        return new GrantQueries(dataSource);
+    static AlertStore alertStore(Clusters clusters) {
+        return new AlertStore(clusters);
     }
 
     @Bean
-    static AlertStore alertStore(DataSource dataSource) {
-        return new AlertStore(dataSource);
+    static PeriodSummaries periodSummaries(Clusters clusters) {
+        return new PeriodSummaries(clusters);
     }
 
     @Bean
-    static PeriodSummaries periodSummaries(DataSource dataSource) {
-        return new PeriodSummaries(dataSource);
+    static EscrowQueries escrowQueries(Clusters clusters) {
+        return new EscrowQueries(clusters);
     }
 
     @Bean
-    static EscrowQueries escrowQueries(DataSource dataSource) {
-        return new EscrowQueries(dataSource);
+    static ExplainQueries explainQueries(Clusters clusters, LedgerQueries queries) {
+        return new ExplainQueries(clusters, queries);
     }
 
+    /** Every cluster's state, probed on a schedule; the {@code clusters} health indicator (bean name minus its suffix). */
     @Bean
-    static ExplainQueries explainQueries(DataSource dataSource, LedgerQueries queries) {
-        return new ExplainQueries(dataSource, queries);
+    static ClusterHealth clustersHealthIndicator(Clusters clusters, Clock clock) {
+        return new ClusterHealth(clusters, clock);
     }
 
+    /** Closes, expiry scans, the idempotency purge, reconciliation and verification, per cluster. */
     @Bean
-    static DailyCloser dailyCloser(DataSource dataSource, Clock clock, LedgerProperties properties) {
-        return new DailyCloser(dataSource, clock, Duration.ofMillis(properties.closes().graceMs()));
-    }
-
-    @Bean
-    static IdempotencyRetention idempotencyRetention(DataSource dataSource, Clock clock, LedgerProperties properties) {
-        return new IdempotencyRetention(dataSource, clock, Duration.ofDays(properties.idempotency().retentionDays()),
-                LedgerProperties.Idempotency.PURGE_CHUNK_ROWS);
+    static ClusterJournals clusterJournals(Clusters clusters, Clock clock, LedgerProperties properties, ProjectionsAccess projections) {
+        return new ClusterJournals(clusters, clock, properties, projections.dataSource());
     }
 }

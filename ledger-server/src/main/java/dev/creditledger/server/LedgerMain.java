@@ -1,11 +1,15 @@
 package dev.creditledger.server;
 
+import dev.creditledger.postgres.Cluster;
+import dev.creditledger.postgres.ClusterVerification;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.LedgerDatabase;
-import dev.creditledger.postgres.LedgerVerifier;
 import dev.creditledger.server.dev.DevEnvironment;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -213,19 +217,32 @@ public final class LedgerMain implements Runnable {
                         + "or start `ledger dev` first.");
                 return NOTHING_TO_CHECK;
             }
-            var dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password);
-            String refusal = switch (LedgerDatabase.schema(dataSource)) {
-                case NONE -> "ledger verify: " + url + " holds no ledger journal (Credit Ledger never migrated it); nothing to check.";
-                case BEHIND -> "ledger verify: the journal at " + url + " is of an older version (migrations pending); "
-                        + "start this version's service on it once (it migrates at start), then verify.";
-                case CURRENT -> null;
-            };
-            if (refusal != null) {
-                System.err.println(refusal);
-                return NOTHING_TO_CHECK;
+            var dev = new DevEnvironment(workingTree);
+            var clusterName = variable("LEDGER_CLUSTER_NAME", dev.runningClusterName().orElse(Cluster.DEFAULT_NAME));
+            var others = variable("LEDGER_CLUSTERS", dev.runningClusters().orElse(""));
+            List<Cluster> configured = new ArrayList<>();
+            configured.add(new Cluster(clusterName, url, new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password)));
+            for (var other : ClusterPools.parse(others).entrySet()) {
+                configured.add(new Cluster(other.getKey(), other.getValue(),
+                        new SimpleDriverDataSource(new org.postgresql.Driver(), other.getValue(), user, password)));
             }
-            var report = new LedgerVerifier(dataSource).verifyAll();
-            System.out.printf("verified %d ledgers, %d accounts, %d entries: %s%n", report.ledgers(), report.accounts(),
+            for (var cluster : configured) {
+                String refusal = switch (LedgerDatabase.schema(cluster.dataSource())) {
+                    case NONE -> "ledger verify: " + cluster.url() + " (cluster " + cluster.name()
+                            + ") holds no ledger journal (Credit Ledger never migrated it); nothing to check.";
+                    case BEHIND -> "ledger verify: the journal at " + cluster.url() + " (cluster " + cluster.name()
+                            + ") is of an older version (migrations pending); start this version's service on it once (it migrates at start), then verify.";
+                    case CURRENT -> null;
+                };
+                if (refusal != null) {
+                    System.err.println(refusal);
+                    return NOTHING_TO_CHECK;
+                }
+            }
+            var clusters = new Clusters(configured);
+            var report = ClusterVerification.verifyAll(clusters);
+            System.out.printf("verified %d ledgers on %d cluster%s (%s), %d accounts, %d entries: %s%n", report.ledgers(),
+                    configured.size(), configured.size() == 1 ? "" : "s", String.join(", ", clusters.names()), report.accounts(),
                     report.entries(), report.clean() ? "clean" : report.differences().size() + " differences");
             report.differences().forEach(d -> System.out.println("  " + d));
             return report.clean() ? 0 : 1;

@@ -25,12 +25,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rateLimit      per-key rate limits and the throttling of bad keys
  * @param idempotency    how long idempotency keys are remembered
  * @param grpc           the gRPC API's port
+ * @param clusterName    the name of the default cluster (LEDGER_DB_URL), which holds the directory (LEDGER_CLUSTER_NAME)
+ * @param clusters       the other clusters, {@code name=jdbc-url} separated by ';' (LEDGER_CLUSTERS); none by default
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
                                Idempotency idempotency, Reconciliation reconciliation, Closes closes, Tracing tracing,
-                               Grpc grpc) {
+                               Grpc grpc, String clusterName, String clusters) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -49,6 +51,8 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         closes = closes == null ? new Closes(null, null, null) : closes;
         tracing = tracing == null ? new Tracing(null) : tracing;
         grpc = grpc == null ? new Grpc(null) : grpc;
+        clusterName = clusterName == null || clusterName.isBlank() ? dev.creditledger.postgres.Cluster.DEFAULT_NAME : clusterName.strip();
+        clusters = clusters == null ? "" : clusters.strip();
     }
 
     public boolean runs(Role role) {

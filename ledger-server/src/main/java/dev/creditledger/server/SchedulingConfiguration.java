@@ -1,16 +1,11 @@
 package dev.creditledger.server;
 
 import dev.creditledger.core.IdGenerator;
-import dev.creditledger.postgres.DailyCloser;
-import dev.creditledger.postgres.GrantQueries;
-import dev.creditledger.postgres.IdempotencyRetention;
+import dev.creditledger.core.events.EventLog;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.JournalEventLog;
-import dev.creditledger.postgres.JournalReconciler;
-import dev.creditledger.postgres.LedgerQueries;
-import dev.creditledger.postgres.LedgerVerifier;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.projections.ReadModel;
-import dev.creditledger.projections.ReadModelReconciler;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -19,9 +14,9 @@ import dev.creditledger.server.worker.ReconciliationWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +28,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 /**
  * What runs on a schedule. The worker role: expiry of holds and grants, daily closes, continuous
  * reconciliation and the idempotency purge, each every its own interval and each skipped when disabled.
- * Every role: the event metrics' refresh (the relay's backlog where this instance runs the relay, the
+ * Every role: the probe of every cluster ({@link ClusterHealth}), the event metrics' refresh (the relay's backlog where this instance runs the relay, the
  * projector's lag and the read models' progress). A task that fails is logged and runs again at its next
  * interval; it never stops the others.
  */
@@ -43,45 +38,46 @@ class SchedulingConfiguration implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulingConfiguration.class);
     private static final Duration EVENT_METRICS_REFRESH = Duration.ofSeconds(5);
+    /** How often every cluster is probed for the health endpoint and {@code GET /v1/admin/clusters}. */
+    static final Duration CLUSTER_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final LedgerProperties properties;
     private final ExpiryWorker expiryWorker;
-    private final DailyCloser closer;
+    private final ClusterJournals journals;
     private final ReconciliationWorker reconciliation;
-    private final IdempotencyRetention idempotencyRetention;
     private final EventMetrics eventMetrics;
     private final EventPipeline eventPipeline;
     private final ProjectionsAccess projections;
-    private final DataSource dataSource;
+    private final Clusters clusters;
+    private final ClusterHealth clusterHealth;
     private final Clock clock;
 
-    SchedulingConfiguration(LedgerProperties properties, ExpiryWorker expiryWorker, DailyCloser closer, ReconciliationWorker reconciliation,
-                            IdempotencyRetention idempotencyRetention, EventMetrics eventMetrics, EventPipeline eventPipeline,
-                            ProjectionsAccess projections, DataSource dataSource, Clock clock) {
+    SchedulingConfiguration(LedgerProperties properties, ExpiryWorker expiryWorker, ClusterJournals journals, ReconciliationWorker reconciliation,
+                            EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections, Clusters clusters, ClusterHealth clusterHealth, Clock clock) {
         this.properties = properties;
         this.expiryWorker = expiryWorker;
-        this.closer = closer;
+        this.journals = journals;
         this.reconciliation = reconciliation;
-        this.idempotencyRetention = idempotencyRetention;
         this.eventMetrics = eventMetrics;
         this.eventPipeline = eventPipeline;
         this.projections = projections;
-        this.dataSource = dataSource;
+        this.clusters = clusters;
+        this.clusterHealth = clusterHealth;
         this.clock = clock;
     }
 
     @Bean
-    static ExpiryWorker expiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids,
+    static ExpiryWorker expiryWorker(ClusterJournals journals, PostingEngines engine, IdGenerator ids,
                                      Clock clock, LedgerProperties properties, MeterRegistry registry) {
-        return new ExpiryWorker(queries, grants, engine, ids, clock, properties.expiry().batchSizeMax(), registry);
+        return new ExpiryWorker(journals.all().stream().map(ClusterJournals.ClusterJournal::expiry).toList(), engine, ids, clock,
+                properties.expiry().batchSizeMax(), registry);
     }
 
     /** Named {@code reconciliation}: its health indicator is {@code reconciliation}, in the readiness group. */
     @Bean
-    static ReconciliationWorker reconciliation(DataSource dataSource, LedgerVerifier verifier, ProjectionsAccess projections, Clock clock,
-                                               LedgerProperties properties, MeterRegistry registry) {
-        return new ReconciliationWorker(new JournalReconciler(dataSource), verifier,
-                projections.dataSource().map(read -> new ReadModelReconciler(dataSource, read)), clock,
+    static ReconciliationWorker reconciliation(ClusterJournals journals, Clock clock, LedgerProperties properties, MeterRegistry registry) {
+        return new ReconciliationWorker(journals.all().stream().map(j -> new ReconciliationWorker.Cluster(j.cluster().name(),
+                j.reconciler(), j.verifier(), j.readModels())).toList(), clock,
                 Duration.ofMillis(properties.reconciliation().fullIntervalMs()), registry);
     }
 
@@ -99,33 +95,45 @@ class SchedulingConfiguration implements SchedulingConfigurer {
         if (properties.runs(Role.WORKER)) {
             registrar.addFixedDelayTask(this::purgeIdempotency, Duration.ofMillis(properties.idempotency().purgeIntervalMs()));
         }
-        var events = properties.runs(Role.RELAY) ? new JournalEventLog(dataSource) : null;
+        registrar.addFixedDelayTask(clusterHealth::refresh, CLUSTER_PROBE_INTERVAL);
+        List<EventLog> events = properties.runs(Role.RELAY)
+                ? clusters.all().stream().<EventLog>map(c -> new JournalEventLog(c.dataSource())).toList() : List.of();
         Supplier<Map<ReadModel, Long>> readModelProgress = projections.queries()
                 .<Supplier<Map<ReadModel, Long>>>map(q -> q::lastAppliedSeq).orElse(null);
         registrar.addFixedDelayTask(() -> eventMetrics.refresh(events, clock, eventPipeline::projectorLag, readModelProgress),
                 EVENT_METRICS_REFRESH);
     }
 
-    /** Closes the days that ended (plus the grace) in each ledger's time zone and are not closed yet; several workers may race, one wins each day. */
+    /**
+     * Closes the days that ended (plus the grace) in each ledger's time zone and are not closed yet, cluster by
+     * cluster (one that fails does not stop the others); several workers may race, one wins each day.
+     */
     private void closeDueDays() {
-        try {
-            int closed = closer.closeDue();
-            if (closed > 0) {
-                log.info("closed {} ledger days", closed);
+        for (var journal : journals.all()) {
+            try {
+                int closed = journal.closer().closeDue();
+                if (closed > 0) {
+                    log.info("closed {} ledger days on cluster {}", closed, journal.cluster().name());
+                }
+            } catch (RuntimeException e) {
+                log.warn("daily close on cluster {} failed, tried again in {} ms: {}", journal.cluster().name(),
+                        properties.closes().intervalMs(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            log.warn("daily close failed, tried again in {} ms: {}", properties.closes().intervalMs(), e.getMessage());
         }
     }
 
     private void purgeIdempotency() {
-        try {
-            long deleted = idempotencyRetention.purge();
-            if (deleted > 0) {
-                log.info("forgot {} idempotency records older than {} days", deleted, properties.idempotency().retentionDays());
+        for (var journal : journals.all()) {
+            try {
+                long deleted = journal.retention().purge();
+                if (deleted > 0) {
+                    log.info("forgot {} idempotency records older than {} days on cluster {}", deleted,
+                            properties.idempotency().retentionDays(), journal.cluster().name());
+                }
+            } catch (RuntimeException e) {
+                log.warn("idempotency purge on cluster {} failed, tried again in {} ms: {}", journal.cluster().name(),
+                        properties.idempotency().purgeIntervalMs(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            log.warn("idempotency purge failed, tried again in {} ms: {}", properties.idempotency().purgeIntervalMs(), e.getMessage());
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.creditledger.server;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.LedgerQueries;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.server.api.AccountReads;
 import dev.creditledger.server.api.ApiError;
 import dev.creditledger.server.api.ApiException;
@@ -59,7 +59,7 @@ class WebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    static CommandGateway commandGateway(PostgresPostingEngine engine, RequestHasher hasher, LedgerProperties properties,
+    static CommandGateway commandGateway(PostingEngines engine, RequestHasher hasher, LedgerProperties properties,
                                          MeterRegistry registry) {
         return new CommandGateway(engine, hasher, Duration.ofMillis(properties.writeTimeoutMs()), new WriteMetrics(registry));
     }

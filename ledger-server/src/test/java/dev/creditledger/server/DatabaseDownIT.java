@@ -62,7 +62,7 @@ class DatabaseDownIT extends ApiTestBase {
             transfer(ledger, a, b, 10, "USD").expect(201);
         }
 
-        stopImmediately();
+        EmbeddedPostgresServer.stopImmediately(data);
         for (int i = 0; i < 3; i++) {
             long started = System.nanoTime();
             var write = transfer(ledger, a, b, 1, "USD");
@@ -90,18 +90,5 @@ class DatabaseDownIT extends ApiTestBase {
         assertThat(recovered.status()).as("a write once the database is back: %s", recovered.raw()).isEqualTo(201);
         assertThat(postedBalance(ledger, b)).as("20 acknowledged before the stop, one after").isEqualTo(20 * 10 + 5);
         assertVerifyClean();
-    }
-
-    /** What {@code pg_ctl stop -m immediate} does: SIGQUIT to the postmaster, then wait until it is gone. */
-    private static void stopImmediately() throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
-        var kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor()).isZero();
-        var postmaster = ProcessHandle.of(pid);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (postmaster.map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(100); // the poll interval of this loop, bounded by its deadline
-        }
-        assertThat(postmaster.map(ProcessHandle::isAlive).orElse(false)).as("postmaster %d stopped", pid).isFalse();
     }
 }

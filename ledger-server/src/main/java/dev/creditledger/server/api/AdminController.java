@@ -4,7 +4,9 @@ import dev.creditledger.core.Limits;
 import dev.creditledger.core.StoredText;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
-import dev.creditledger.postgres.LedgerVerifier;
+import dev.creditledger.postgres.Clusters;
+import dev.creditledger.server.ClusterHealth;
+import dev.creditledger.server.ClusterJournals;
 import dev.creditledger.server.auth.ApiKeyCache;
 import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,28 +39,55 @@ import org.springframework.web.bind.annotation.RestController;
 public class AdminController {
 
     private final LedgerAdmin admin;
-    private final LedgerVerifier verifier;
+    private final ClusterJournals journals;
+    private final ClusterHealth clusterHealth;
+    private final Clusters clusters;
     private final ApiKeyCache keys;
 
     /** Administration is logged, never with a secret: who created or revoked which key, which ledger was created. */
     private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("dev.creditledger.audit");
 
-    public AdminController(LedgerAdmin admin, LedgerVerifier verifier, ApiKeyCache keys) {
+    public AdminController(LedgerAdmin admin, ClusterJournals journals, ClusterHealth clusterHealth, Clusters clusters, ApiKeyCache keys) {
         this.admin = admin;
-        this.verifier = verifier;
+        this.journals = journals;
+        this.clusterHealth = clusterHealth;
+        this.clusters = clusters;
         this.keys = keys;
     }
 
     @PostMapping("/ledgers")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a ledger (operator key)", description = "It starts with the assets USD, EUR, GBP, JPY, CREDITS and POINTS.")
+    @Operation(summary = "Create a ledger (operator key)", description = "It starts with the assets USD, EUR, GBP, JPY, CREDITS and "
+            + "POINTS, on the named cluster or, without one, on the cluster that rendezvous hashing of its id chooses (ADR 0020).")
     public Responses.LedgerJson createLedger(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                              @RequestBody Requests.CreateLedger body) {
         requireOperator(caller);
         Inputs.body(body);
-        var ledger = admin.createLedger(Inputs.required(body.name(), "name"), closeTimeZone(body.closeTimeZone()));
-        audit.info("ledger {} created: {} (closes days of {})", ledger.id(), ledger.name(), ledger.closeTimeZone());
+        var ledger = admin.createLedger(Inputs.required(body.name(), "name"), closeTimeZone(body.closeTimeZone()), body.cluster());
+        audit.info("ledger {} created: {} on cluster {} (closes days of {})", ledger.id(), ledger.name(), ledger.cluster(),
+                ledger.closeTimeZone());
         return Responses.LedgerJson.of(ledger);
+    }
+
+    @GetMapping("/ledgers/{ledgerId}")
+    @Operation(summary = "One ledger, with the cluster it lives on (operator key, or the ledger's admin key)")
+    public Responses.LedgerJson ledger(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                       @PathVariable UUID ledgerId) {
+        requireAdministers(caller, ledgerId);
+        return admin.ledger(ledgerId).map(Responses.LedgerJson::of)
+                .orElseThrow(() -> ApiException.of(ApiError.NOT_FOUND, "ledger " + ledgerId + " does not exist"));
+    }
+
+    @GetMapping("/clusters")
+    @Operation(summary = "The database clusters (operator key)",
+            description = "Each cluster as last probed (every few seconds): up or down, primary or standby, its synchronous "
+                    + "standbys, the ledgers it holds and the size of its journal.")
+    public Responses.ClustersJson clusters(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        requireOperator(caller);
+        var ledgers = clusters.directory().ledgersPerCluster();
+        return new Responses.ClustersJson(clusterHealth.statuses().stream()
+                .map(s -> Responses.ClusterJson.of(s, ledgers.getOrDefault(s.cluster(), 0L), s.cluster().equals(clusters.catalog().name())))
+                .toList());
     }
 
     @GetMapping("/ledgers")
@@ -116,7 +145,7 @@ public class AdminController {
     @Operation(summary = "Recompute every balance from the journal and check the trial balance",
             description = "The operator key verifies every ledger; a ledger admin key verifies its own ledger.")
     public Responses.VerificationJson verify(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
-        var report = caller.operator() ? verifier.verifyAll() : verifier.verify(List.of(caller.ledgerId()));
+        var report = caller.operator() ? journals.verifyAll() : journals.verify(caller.ledgerId());
         return new Responses.VerificationJson(report.clean(), report.ledgers(), report.accounts(), report.entries(), report.differences());
     }
 

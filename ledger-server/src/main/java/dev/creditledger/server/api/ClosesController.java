@@ -1,6 +1,7 @@
 package dev.creditledger.server.api;
 
 import dev.creditledger.postgres.DailyCloser;
+import dev.creditledger.server.ClusterJournals;
 import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -29,10 +30,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Closes")
 public class ClosesController {
 
-    private final DailyCloser closes;
+    private final ClusterJournals journals;
 
-    public ClosesController(DailyCloser closes) {
-        this.closes = closes;
+    public ClosesController(ClusterJournals journals) {
+        this.journals = journals;
     }
 
     /** A day's close. */
@@ -64,6 +65,7 @@ public class ClosesController {
             throw ApiException.validation("date '" + date + "' is not a day as YYYY-MM-DD");
         }
         int pageSize = Inputs.limit(limit);
+        var closes = journals.forLedger(caller.ledgerId()).closer();
         var close = closes.find(caller.ledgerId(), day).orElseThrow(() -> ApiException.of(ApiError.NOT_FOUND,
                 day + " is not closed in this ledger (a day is closed after it has ended, by the worker)"));
         var page = closes.balances(caller.ledgerId(), day, Inputs.uuidCursor(cursor), pageSize);

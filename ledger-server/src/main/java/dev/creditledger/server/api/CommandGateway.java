@@ -9,7 +9,7 @@ import dev.creditledger.core.StoredText;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Submission;
 import dev.creditledger.postgres.PostedResult;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.postgres.StorageUnavailableException;
 import dev.creditledger.server.TraceContextFilter;
 import dev.creditledger.server.WriteMetrics;
@@ -39,12 +39,12 @@ public final class CommandGateway {
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     public static final String SEQ_HEADER = "Ledger-Seq";
 
-    private final PostgresPostingEngine engine;
+    private final PostingEngines engine;
     private final RequestHasher hasher;
     private final Duration writeTimeout;
     private final WriteMetrics metrics;
 
-    public CommandGateway(PostgresPostingEngine engine, RequestHasher hasher, Duration writeTimeout, WriteMetrics metrics) {
+    public CommandGateway(PostingEngines engine, RequestHasher hasher, Duration writeTimeout, WriteMetrics metrics) {
         this.engine = engine;
         this.hasher = hasher;
         this.writeTimeout = writeTimeout;

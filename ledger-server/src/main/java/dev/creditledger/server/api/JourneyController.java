@@ -3,6 +3,7 @@ package dev.creditledger.server.api;
 import dev.creditledger.core.EntryKind;
 import dev.creditledger.core.events.EventTopic;
 import dev.creditledger.core.trace.TraceContext;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.JournalJourneys;
 import dev.creditledger.projections.ProjectionJourneys;
 import dev.creditledger.projections.ReadModel;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -45,8 +45,8 @@ public class JourneyController {
     private final Optional<ProjectionJourneys> readModels;
     private final String topic;
 
-    public JourneyController(DataSource dataSource, ProjectionsAccess projections, LedgerProperties properties) {
-        this.journal = new JournalJourneys(dataSource);
+    public JourneyController(Clusters clusters, ProjectionsAccess projections, LedgerProperties properties) {
+        this.journal = new JournalJourneys(clusters);
         this.readModels = projections.dataSource().map(ProjectionJourneys::new);
         this.topic = properties.kafka().configured() ? properties.kafka().settings().topic(EventTopic.TRANSFER) : null;
     }

@@ -209,7 +209,9 @@ public final class Requests {
 
     public record CreateLedger(@Schema(example = "acme-credits") String name,
                                @Schema(example = "Europe/Paris", description = "the time zone whose calendar days the daily "
-                                       + "closes follow, fixed for the ledger's life (default UTC)") String closeTimeZone) {}
+                                       + "closes follow, fixed for the ledger's life (default UTC)") String closeTimeZone,
+                               @Schema(example = "main", description = "the cluster the ledger lives on (GET /v1/admin/clusters "
+                                       + "lists them); absent: the one rendezvous hashing of the ledger's id chooses") String cluster) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
                             @Schema(example = "billing-service") String name,

@@ -1,6 +1,7 @@
 package dev.creditledger.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import dev.creditledger.core.Account;
 import dev.creditledger.core.AccountState;
 import dev.creditledger.core.AccountStatus;
@@ -19,6 +20,7 @@ import dev.creditledger.core.TransferState;
 import dev.creditledger.core.TransferStatus;
 import dev.creditledger.postgres.AlertStore;
 import dev.creditledger.postgres.ApiKey;
+import dev.creditledger.postgres.ClusterProbe;
 import dev.creditledger.postgres.Ledger;
 import dev.creditledger.postgres.StatementLine;
 import java.math.BigInteger;
@@ -211,11 +213,36 @@ public final class Responses {
 
     public record BatchJson(boolean atomic, int accepted, int rejected, List<BatchItemJson> results) {}
 
-    public record LedgerJson(UUID id, String name, long lastSeq, Instant createdAt, String closeTimeZone) {
+    public record LedgerJson(UUID id, String name, long lastSeq, Instant createdAt, String closeTimeZone,
+                             @Schema(description = "the cluster the ledger's journal lives on") String cluster) {
         static LedgerJson of(Ledger l) {
-            return new LedgerJson(l.id(), l.name(), l.lastSeq(), l.createdAt(), l.closeTimeZone().getId());
+            return new LedgerJson(l.id(), l.name(), l.lastSeq(), l.createdAt(), l.closeTimeZone().getId(), l.cluster());
         }
     }
+
+    public record ClustersJson(List<ClusterJson> items) {}
+
+    /**
+     * A cluster as last probed; {@code journalBytes} and {@code primary} are null while it is down.
+     */
+    public record ClusterJson(String name, @Schema(description = "UP or DOWN", allowableValues = {"UP", "DOWN"}) String status,
+                              @Schema(description = "false: the database answering is a standby in recovery, so writes fail",
+                                      nullable = true) Boolean primary,
+                              @Schema(description = "the standbys streaming from it, with their state and sync_state") List<StandbyJson> standbys,
+                              @Schema(description = "ready ledgers placed on it") long ledgers,
+                              @Schema(description = "size of its journal's tables and indexes", nullable = true) Long journalBytes,
+                              @Schema(description = "its JDBC URL without credentials") String url,
+                              @Schema(description = "it holds the directory and the API keys") boolean catalog,
+                              @Schema(description = "why it is down", nullable = true) String problem,
+                              Instant checkedAt) {
+        static ClusterJson of(ClusterProbe.Status s, long ledgers, boolean catalog) {
+            return new ClusterJson(s.cluster(), s.up() ? "UP" : "DOWN", s.up() ? s.primary() : null,
+                    s.standbys().stream().map(b -> new StandbyJson(b.name(), b.state(), b.syncState())).toList(), ledgers,
+                    s.up() ? s.journalBytes() : null, s.url(), catalog, s.problem(), s.checkedAt());
+        }
+    }
+
+    public record StandbyJson(String name, String state, String syncState) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ApiKeyJson(UUID id, UUID ledgerId, String name, String role, String prefix, Integer ratePerSecond,

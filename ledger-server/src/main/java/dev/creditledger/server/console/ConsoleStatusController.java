@@ -1,7 +1,7 @@
 package dev.creditledger.server.console;
 
 import dev.creditledger.postgres.LedgerAdmin;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.projections.ProjectionUnavailableException;
 import dev.creditledger.server.LedgerProperties;
 import dev.creditledger.server.Role;
@@ -48,7 +48,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConsoleStatusController {
 
     private final LedgerProperties properties;
-    private final PostgresPostingEngine engine;
+    private final PostingEngines engine;
     private final RecentBatches batches;
     private final EventPipeline pipeline;
     private final ProjectionsAccess projections;
@@ -58,7 +58,7 @@ public class ConsoleStatusController {
     private final ObjectProvider<HealthEndpoint> health;
     private final Clock clock;
 
-    public ConsoleStatusController(LedgerProperties properties, PostgresPostingEngine engine, RecentBatches batches,
+    public ConsoleStatusController(LedgerProperties properties, PostingEngines engine, RecentBatches batches,
                                    EventPipeline pipeline, ProjectionsAccess projections, ReconciliationWorker reconciliation,
                                    LedgerAdmin admin, MeterRegistry registry, ObjectProvider<HealthEndpoint> health, Clock clock) {
         this.properties = properties;

@@ -58,6 +58,25 @@ public final class DevEnvironment {
         }
     }
 
+    /** The name {@code ledger dev --clusters N} gives its i-th cluster (1-based): the default cluster's name, then c2, c3, ... */
+    public static String clusterName(int i) {
+        return i == 1 ? dev.creditledger.postgres.Cluster.DEFAULT_NAME : "c" + i;
+    }
+
+    /** The data directory of another cluster than the default one (whose data is {@link #postgresData}). */
+    public Path clusterData(String name) {
+        return directory.resolve("pg-" + name);
+    }
+
+    /** How many clusters earlier runs of {@code ledger dev} made here (at least 1): a restart keeps them all. */
+    public int clustersOnDisk() {
+        int clusters = 1;
+        while (Files.isDirectory(clusterData(clusterName(clusters + 1)))) {
+            clusters++;
+        }
+        return clusters;
+    }
+
     public Path kafkaData() {
         return directory.resolve("kafka");
     }
@@ -66,6 +85,23 @@ public final class DevEnvironment {
     public void recordDatabases(String databaseUrl, String projectionsUrl) {
         write("db-url", databaseUrl);
         write("projections-db-url", projectionsUrl);
+    }
+
+    /**
+     * Records the clusters of a running {@code ledger dev --clusters N}: the default cluster's name and the others
+     * as LEDGER_CLUSTERS would give them ({@code name=url;...}, empty for one cluster).
+     */
+    public void recordClusters(String defaultClusterName, String otherClusters) {
+        write("cluster-name", defaultClusterName);
+        write("clusters", otherClusters);
+    }
+
+    public Optional<String> runningClusterName() {
+        return read("cluster-name");
+    }
+
+    public Optional<String> runningClusters() {
+        return read("clusters");
     }
 
     /** Records where the running `ledger dev` broker is, for the command-line tools. */
@@ -109,6 +145,8 @@ public final class DevEnvironment {
             Files.deleteIfExists(directory.resolve("db-url"));
             Files.deleteIfExists(directory.resolve("projections-db-url"));
             Files.deleteIfExists(directory.resolve("kafka-bootstrap"));
+            Files.deleteIfExists(directory.resolve("cluster-name"));
+            Files.deleteIfExists(directory.resolve("clusters"));
         } catch (IOException ignored) {
             // Best effort: a stale address only makes the CLI commands fail to connect, with a message.
         }
@@ -117,7 +155,7 @@ public final class DevEnvironment {
     private Optional<String> read(String name) {
         try {
             var file = directory.resolve(name);
-            return Files.exists(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
+            return Files.exists(file) ? Optional.of(Files.readString(file).trim()).filter(v -> !v.isEmpty()) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

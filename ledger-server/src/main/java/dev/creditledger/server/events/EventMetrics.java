@@ -107,18 +107,29 @@ public final class EventMetrics {
         };
     }
 
-    /** Re-reads what the gauges show; each source is optional and a failing one is skipped with a debug log. */
-    public void refresh(EventLog events, Clock clock, Supplier<java.util.Map<TopicPartition, Long>> lagSource,
+    /**
+     * Re-reads what the gauges show; each source is optional and a failing one is skipped with a debug log. The
+     * backlog is summed over the event logs of every cluster (none where this instance runs no relay); a cluster
+     * that does not answer is left out of the sum.
+     */
+    public void refresh(List<EventLog> events, Clock clock, Supplier<java.util.Map<TopicPartition, Long>> lagSource,
                         Supplier<java.util.Map<ReadModel, Long>> lastSeqSource) {
-        if (events != null) {
-            try {
-                var backlog = events.backlog();
-                backlogChanges.set(backlog.changes());
-                backlogAgeMs.set(backlog.oldestOccurredAt() == null ? 0
-                        : Math.max(0, Duration.between(backlog.oldestOccurredAt(), clock.instant()).toMillis()));
-            } catch (RuntimeException e) {
-                log.debug("event backlog not measured: {}", e.getMessage());
+        if (!events.isEmpty()) {
+            long changes = 0;
+            java.time.Instant oldest = null;
+            for (var eventLog : events) {
+                try {
+                    var backlog = eventLog.backlog();
+                    changes += backlog.changes();
+                    if (backlog.oldestOccurredAt() != null && (oldest == null || backlog.oldestOccurredAt().isBefore(oldest))) {
+                        oldest = backlog.oldestOccurredAt();
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("event backlog of a cluster not measured: {}", e.getMessage());
+                }
             }
+            backlogChanges.set(changes);
+            backlogAgeMs.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis()));
         }
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
         lagSource.get().forEach((tp, records) -> lagRows.add(MultiGauge.Row.of(

@@ -10,14 +10,16 @@ import dev.creditledger.server.Role;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
+import dev.creditledger.postgres.Clusters;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the relay and the projector when this process has those roles, after the context is ready,
+ * Starts the relays (one per cluster) and the projector when this process has those roles, after the context is ready,
  * and stops them before the connection pools close. A role that lacks its configuration (Kafka, or the
  * read-model database) fails the start with a message that names the missing setting.
  */
@@ -26,20 +28,20 @@ public final class EventPipeline implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
 
     private final LedgerProperties properties;
-    private final DataSource journal;
+    private final Clusters clusters;
     private final ProjectionsAccess projections;
     private final EventMetrics metrics;
     private final Clock clock;
     private final SpanSink spans;
-    private EventRelay relay;
+    private final List<EventRelay> relays = new ArrayList<>();
     private Projector projector;
     private volatile boolean running;
 
-    public EventPipeline(LedgerProperties properties, DataSource journal, ProjectionsAccess projections, EventMetrics metrics,
+    public EventPipeline(LedgerProperties properties, Clusters clusters, ProjectionsAccess projections, EventMetrics metrics,
                          Clock clock, SpanSink spans) {
         this.spans = spans;
         this.properties = properties;
-        this.journal = journal;
+        this.clusters = clusters;
         this.projections = projections;
         this.metrics = metrics;
         this.clock = clock;
@@ -64,9 +66,13 @@ public final class EventPipeline implements SmartLifecycle {
             }
         }
         if (properties.runs(Role.RELAY)) {
-            relay = new EventRelay(new JournalEventLog(journal), properties.kafka().settings(), properties.relay().settings(),
-                    metrics.relayListener(), spans);
-            relay.start();
+            // One relay per cluster: each tails its own journals, so a cluster that does not answer delays only its events.
+            for (var cluster : clusters.all()) {
+                var relay = new EventRelay(new JournalEventLog(cluster.dataSource()), properties.kafka().settings(),
+                        properties.relay().settings(), metrics.relayListener(), spans);
+                relay.start();
+                relays.add(relay);
+            }
         }
         if (properties.runs(Role.PROJECTOR)) {
             projector = new Projector(projections.dataSource().orElseThrow(), properties.kafka().settings(),
@@ -82,10 +88,8 @@ public final class EventPipeline implements SmartLifecycle {
             projector.close();
             projector = null;
         }
-        if (relay != null) {
-            relay.close();
-            relay = null;
-        }
+        relays.forEach(EventRelay::close);
+        relays.clear();
         running = false;
     }
 

@@ -5,9 +5,8 @@ import dev.creditledger.core.CommandResult;
 import dev.creditledger.core.IdGenerator;
 import dev.creditledger.core.Request;
 import dev.creditledger.core.Submission;
-import dev.creditledger.postgres.GrantQueries;
-import dev.creditledger.postgres.LedgerQueries;
-import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.ExpiryScans;
+import dev.creditledger.postgres.PostingEngines;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,34 +30,37 @@ public final class ExpiryWorker {
     private static final Logger log = LoggerFactory.getLogger(ExpiryWorker.class);
     private static final long WAIT_SECONDS_MAX = 60;
 
-    private final LedgerQueries queries;
-    private final GrantQueries grants;
-    private final PostgresPostingEngine engine;
+    private final List<ExpiryScans> clusters;
+    private final PostingEngines engine;
     private final IdGenerator ids;
     private final Clock clock;
     private final int batchSizeMax;
-
     private final io.micrometer.core.instrument.MeterRegistry registry;
-    public ExpiryWorker(LedgerQueries queries, GrantQueries grants, PostgresPostingEngine engine, IdGenerator ids, Clock clock,
+
+    /** @param clusters the scans of every cluster, each scanned on its own so one cluster's failure skips only its own expiries */
+    public ExpiryWorker(List<ExpiryScans> clusters, PostingEngines engine, IdGenerator ids, Clock clock,
                         int batchSizeMax, io.micrometer.core.instrument.MeterRegistry registry) {
         this.registry = registry;
-        this.queries = queries;
-        this.grants = grants;
+        this.clusters = List.copyOf(clusters);
         this.engine = engine;
         this.ids = ids;
         this.clock = clock;
         this.batchSizeMax = batchSizeMax;
     }
 
-    /** One scan of each kind; returns how many holds and grants it expired. */
+    /** One scan of each kind on every cluster; returns how many holds and grants it expired. */
     public int expireDue() {
-        return expireHolds() + expireGrants();
+        int expired = 0;
+        for (var cluster : clusters) {
+            expired += expireHolds(cluster) + expireGrants(cluster);
+        }
+        return expired;
     }
 
-    int expireHolds() {
+    int expireHolds(ExpiryScans cluster) {
         Map<UUID, List<Request>> byLedger = new LinkedHashMap<>();
         try {
-            for (var hold : queries.expiredHolds(clock.instant(), batchSizeMax)) {
+            for (var hold : cluster.expiredHolds(clock.instant(), batchSizeMax)) {
                 byLedger.computeIfAbsent(hold.ledgerId(), id -> new ArrayList<>())
                         .add(new Request(hold.ledgerId(), null, new Command.ExpireHold(ids.next(), hold.transferId())));
             }
@@ -69,10 +71,10 @@ public final class ExpiryWorker {
         return submit(byLedger, "holds", "hold");
     }
 
-    int expireGrants() {
+    int expireGrants(ExpiryScans cluster) {
         Map<UUID, List<Request>> byLedger = new LinkedHashMap<>();
         try {
-            for (var grant : grants.dueGrants(clock.instant(), batchSizeMax)) {
+            for (var grant : cluster.dueGrants(clock.instant(), batchSizeMax)) {
                 byLedger.computeIfAbsent(grant.ledgerId(), id -> new ArrayList<>())
                         .add(new Request(grant.ledgerId(), null, new Command.ExpireGrant(grant.grantId())));
             }

@@ -50,9 +50,10 @@ public final class ReconciliationWorker implements HealthIndicator {
         }
     }
 
-    private final JournalReconciler journal;
-    private final LedgerVerifier verifier;
-    private final Optional<ReadModelReconciler> readModels;
+    /** What is reconciled on one cluster: its journal's own checks, its verifier, and the read models against it. */
+    public record Cluster(String name, JournalReconciler journal, LedgerVerifier verifier, Optional<ReadModelReconciler> readModels) {}
+
+    private final List<Cluster> clusters;
     private final Clock clock;
     private final Duration fullInterval;
     private final Counter passes;
@@ -64,11 +65,8 @@ public final class ReconciliationWorker implements HealthIndicator {
     private List<String> fullPassDifferences = List.of();
     private Set<String> reported = Set.of();
 
-    public ReconciliationWorker(JournalReconciler journal, LedgerVerifier verifier, Optional<ReadModelReconciler> readModels, Clock clock,
-                                Duration fullInterval, MeterRegistry registry) {
-        this.journal = journal;
-        this.verifier = verifier;
-        this.readModels = readModels;
+    public ReconciliationWorker(List<Cluster> clusters, Clock clock, Duration fullInterval, MeterRegistry registry) {
+        this.clusters = List.copyOf(clusters);
         this.clock = clock;
         this.fullInterval = fullInterval;
         this.lastFull = clock.instant();
@@ -83,24 +81,49 @@ public final class ReconciliationWorker implements HealthIndicator {
                 .baseUnit("seconds").register(registry);
     }
 
-    /** One pass; the scheduler calls it every interval. */
+    /**
+     * One pass over every cluster; the scheduler calls it every interval. A cluster that cannot be read is logged
+     * and counted as a failed pass, and the findings of the others are still reported (the unreadable cluster's
+     * last findings are not kept: its trouble is its availability, which readiness reports per cluster).
+     */
     public synchronized void pass() {
-        try {
-            List<String> journalDifferences = new ArrayList<>(journal.pass().differences());
-            fullPassIfDue();
-            journalDifferences.addAll(fullPassDifferences);
-            var readModelDifferences = readModels.map(r -> r.differences(JournalReconciler.DIFFERENCES_LISTED_MAX)).orElse(List.of());
-            var findings = new Findings(List.copyOf(journalDifferences), readModelDifferences, clock.instant());
-            last.set(findings);
-            passes.increment();
-            report(findings);
-        } catch (RuntimeException e) {
-            failedPasses.increment();
-            log.warn("reconciliation pass failed, the next one runs in the next interval: {}", e.getMessage());
+        List<String> journalDifferences = new ArrayList<>();
+        List<String> readModelDifferences = new ArrayList<>();
+        boolean full = fullPassDue();
+        List<String> fullDifferences = new ArrayList<>();
+        boolean anyFailed = false;
+        for (var cluster : clusters) {
+            try {
+                journalDifferences.addAll(named(cluster, cluster.journal().pass().differences()));
+                if (full) {
+                    fullDifferences.addAll(named(cluster, fullPass(cluster)));
+                }
+                readModelDifferences.addAll(named(cluster, cluster.readModels()
+                        .map(r -> r.differences(JournalReconciler.DIFFERENCES_LISTED_MAX)).orElse(List.of())));
+            } catch (RuntimeException e) {
+                anyFailed = true;
+                failedPasses.increment();
+                log.warn("reconciliation pass of cluster {} failed, the next one runs in the next interval: {}", cluster.name(), e.getMessage());
+            }
         }
+        if (full) {
+            fullPassDifferences = List.copyOf(fullDifferences);
+        }
+        journalDifferences.addAll(fullPassDifferences);
+        var findings = new Findings(List.copyOf(journalDifferences), List.copyOf(readModelDifferences), clock.instant());
+        last.set(findings);
+        if (!anyFailed) {
+            passes.increment();
+        }
+        report(findings, !anyFailed);
     }
 
-    private void report(Findings findings) {
+    private List<String> named(Cluster cluster, List<String> differences) {
+        return clusters.size() == 1 ? differences : differences.stream().map(d -> "cluster " + cluster.name() + ": " + d).toList();
+    }
+
+    /** Logs what appeared; {@code complete}: every cluster was read, so a pass that found nothing counts as clean. */
+    private void report(Findings findings, boolean complete) {
         Set<String> now = new HashSet<>(findings.journal());
         now.addAll(findings.readModels());
         for (var difference : findings.journal()) {
@@ -113,7 +136,7 @@ public final class ReconciliationWorker implements HealthIndicator {
                 log.warn("reconciliation: a read model disagrees with the journal: {}", difference);
             }
         }
-        if (now.isEmpty()) {
+        if (now.isEmpty() && complete) {
             if (!reported.isEmpty()) {
                 log.info("reconciliation: clean again");
             }
@@ -125,20 +148,26 @@ public final class ReconciliationWorker implements HealthIndicator {
     /**
      * The whole verifier, once every full interval (the first a full interval after the start, so that instances
      * starting together do not all verify the whole journal at once); what it finds stays among the findings
-     * until the next full pass. Its failure does not stop the pass: the cheap checks still report, and the full
+     * until the next full pass. Its failure on a cluster does not stop the pass: the cheap checks still report, and the full
      * pass waits for the next interval rather than running every pass.
      */
-    private void fullPassIfDue() {
+    private boolean fullPassDue() {
         var now = clock.instant();
         if (now.isBefore(lastFull.plus(fullInterval))) {
-            return;
+            return false;
         }
         lastFull = now;
+        return true;
+    }
+
+    private List<String> fullPass(Cluster cluster) {
         try {
-            fullPassDifferences = List.copyOf(verifier.verifyAll().differences());
+            return cluster.verifier().verifyAll().differences();
         } catch (RuntimeException e) {
             failedPasses.increment();
-            log.warn("full reconciliation (the verifier) failed, it runs again in {}: {}", fullInterval, e.getMessage());
+            log.warn("full reconciliation (the verifier) of cluster {} failed, it runs again in {}: {}", cluster.name(), fullInterval,
+                    e.getMessage());
+            return List.of();
         }
     }
 

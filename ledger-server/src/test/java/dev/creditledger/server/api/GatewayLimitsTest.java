@@ -8,7 +8,9 @@ import dev.creditledger.core.Request;
 import dev.creditledger.core.Side;
 import dev.creditledger.postgres.EngineListener;
 import dev.creditledger.postgres.EngineSettings;
+import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.PostgresPostingEngine;
+import dev.creditledger.postgres.PostingEngines;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +28,9 @@ class GatewayLimitsTest {
     @Test
     void aRequestOverBatchCommandsMaxIsRefusedBeforeQueueing() {
         // No request reaches the database, so the engine needs none.
-        try (var engine = new PostgresPostingEngine(null, Clock.systemUTC(), new EngineSettings(10, 5, 1), EngineListener.NONE)) {
+        var neverConnected = new org.postgresql.ds.PGSimpleDataSource();
+        try (var engine = new PostingEngines(Clusters.single(neverConnected),
+                cluster -> new PostgresPostingEngine(null, Clock.systemUTC(), new EngineSettings(10, 5, 1), EngineListener.NONE))) {
             var gateway = new CommandGateway(engine, new RequestHasher(JsonMapper.builder().build()), Duration.ofSeconds(1),
                     new dev.creditledger.server.WriteMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
             var ledger = UUID.randomUUID();

@@ -1,0 +1,129 @@
+package dev.creditledger.postgres;
+
+import dev.creditledger.core.placement.LedgerDirectory;
+import dev.creditledger.core.placement.Placement;
+import dev.creditledger.jdbc.Sql;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * The directory of ledgers (ADR 0020) over the catalog cluster's {@code ledger_directory}: where each ledger
+ * lives, and the registration of new ones. Placements are cached for the life of the instance, since a ledger
+ * only leaves its cluster by a move, and a move fences the old home before it changes the directory (a write
+ * routed by a stale entry is refused there, then routed again from the directory). A ledger that is not placed
+ * is looked up again each time, so a ledger created through another instance is found at once.
+ */
+public final class ClusterDirectory implements LedgerDirectory {
+
+    /** A row of the directory: where a ledger lives and whether its creation completed. */
+    public record Entry(UUID ledgerId, String name, Placement placement, boolean ready, Instant createdAt) {}
+
+    private final DataSource catalog;
+    private final Map<UUID, Placement> cache = new ConcurrentHashMap<>();
+
+    public ClusterDirectory(DataSource catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Optional<Placement> placementOf(UUID ledgerId) {
+        var cached = cache.get(ledgerId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        var found = entry("ledger_id = ?", ledgerId).filter(Entry::ready).map(Entry::placement);
+        found.ifPresent(placement -> cache.put(ledgerId, placement));
+        return found;
+    }
+
+    /** The directory's row of a ledger name, ready or not. */
+    public Optional<Entry> entryNamed(String name) {
+        return entry("name = ?", name);
+    }
+
+    /** The directory's row of a ledger, ready or not. */
+    public Optional<Entry> entryOf(UUID ledgerId) {
+        return entry("ledger_id = ?", ledgerId);
+    }
+
+    /**
+     * Reserves a name for a new ledger on a cluster (not ready yet); the existing row when the name is taken, so the
+     * caller can tell a ledger whose creation did not complete (not ready) from one that exists.
+     */
+    public Entry reserve(UUID ledgerId, String name, String cluster, Instant at) {
+        try (var connection = catalog.getConnection();
+             var ps = connection.prepareStatement("INSERT INTO ledger_directory (ledger_id, name, cluster, version, ready, created_at) "
+                     + "VALUES (?, ?, ?, 1, false, ?) ON CONFLICT (name) DO NOTHING")) {
+            ps.setObject(1, ledgerId);
+            ps.setString(2, name);
+            ps.setString(3, cluster);
+            Sql.setInstant(ps, 4, at);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not reserve ledger name in the directory", e);
+        }
+        return entryNamed(name).orElseThrow(() -> new StorageUnavailableException("the directory lost a row it just wrote", null));
+    }
+
+    /** Marks a reserved ledger created: from now on it is placed and routed. */
+    public void markReady(UUID ledgerId) {
+        try (var connection = catalog.getConnection();
+             var ps = connection.prepareStatement("UPDATE ledger_directory SET ready = true WHERE ledger_id = ?")) {
+            ps.setObject(1, ledgerId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not mark the ledger ready in the directory", e);
+        }
+    }
+
+    /** How many ready ledgers each cluster holds. */
+    public Map<String, Long> ledgersPerCluster() {
+        return ReadOnly.run(catalog, connection -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (var ps = connection.prepareStatement("SELECT cluster, count(*) FROM ledger_directory WHERE ready GROUP BY cluster");
+                 var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** Every ready ledger, by name. */
+    public List<Entry> entries() {
+        return entries("ready ORDER BY name", null);
+    }
+
+    private Optional<Entry> entry(String where, Object parameter) {
+        return entries(where, parameter).stream().findFirst();
+    }
+
+    private List<Entry> entries(String where, Object parameter) {
+        return ReadOnly.run(catalog, connection -> {
+            try (var ps = connection.prepareStatement(
+                    "SELECT ledger_id, name, cluster, version, ready, created_at FROM ledger_directory WHERE " + where)) {
+                if (parameter != null) {
+                    ps.setObject(1, parameter);
+                }
+                List<Entry> entries = new ArrayList<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new Entry(Sql.uuid(rs, "ledger_id"), rs.getString("name"),
+                                new Placement(rs.getString("cluster"), rs.getLong("version")), rs.getBoolean("ready"),
+                                Sql.instant(rs, "created_at")));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+}

@@ -1,0 +1,175 @@
+package dev.creditledger.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.creditledger.core.placement.RendezvousPlacement;
+import dev.creditledger.devstack.Await;
+import dev.creditledger.devstack.EmbeddedPostgresServer;
+import dev.creditledger.devstack.FreePorts;
+import dev.creditledger.devstack.TestInfrastructure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Ledgers placed across three PostgreSQL clusters (ADR 0020), end to end: the catalog cluster {@code main} on the
+ * shared test PostgreSQL and two clusters of their own ({@code c2}, {@code c3}), each a separate embedded server.
+ * Placement by name and by rendezvous hashing, each ledger's journal on its cluster and nowhere else, events and
+ * read models from every cluster, verify across all, and one cluster stopped {@code -m immediate}: its ledgers
+ * answer 503 with Retry-After while the others keep answering, readiness stays up and names the cluster down, and
+ * everything resumes by itself when it returns.
+ */
+@DirtiesContext
+class ClustersIT extends ApiTestBase {
+
+    private static final List<String> CLUSTERS = List.of("main", "c2", "c3");
+    private static final Map<String, Path> data = new HashMap<>();
+    private static final Map<String, Integer> ports = new HashMap<>();
+    private static final Map<String, EmbeddedPostgresServer> servers = new HashMap<>();
+
+    @DynamicPropertySource
+    static void ownService(DynamicPropertyRegistry ignored) throws IOException {
+        for (var name : CLUSTERS.subList(1, CLUSTERS.size())) {
+            data.put(name, Files.createTempDirectory("cluster-" + name));
+            ports.put(name, FreePorts.one());
+            start(name);
+        }
+        var others = String.join(";", CLUSTERS.subList(1, CLUSTERS.size()).stream()
+                .map(name -> name + "=" + servers.get(name).jdbcUrl("ledger") + "?user=postgres&password=").toList());
+        OWN_SERVICE.set(registry -> {
+            service(registry, "clusters_main", TestInfrastructure.kafka());
+            registry.add("ledger.clusters", () -> others);
+            registry.add("ledger.kafka.topic-prefix", () -> "clusters");
+        });
+    }
+
+    private static void start(String name) {
+        var server = EmbeddedPostgresServer.start(data.get(name), ports.get(name), true);
+        server.createDatabase("ledger");
+        servers.put(name, server);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        servers.values().forEach(EmbeddedPostgresServer::close);
+    }
+
+    @Test
+    void ledgersArePlacedOnTheirClusterAndWrittenThereOnly() throws Exception {
+        var clusters = get("/v1/admin/clusters", OPERATOR_KEY).expect(200).body().get("items");
+        assertThat(clusters).hasSize(3);
+        for (int i = 0; i < CLUSTERS.size(); i++) {
+            var cluster = clusters.get(i);
+            assertThat(cluster.get("name").asString()).isEqualTo(CLUSTERS.get(i));
+            assertThat(cluster.get("status").asString()).isEqualTo("UP");
+            assertThat(cluster.get("primary").asBoolean()).isTrue();
+            assertThat(cluster.get("catalog").asBoolean()).isEqualTo(i == 0);
+            assertThat(cluster.get("journalBytes").asLong()).isPositive();
+            assertThat(cluster.get("url").asString()).as("no credentials in the URL shown").startsWith("jdbc:postgresql://")
+                    .doesNotContain("user=").doesNotContain("password");
+        }
+
+        var unknown = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"nowhere\",\"cluster\":\"c9\"}");
+        assertProblem(unknown, 404, "CLUSTER_NOT_FOUND");
+        post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"nowhere\",\"cluster\":\"main\"}").expect(201);
+
+        for (var name : CLUSTERS) {
+            var ledger = ledgerOn(name);
+            var created = get("/v1/admin/ledgers/" + ledger.id(), OPERATOR_KEY).expect(200).body();
+            assertThat(created.get("cluster").asString()).isEqualTo(name);
+            var a = account(ledger, "{\"asset\":\"USD\"}");
+            var b = account(ledger, "{\"asset\":\"USD\"}");
+            transfer(ledger, a, b, 125, "USD").expect(201);
+            assertThat(postedBalance(ledger, b)).isEqualTo(125);
+            for (var other : CLUSTERS) {
+                assertThat(entriesOn(other, ledger.id())).as("entries of a ledger of %s on %s", name, other)
+                        .isEqualTo(other.equals(name) ? 1 : 0);
+            }
+            // The read models are built from every cluster's events.
+            var view = get("/v1/views/accounts/" + b + "/balance?minSeq=" + lastSeq(ledger), ledger.readKey()).expect(200);
+            assertThat(view.body().get("balance").get("posted").asLong()).as(view.raw()).isEqualTo(125);
+        }
+
+        List<String> placed = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            var answer = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"spread-" + i + "\"}").expect(201).body();
+            var id = UUID.fromString(answer.get("id").asString());
+            assertThat(answer.get("cluster").asString()).as("rendezvous placement of %s", id)
+                    .isEqualTo(RendezvousPlacement.choose(id, CLUSTERS));
+            placed.add(answer.get("cluster").asString());
+        }
+        assertThat(new HashSet<>(placed)).as("twelve ledgers over three clusters").hasSizeGreaterThan(1);
+        assertVerifyClean();
+    }
+
+    @Test
+    void aClusterDownStopsOnlyItsOwnLedgers() throws Exception {
+        var up = ledgerOn("c2");
+        var down = ledgerOn("c3");
+        var upA = account(up, "{\"asset\":\"USD\"}");
+        var upB = account(up, "{\"asset\":\"USD\"}");
+        var downA = account(down, "{\"asset\":\"USD\"}");
+        var downB = account(down, "{\"asset\":\"USD\"}");
+        for (int i = 0; i < 10; i++) {
+            transfer(down, downA, downB, 10, "USD").expect(201);
+        }
+
+        EmbeddedPostgresServer.stopImmediately(data.get("c3"));
+        var refused = transfer(down, downA, downB, 1, "USD");
+        assertProblem(refused, 503, "STORAGE_UNAVAILABLE");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        for (int i = 0; i < 20; i++) {
+            transfer(up, upA, upB, 1, "USD").expect(201);
+        }
+        Await.until(Duration.ofSeconds(30), "readiness names cluster c3 down", () -> {
+            var readiness = get("/actuator/health/readiness", null);
+            return readiness.status() == 200 && readiness.raw().contains("\"c3\":\"DOWN");
+        });
+
+        servers.remove("c3").close();
+        start("c3");
+        Await.until(Duration.ofSeconds(60), "writes to cluster c3 resume by themselves",
+                () -> transfer(down, downA, downB, 5, "USD").status() == 201);
+        assertThat(postedBalance(down, downB)).as("ten acknowledged before the stop, one after").isEqualTo(10 * 10 + 5);
+        assertThat(postedBalance(up, upB)).isEqualTo(20);
+        assertVerifyClean();
+    }
+
+    private TestLedger ledgerOn(String cluster) {
+        var name = "on-" + cluster + "-" + UUID.randomUUID().toString().substring(0, 8);
+        var ledger = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\",\"cluster\":\"" + cluster + "\"}").expect(201);
+        var id = ledger.body().get("id").asString();
+        return new TestLedger(UUID.fromString(id), keyOf(id, "read"), keyOf(id, "write"), keyOf(id, "admin"));
+    }
+
+    private String keyOf(String ledgerId, String role) {
+        return post("/v1/admin/ledgers/" + ledgerId + "/keys", OPERATOR_KEY, "{\"role\":\"" + role + "\"}").expect(201).body().get("key").asString();
+    }
+
+    /** Entries of the ledger in one cluster's database, read directly. */
+    private static long entriesOn(String cluster, UUID ledgerId) throws SQLException {
+        var url = cluster.equals("main") ? TestInfrastructure.databaseUrl("clusters_main") : servers.get(cluster).jdbcUrl("ledger");
+        try (var connection = DriverManager.getConnection(url, "postgres", "");
+             var ps = connection.prepareStatement("SELECT count(*) FROM entries WHERE ledger_id = ?")) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
