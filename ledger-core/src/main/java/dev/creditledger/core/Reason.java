@@ -30,6 +30,8 @@ public enum Reason {
     // Rejections that depend on the state of the ledger.
     LEDGER_NOT_FOUND("The ledger does not exist."),
     LEDGER_NAME_TAKEN("Another ledger already has this name."),
+    HOLD_OWNED_BY_SAGA("The hold is the reserve of a transfer between ledgers: only its saga captures or voids it (GET /v1/sagas/{id})."),
+    SAGA_DEADLINE_PASSED("The destination ledger did not take the transfer before the saga's deadline; the reserve was released and nothing moved."),
     CLUSTER_NOT_FOUND("No database cluster of this service has this name (GET /v1/admin/clusters lists them)."),
     ASSET_NOT_FOUND("The asset is not defined in this ledger."),
     ASSET_ALREADY_EXISTS("An asset with this code is already defined in this ledger."),

@@ -7,10 +7,13 @@ import dev.creditledger.postgres.EscrowQueries;
 import dev.creditledger.postgres.ExplainQueries;
 import dev.creditledger.postgres.GrantQueries;
 import dev.creditledger.postgres.LedgerAdmin;
+import dev.creditledger.postgres.LedgerLinks;
 import dev.creditledger.postgres.LedgerQueries;
 import dev.creditledger.postgres.PeriodSummaries;
 import dev.creditledger.postgres.PostgresPostingEngine;
 import dev.creditledger.postgres.PostingEngines;
+import dev.creditledger.postgres.SagaRunner;
+import dev.creditledger.postgres.SagaStore;
 import dev.creditledger.server.console.EngineListeners;
 import dev.creditledger.server.console.RecentBatches;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -104,6 +107,23 @@ class JournalConfiguration {
     @Bean
     static ExplainQueries explainQueries(Clusters clusters, LedgerQueries queries) {
         return new ExplainQueries(clusters, queries);
+    }
+
+    @Bean
+    static SagaStore sagaStore(Clusters clusters) {
+        return new SagaStore(clusters);
+    }
+
+    @Bean
+    static LedgerLinks ledgerLinks(Clusters clusters, Clock clock) {
+        return new LedgerLinks(clusters, clock);
+    }
+
+    /** Transfers between ledgers (ADR 0021): started by the api role, finished by whichever role drives them first. */
+    @Bean
+    static SagaRunner sagaRunner(Clusters clusters, PostingEngines engines, SagaStore store, LedgerLinks links, Clock clock, IdGenerator ids,
+                                 LedgerProperties properties) {
+        return new SagaRunner(clusters, engines, store, links, clock, ids, properties.sagas().settings());
     }
 
     /** Every cluster's state, probed on a schedule; the {@code clusters} health indicator (bean name minus its suffix). */

@@ -27,12 +27,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param grpc           the gRPC API's port
  * @param clusterName    the name of the default cluster (LEDGER_DB_URL), which holds the directory (LEDGER_CLUSTER_NAME)
  * @param clusters       the other clusters, {@code name=jdbc-url} separated by ';' (LEDGER_CLUSTERS); none by default
+ * @param sagas          transfers between ledgers: their deadline and the worker's pass
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> roles, Engine engine, Expiry expiry,
                                Kafka kafka, Relay relay, Projections projections, Auth auth, RateLimit rateLimit,
                                Idempotency idempotency, Reconciliation reconciliation, Closes closes, Tracing tracing,
-                               Grpc grpc, String clusterName, String clusters) {
+                               Grpc grpc, String clusterName, String clusters, Sagas sagas) {
 
     public static final long WRITE_TIMEOUT_MS_DEFAULT = 30_000;
 
@@ -53,6 +54,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         grpc = grpc == null ? new Grpc(null) : grpc;
         clusterName = clusterName == null || clusterName.isBlank() ? dev.creditledger.postgres.Cluster.DEFAULT_NAME : clusterName.strip();
         clusters = clusters == null ? "" : clusters.strip();
+        sagas = sagas == null ? new Sagas(null, null) : sagas;
     }
 
     public boolean runs(Role role) {
@@ -268,6 +270,31 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
 
         public boolean enabled() {
             return port != 0;
+        }
+    }
+
+    /**
+     * Transfers between ledgers (ADR 0021).
+     *
+     * @param deadlineMs how long after it starts a saga may still credit the destination, in ms; after it, a credit not
+     *                   done is not attempted again and the saga compensates (once the destination answers)
+     * @param intervalMs pause between the worker's passes over unfinished sagas, in ms
+     */
+    public record Sagas(Long deadlineMs, Long intervalMs) {
+        public static final long INTERVAL_MS_DEFAULT = 1_000;
+
+        public Sagas {
+            deadlineMs = deadlineMs == null ? dev.creditledger.postgres.SagaRunner.Settings.DEADLINE_DEFAULT.toMillis() : deadlineMs;
+            intervalMs = intervalMs == null ? INTERVAL_MS_DEFAULT : intervalMs;
+            if (deadlineMs < 1_000 || intervalMs < 1) {
+                throw new IllegalArgumentException("ledger.sagas.deadline-ms is at least 1000 and interval-ms positive");
+            }
+        }
+
+        public dev.creditledger.postgres.SagaRunner.Settings settings() {
+            var defaults = dev.creditledger.postgres.SagaRunner.Settings.defaults();
+            return new dev.creditledger.postgres.SagaRunner.Settings(Duration.ofMillis(deadlineMs), defaults.lease(), defaults.stepTimeout(),
+                    defaults.backoff());
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.creditledger.core.events.EventLog;
 import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.JournalEventLog;
 import dev.creditledger.postgres.PostingEngines;
+import dev.creditledger.postgres.SagaRunner;
 import dev.creditledger.projections.ReadModel;
 import dev.creditledger.server.events.EventMetrics;
 import dev.creditledger.server.events.EventPipeline;
@@ -50,10 +51,15 @@ class SchedulingConfiguration implements SchedulingConfigurer {
     private final ProjectionsAccess projections;
     private final Clusters clusters;
     private final ClusterHealth clusterHealth;
+    private final SagaRunner sagas;
+    private final SagaMetrics sagaMetrics;
+    /** Unfinished sagas one pass drives at most per cluster; the next pass takes the rest. */
+    static final int SAGAS_PER_CLUSTER_PASS_MAX = 100;
     private final Clock clock;
 
     SchedulingConfiguration(LedgerProperties properties, ExpiryWorker expiryWorker, ClusterJournals journals, ReconciliationWorker reconciliation,
-                            EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections, Clusters clusters, ClusterHealth clusterHealth, Clock clock) {
+                            EventMetrics eventMetrics, EventPipeline eventPipeline, ProjectionsAccess projections, Clusters clusters, ClusterHealth clusterHealth, SagaRunner sagas,
+                            SagaMetrics sagaMetrics, Clock clock) {
         this.properties = properties;
         this.expiryWorker = expiryWorker;
         this.journals = journals;
@@ -63,6 +69,8 @@ class SchedulingConfiguration implements SchedulingConfigurer {
         this.projections = projections;
         this.clusters = clusters;
         this.clusterHealth = clusterHealth;
+        this.sagas = sagas;
+        this.sagaMetrics = sagaMetrics;
         this.clock = clock;
     }
 
@@ -81,6 +89,12 @@ class SchedulingConfiguration implements SchedulingConfigurer {
                 Duration.ofMillis(properties.reconciliation().fullIntervalMs()), registry);
     }
 
+    /** Named so that its health indicator is {@code sagas}. */
+    @Bean
+    static SagaMetrics sagasHealthIndicator(MeterRegistry registry) {
+        return new SagaMetrics(registry);
+    }
+
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         if (properties.runs(Role.WORKER) && properties.expiry().enabled()) {
@@ -93,9 +107,13 @@ class SchedulingConfiguration implements SchedulingConfigurer {
             registrar.addFixedDelayTask(reconciliation::pass, Duration.ofMillis(properties.reconciliation().intervalMs()));
         }
         if (properties.runs(Role.WORKER)) {
+            registrar.addFixedDelayTask(this::driveSagas, Duration.ofMillis(properties.sagas().intervalMs()));
+        }
+        if (properties.runs(Role.WORKER)) {
             registrar.addFixedDelayTask(this::purgeIdempotency, Duration.ofMillis(properties.idempotency().purgeIntervalMs()));
         }
         registrar.addFixedDelayTask(clusterHealth::refresh, CLUSTER_PROBE_INTERVAL);
+        registrar.addFixedDelayTask(() -> sagaMetrics.refresh(sagas.stuck()), CLUSTER_PROBE_INTERVAL);
         List<EventLog> events = properties.runs(Role.RELAY)
                 ? clusters.all().stream().<EventLog>map(c -> new JournalEventLog(c.dataSource())).toList() : List.of();
         Supplier<Map<ReadModel, Long>> readModelProgress = projections.queries()
@@ -119,6 +137,15 @@ class SchedulingConfiguration implements SchedulingConfigurer {
                 log.warn("daily close on cluster {} failed, tried again in {} ms: {}", journal.cluster().name(),
                         properties.closes().intervalMs(), e.getMessage());
             }
+        }
+    }
+
+    /** Drives the transfers between ledgers that are due (started and left unfinished, or waiting for a cluster). */
+    private void driveSagas() {
+        try {
+            sagaMetrics.driven(sagas.driveDue(SAGAS_PER_CLUSTER_PASS_MAX));
+        } catch (RuntimeException e) {
+            log.warn("saga pass failed, tried again in {} ms: {}", properties.sagas().intervalMs(), e.getMessage());
         }
     }
 

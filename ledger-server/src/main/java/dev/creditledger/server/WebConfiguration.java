@@ -7,7 +7,10 @@ import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.server.api.AccountReads;
 import dev.creditledger.server.api.ApiError;
 import dev.creditledger.server.api.ApiException;
+import dev.creditledger.postgres.SagaRunner;
+import dev.creditledger.postgres.SagaStore;
 import dev.creditledger.server.api.CommandGateway;
+import dev.creditledger.server.api.CrossLedgerTransfers;
 import dev.creditledger.server.api.LedgerJson;
 import dev.creditledger.server.api.RequestHasher;
 import dev.creditledger.server.api.TransferRequests;
@@ -65,8 +68,13 @@ class WebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    static TransferRequests transferRequests(CommandGateway gateway, IdGenerator ids) {
-        return new TransferRequests(gateway, ids);
+    static TransferRequests transferRequests(CommandGateway gateway, IdGenerator ids, SagaStore sagas) {
+        return new TransferRequests(gateway, ids, sagas);
+    }
+
+    @Bean
+    static CrossLedgerTransfers crossLedgerTransfers(CommandGateway gateway, SagaRunner sagas, LedgerProperties properties) {
+        return new CrossLedgerTransfers(gateway, sagas, Duration.ofMillis(properties.writeTimeoutMs()));
     }
 
     @Bean

@@ -188,8 +188,13 @@ public abstract class ApiTestBase {
 
     /** A new ledger (unique name) with a key of each role. */
     protected TestLedger newLedger() {
+        return newLedgerWith("");
+    }
+
+    /** A new ledger (unique name) with a key of each role, created with more fields ({@code ,"cluster":"c2"}). */
+    protected TestLedger newLedgerWith(String moreFields) {
         var name = "t-" + UUID.randomUUID().toString().substring(0, 12);
-        var ledger = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\"}").expect(201);
+        var ledger = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\"" + moreFields + "}").expect(201);
         var id = ledger.body().get("id").asString();
         return new TestLedger(UUID.fromString(id), key(id, "read"), key(id, "write"), key(id, "admin"));
     }

@@ -3,7 +3,6 @@ package dev.creditledger.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.creditledger.devstack.TestInfrastructure;
-import dev.creditledger.postgres.DailyCloser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +59,7 @@ class ClosesApiIT extends ApiTestBase {
     }
 
     @Autowired
-    private DailyCloser closer;
+    private ClusterJournals journals;
 
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) {
@@ -84,7 +83,7 @@ class ClosesApiIT extends ApiTestBase {
         var other = newLedger();
         transfer(ledger, alice, issuer, 50, "USD").expect(201); // today: not in the close
 
-        closer.closeDue(); // the worker may have closed them already: a close is idempotent
+        journals.all().getFirst().closer().closeDue(); // the worker may have closed them already: a close is idempotent
         var close = get("/v1/closes/" + day + "?limit=2", ledger.readKey()).expect(200).body();
         assertThat(close.get("date").asString()).isEqualTo(day.toString());
         assertThat(close.get("ledgerId").asString()).isEqualTo(ledger.id().toString());

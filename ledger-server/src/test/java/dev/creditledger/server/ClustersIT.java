@@ -54,6 +54,9 @@ class ClustersIT extends ApiTestBase {
             service(registry, "clusters_main", TestInfrastructure.kafka());
             registry.add("ledger.clusters", () -> others);
             registry.add("ledger.kafka.topic-prefix", () -> "clusters");
+            // A request waits at most 5 s for its saga (then 202); a credit is attempted for 5 minutes.
+            registry.add("ledger.write-timeout-ms", () -> "5000");
+            registry.add("ledger.sagas.interval-ms", () -> "200");
         });
     }
 
@@ -117,6 +120,57 @@ class ClustersIT extends ApiTestBase {
     }
 
     @Test
+    void aTransferBetweenLedgersOnTwoClustersIsASagaTheSourceCanInspect() throws Exception {
+        var source = ledgerOn("main");
+        var destination = ledgerOn("c2");
+        var issuer = account(source, "{\"asset\":\"USD\"}");
+        var payer = account(source, "{\"asset\":\"USD\",\"noOverdraft\":true}");
+        transfer(source, issuer, payer, 1_000, "USD").expect(201);
+        var payee = account(destination, "{\"asset\":\"USD\",\"noOverdraft\":true}");
+        var body = "{\"from\":\"" + payer + "\",\"to\":\"" + payee + "\",\"toLedger\":\"" + destination.id()
+                + "\",\"amount\":250,\"asset\":\"USD\",\"metadata\":{\"order\":\"A-7\"}}";
+
+        assertProblem(post("/v1/transfers", source.writeKey(), body, "x-1"), 404, "ACCOUNT_NOT_FOUND");
+        var link = post("/v1/admin/ledger-links", OPERATOR_KEY, "{\"from\":\"" + source.id() + "\",\"to\":\"" + destination.id() + "\"}");
+        link.expect(201);
+        assertThat(get("/v1/admin/ledger-links", OPERATOR_KEY).expect(200).raw()).contains(destination.id().toString());
+
+        var created = post("/v1/transfers", source.writeKey(), body, "x-2").expect(201);
+        assertThat(created.body().get("status").asString()).isEqualTo("POSTED");
+        assertThat(created.body().get("sagaStatus").asString()).isEqualTo("COMPLETED");
+        assertThat(created.headers().firstValue("Ledger-Seq")).isPresent();
+        var sagaId = created.body().get("sagaId").asString();
+        var replay = post("/v1/transfers", source.writeKey(), body, "x-2").expect(201);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replay.body().get("sagaId").asString()).isEqualTo(sagaId);
+        assertProblem(post("/v1/transfers", source.writeKey(), body.replace("250", "251"), "x-2"), 409, "IDEMPOTENCY_KEY_REUSED");
+
+        var saga = get("/v1/sagas/" + sagaId, source.readKey()).expect(200).body();
+        assertThat(saga.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(saga.get("steps")).hasSize(3);
+        for (var step : saga.get("steps")) {
+            assertThat(step.get("state").asString()).isEqualTo("DONE");
+            assertThat(step.get("attempts").asInt()).isEqualTo(1);
+            assertThat(step.get("entryId").asString()).isNotBlank();
+        }
+        get("/v1/sagas/" + sagaId, OPERATOR_KEY).expect(200);
+        get("/v1/sagas/" + sagaId, destination.readKey()).expect(404);
+        // The link makes nothing of the destination readable to the source's keys.
+        get("/v1/accounts/" + payee, source.readKey()).expect(404);
+        assertProblem(post("/v1/transfers/" + created.id() + "/void", source.writeKey(), "{}"), 409, "HOLD_OWNED_BY_SAGA");
+
+        assertThat(postedBalance(source, payer)).isEqualTo(750);
+        assertThat(postedBalance(destination, payee)).isEqualTo(250);
+        var nowhere = body.replace(payee.toString(), UUID.randomUUID().toString()).replace("250", "100");
+        assertProblem(post("/v1/transfers", source.writeKey(), nowhere, "x-3"), 404, "ACCOUNT_NOT_FOUND");
+        assertThat(balance(source, payer).get("available").asLong()).as("the refused transfer's reserve released").isEqualTo(750);
+
+        call("DELETE", "/v1/admin/ledger-links/" + source.id() + "/" + destination.id(), OPERATOR_KEY, null, Map.of()).expect(204);
+        assertProblem(post("/v1/transfers", source.writeKey(), body, "x-4"), 404, "ACCOUNT_NOT_FOUND");
+        assertVerifyClean();
+    }
+
+    @Test
     void aClusterDownStopsOnlyItsOwnLedgers() throws Exception {
         var up = ledgerOn("c2");
         var down = ledgerOn("c3");
@@ -127,8 +181,14 @@ class ClustersIT extends ApiTestBase {
         for (int i = 0; i < 10; i++) {
             transfer(down, downA, downB, 10, "USD").expect(201);
         }
+        post("/v1/admin/ledger-links", OPERATOR_KEY, "{\"from\":\"" + up.id() + "\",\"to\":\"" + down.id() + "\"}").expect(201);
 
         EmbeddedPostgresServer.stopImmediately(data.get("c3"));
+        // A transfer towards the cluster that is down: reserved at the source, waiting for the destination.
+        var waiting = post("/v1/transfers", up.writeKey(), "{\"from\":\"" + upA + "\",\"to\":\"" + downB + "\",\"toLedger\":\""
+                + down.id() + "\",\"amount\":7,\"asset\":\"USD\"}", "towards-down").expect(202);
+        var sagaId = waiting.body().get("sagaId").asString();
+        assertThat(get("/v1/sagas/" + sagaId, up.readKey()).expect(200).body().get("status").asString()).isEqualTo("PENDING");
         var refused = transfer(down, downA, downB, 1, "USD");
         assertProblem(refused, 503, "STORAGE_UNAVAILABLE");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -144,20 +204,15 @@ class ClustersIT extends ApiTestBase {
         start("c3");
         Await.until(Duration.ofSeconds(60), "writes to cluster c3 resume by themselves",
                 () -> transfer(down, downA, downB, 5, "USD").status() == 201);
-        assertThat(postedBalance(down, downB)).as("ten acknowledged before the stop, one after").isEqualTo(10 * 10 + 5);
+        Await.until(Duration.ofSeconds(60), "the saga towards the cluster that came back completes by itself",
+                () -> get("/v1/sagas/" + sagaId, up.readKey()).body().get("status").asString().equals("COMPLETED"));
+        assertThat(postedBalance(down, downB)).as("ten acknowledged before the stop, one after, and the saga's").isEqualTo(10 * 10 + 5 + 7);
         assertThat(postedBalance(up, upB)).isEqualTo(20);
         assertVerifyClean();
     }
 
     private TestLedger ledgerOn(String cluster) {
-        var name = "on-" + cluster + "-" + UUID.randomUUID().toString().substring(0, 8);
-        var ledger = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"" + name + "\",\"cluster\":\"" + cluster + "\"}").expect(201);
-        var id = ledger.body().get("id").asString();
-        return new TestLedger(UUID.fromString(id), keyOf(id, "read"), keyOf(id, "write"), keyOf(id, "admin"));
-    }
-
-    private String keyOf(String ledgerId, String role) {
-        return post("/v1/admin/ledgers/" + ledgerId + "/keys", OPERATOR_KEY, "{\"role\":\"" + role + "\"}").expect(201).body().get("key").asString();
+        return newLedgerWith(",\"cluster\":\"" + cluster + "\"");
     }
 
     /** Entries of the ledger in one cluster's database, read directly. */

@@ -2,7 +2,6 @@ package dev.creditledger.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.creditledger.postgres.IdempotencyRetention;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -26,7 +25,7 @@ class IdempotencyApiIT extends E2eTestBase {
     }
 
     @Autowired
-    private IdempotencyRetention retention;
+    private ClusterJournals journals;
     @Autowired
     private DataSource journal;
 
@@ -52,7 +51,7 @@ class IdempotencyApiIT extends E2eTestBase {
             ps.setString(2, "retained-old");
             assertThat(ps.executeUpdate()).as("the record of the old key, aged beyond the retention").isEqualTo(1);
         }
-        assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
+        assertThat(journals.all().getFirst().retention().purge()).isGreaterThanOrEqualTo(1);
 
         var again = post("/v1/transfers", ledger.writeKey(), body, "retained-old").expect(201);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).as("forgotten: a new request").isEmpty();

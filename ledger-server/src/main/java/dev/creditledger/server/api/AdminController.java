@@ -5,6 +5,7 @@ import dev.creditledger.core.StoredText;
 import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.Clusters;
+import dev.creditledger.postgres.LedgerLinks;
 import dev.creditledger.server.ClusterHealth;
 import dev.creditledger.server.ClusterJournals;
 import dev.creditledger.server.auth.ApiKeyCache;
@@ -43,11 +44,14 @@ public class AdminController {
     private final ClusterHealth clusterHealth;
     private final Clusters clusters;
     private final ApiKeyCache keys;
+    private final LedgerLinks links;
 
     /** Administration is logged, never with a secret: who created or revoked which key, which ledger was created. */
     private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("dev.creditledger.audit");
 
-    public AdminController(LedgerAdmin admin, ClusterJournals journals, ClusterHealth clusterHealth, Clusters clusters, ApiKeyCache keys) {
+    public AdminController(LedgerAdmin admin, ClusterJournals journals, ClusterHealth clusterHealth, Clusters clusters, ApiKeyCache keys,
+                           LedgerLinks links) {
+        this.links = links;
         this.admin = admin;
         this.journals = journals;
         this.clusterHealth = clusterHealth;
@@ -138,6 +142,51 @@ public class AdminController {
         }
         keys.evict(keyId);
         audit.info("api key {} of ledger {} revoked by {}", keyId, ledgerId, caller.operator() ? "the operator" : "admin key " + caller.keyId());
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/ledger-links")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Link two ledgers one way (operator key)",
+            description = "The keys of 'from' may then send money to accounts of 'to' by a transfer with toLedger (ADR 0021); "
+                    + "nothing of 'to' becomes readable to them. Linking twice is harmless (the same link answers).")
+    public Responses.LedgerLinkJson link(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                         @RequestBody Requests.LinkLedgers body) {
+        requireOperator(caller);
+        Inputs.body(body);
+        var from = Inputs.required(body.from(), "from");
+        var to = Inputs.required(body.to(), "to");
+        if (from.equals(to)) {
+            throw ApiException.validation("a ledger needs no link to itself");
+        }
+        for (var ledger : List.of(from, to)) {
+            if (admin.ledger(ledger).isEmpty()) {
+                throw ApiException.of(ApiError.NOT_FOUND, "ledger " + ledger + " does not exist");
+            }
+        }
+        if (links.link(from, to)) {
+            audit.info("ledger {} linked to ledger {} by the operator", from, to);
+        }
+        return links.links().stream().filter(l -> l.from().equals(from) && l.to().equals(to)).findFirst()
+                .map(l -> new Responses.LedgerLinkJson(l.from(), l.to(), l.createdAt())).orElseThrow();
+    }
+
+    @GetMapping("/ledger-links")
+    @Operation(summary = "The links between ledgers (operator key)")
+    public List<Responses.LedgerLinkJson> links(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        requireOperator(caller);
+        return links.links().stream().map(l -> new Responses.LedgerLinkJson(l.from(), l.to(), l.createdAt())).toList();
+    }
+
+    @DeleteMapping("/ledger-links/{from}/{to}")
+    @Operation(summary = "Remove a link (operator key)", description = "Transfers between the two already started finish; no new one starts.")
+    public ResponseEntity<Void> unlink(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
+                                       @PathVariable UUID from, @PathVariable UUID to) {
+        requireOperator(caller);
+        if (!links.unlink(from, to)) {
+            throw ApiException.of(ApiError.NOT_FOUND, "no link from ledger " + from + " to ledger " + to);
+        }
+        audit.info("link of ledger {} to ledger {} removed by the operator", from, to);
         return ResponseEntity.noContent().build();
     }
 

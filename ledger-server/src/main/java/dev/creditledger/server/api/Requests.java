@@ -71,12 +71,15 @@ public final class Requests {
             @Schema(description = "Reserve the amount (a hold) instead of posting it") Boolean pending,
             @Schema(description = "Hold only: seconds until it expires (1 to HOLD_TIMEOUT_SECONDS_MAX)") Long timeoutSeconds,
             Map<String, String> metadata,
-            String idempotencyKey) {
+            String idempotencyKey,
+            @Schema(description = "Another ledger whose account 'to' is: a transfer between ledgers, carried by a saga (ADR 0021); "
+                    + "the operator must have linked this ledger to it (otherwise 404 ACCOUNT_NOT_FOUND); not with pending, and not in a batch",
+                    nullable = true) UUID toLedger) {
 
         /** The body its idempotency hash covers: the asset under {@code currency} (see the class comment). */
         CreateTransfer hashed() {
             return new CreateTransfer(from, to, amount, null, resolved(asset, currency), pending, timeoutSeconds, metadata,
-                    idempotencyKey);
+                    idempotencyKey, toLedger);
         }
     }
 
@@ -212,6 +215,9 @@ public final class Requests {
                                        + "closes follow, fixed for the ledger's life (default UTC)") String closeTimeZone,
                                @Schema(example = "main", description = "the cluster the ledger lives on (GET /v1/admin/clusters "
                                        + "lists them); absent: the one rendezvous hashing of the ledger's id chooses") String cluster) {}
+
+    public record LinkLedgers(@Schema(description = "The ledger whose keys may send") UUID from,
+                              @Schema(description = "The ledger that may receive") UUID to) {}
 
     public record CreateKey(@Schema(description = "read, write or admin", example = "write") String role,
                             @Schema(example = "billing-service") String name,

@@ -220,6 +220,46 @@ public final class Responses {
         }
     }
 
+    /**
+     * A transfer between ledgers (ADR 0021) as its saga carries it: {@code id} is the source leg's transfer (the hold
+     * that is captured), {@code status} POSTED once the saga completed and PENDING while it is on its way.
+     */
+    public record CrossLedgerTransferJson(UUID id, EntryKind type, UUID from, UUID to, UUID toLedger, long amount, String asset,
+                                          TransferStatus status, UUID sagaId,
+                                          @Schema(description = "PENDING, COMPLETED, COMPENSATING, COMPENSATED or FAILED") String sagaStatus,
+                                          Map<String, String> metadata, Instant createdAt) {
+        static CrossLedgerTransferJson of(dev.creditledger.postgres.Saga saga) {
+            return new CrossLedgerTransferJson(saga.holdId(), EntryKind.TRANSFER, saga.fromAccount(), saga.toAccount(), saga.toLedger(),
+                    saga.amount(), saga.asset(), saga.status() == dev.creditledger.core.saga.SagaStatus.COMPLETED ? TransferStatus.POSTED
+                    : TransferStatus.PENDING, saga.id(), saga.status().name(), sorted(saga.metadata()), saga.createdAt());
+        }
+    }
+
+    /** A saga with every step (GET /v1/sagas/{id}). */
+    public record SagaJson(UUID id, String kind, String status, UUID ledgerId, UUID fromAccount, UUID toLedger, UUID toAccount, long amount,
+                           String asset, UUID transferId, Map<String, String> metadata, Instant createdAt, Instant updatedAt, Instant deadline,
+                           @Schema(nullable = true) Instant nextAttemptAt, List<SagaStepJson> steps) {
+        static SagaJson of(dev.creditledger.postgres.Saga saga) {
+            return new SagaJson(saga.id(), "CROSS_LEDGER_TRANSFER", saga.status().name(), saga.ledgerId(), saga.fromAccount(), saga.toLedger(),
+                    saga.toAccount(), saga.amount(), saga.asset(), saga.holdId(), sorted(saga.metadata()), saga.createdAt(), saga.updatedAt(),
+                    saga.deadline(), saga.status().finished() ? null : saga.nextAttemptAt(),
+                    saga.steps().values().stream().map(SagaStepJson::of).toList());
+        }
+    }
+
+    /** One step: RESERVE, CREDIT, CAPTURE or VOID; its state, attempts, times, and the entry it wrote on which ledger. */
+    public record SagaStepJson(String step, String state, int attempts, Instant firstAt, Instant lastAt,
+                               @Schema(nullable = true) UUID ledgerId, @Schema(nullable = true) UUID entryId,
+                               @Schema(nullable = true) Long seq, @Schema(nullable = true) String problemCode,
+                               @Schema(nullable = true) String problemDetail) {
+        static SagaStepJson of(dev.creditledger.postgres.Saga.Step step) {
+            return new SagaStepJson(step.step().name(), step.state().name(), step.attempts(), step.firstAt(), step.lastAt(), step.entryLedger(),
+                    step.entryId(), step.seq(), step.problemCode(), step.problemDetail());
+        }
+    }
+
+    public record LedgerLinkJson(UUID from, UUID to, Instant createdAt) {}
+
     public record ClustersJson(List<ClusterJson> items) {}
 
     /**

@@ -6,6 +6,7 @@ import dev.creditledger.core.Limits;
 import dev.creditledger.core.Reason;
 import dev.creditledger.core.Request;
 import dev.creditledger.postgres.PostedResult;
+import dev.creditledger.postgres.SagaStore;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -26,10 +27,12 @@ public final class TransferRequests {
 
     private final CommandGateway gateway;
     private final IdGenerator ids;
+    private final SagaStore sagas;
 
-    public TransferRequests(CommandGateway gateway, IdGenerator ids) {
+    public TransferRequests(CommandGateway gateway, IdGenerator ids, SagaStore sagas) {
         this.gateway = gateway;
         this.ids = ids;
+        this.sagas = sagas;
     }
 
     /** A transfer or hold; {@code keyHeader} is the transport's idempotency key (header or metadata), or null. */
@@ -43,6 +46,7 @@ public final class TransferRequests {
     /** Captures a hold, fully or partly; a null body is an empty one. */
     public Request capture(UUID ledgerId, String keyHeader, UUID holdId, Requests.Capture body) {
         var b = body == null ? new Requests.Capture(null, null, null) : body;
+        requireNotASagasHold(ledgerId, holdId);
         var command = new Command.CaptureHold(ids.next(), holdId, b.amount(), Inputs.metadata(b.metadata()));
         return action(ledgerId, keyHeader, holdId, "capture", b, b.idempotencyKey(), command);
     }
@@ -50,8 +54,16 @@ public final class TransferRequests {
     /** Voids a hold; a null body is an empty one. */
     public Request voidHold(UUID ledgerId, String keyHeader, UUID holdId, Requests.Void body) {
         var b = body == null ? new Requests.Void(null, null) : body;
+        requireNotASagasHold(ledgerId, holdId);
         var command = new Command.VoidHold(ids.next(), holdId, Inputs.metadata(b.metadata()));
         return action(ledgerId, keyHeader, holdId, "void", b, b.idempotencyKey(), command);
+    }
+
+    /** A saga's reserve is captured or voided by its saga alone, or the money in transit would no longer add up (ADR 0021). */
+    private void requireNotASagasHold(UUID ledgerId, UUID holdId) {
+        if (sagas.ownsHold(ledgerId, holdId)) {
+            throw ApiException.of(Reason.HOLD_OWNED_BY_SAGA, "hold " + holdId + " is the reserve of a transfer between ledgers");
+        }
     }
 
     /** Reverses a posted transfer, fully or partly; a null body is an empty one. */
@@ -69,6 +81,9 @@ public final class TransferRequests {
     }
 
     Command.PostTransfer toCommand(Requests.CreateTransfer body) {
+        if (body.toLedger() != null) {
+            throw ApiException.validation("toLedger (a transfer between ledgers) is taken by POST /v1/transfers alone, not in a batch");
+        }
         boolean pending = Boolean.TRUE.equals(body.pending());
         Long timeout = body.timeoutSeconds();
         if (timeout != null && (timeout < 1 || timeout > Limits.HOLD_TIMEOUT_SECONDS_MAX)) {

@@ -35,8 +35,11 @@ public class TransfersController {
     private final TransferRequests transfers;
     private final LedgerQueries queries;
     private final AccountsController accounts;
+    private final CrossLedgerTransfers crossLedger;
 
-    public TransfersController(CommandGateway gateway, TransferRequests transfers, LedgerQueries queries, AccountsController accounts) {
+    public TransfersController(CommandGateway gateway, TransferRequests transfers, LedgerQueries queries, AccountsController accounts,
+                               CrossLedgerTransfers crossLedger) {
+        this.crossLedger = crossLedger;
         this.gateway = gateway;
         this.transfers = transfers;
         this.queries = queries;
@@ -46,10 +49,15 @@ public class TransfersController {
     @PostMapping
     @Operation(summary = "Move money from one account to another, or hold it (pending: true)",
             description = "'from' is debited and 'to' credited. Retrying with the same Idempotency-Key (header or "
-                    + "idempotencyKey field) and the same body replays the first answer; a different body answers 409.")
+                    + "idempotencyKey field) and the same body replays the first answer; a different body answers 409. With "
+                    + "'toLedger', 'to' is an account of another ledger this one is linked to: a saga carries the transfer (201 when "
+                    + "it completed within the write timeout, 202 with its sagaId while it is on its way; GET /v1/sagas/{id}).")
     public ResponseEntity<Object> create(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                          @RequestBody Requests.CreateTransfer body) {
+        if (body != null && body.toLedger() != null) {
+            return crossLedger.create(caller.ledgerId(), keyHeader, body);
+        }
         return CommandGateway.respond(gateway.submit(transfers.create(caller.ledgerId(), keyHeader, body)), TransferRequests::written);
     }
 

@@ -55,7 +55,7 @@ final class GrpcMessages {
         // The message has no deprecated `currency` (the HTTP API's input alias): it is never given.
         return new Requests.CreateTransfer(uuid(m.getFrom(), "from"), uuid(m.getTo(), "to"),
                 m.hasAmount() ? m.getAmount() : null, m.getAsset(), null, m.hasPending() ? m.getPending() : null,
-                m.hasTimeoutSeconds() ? m.getTimeoutSeconds() : null, metadata(m.getMetadataMap()), text(m.getIdempotencyKey()));
+                m.hasTimeoutSeconds() ? m.getTimeoutSeconds() : null, metadata(m.getMetadataMap()), text(m.getIdempotencyKey()), null);
     }
 
     static UUID holdId(String text) {
