@@ -20,6 +20,9 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     static final String JOURNAL_DATABASE = "chaos_journal";
     static final String PROJECTIONS_DATABASE = "chaos_projections";
+    /** A second cluster of the service (a database of the same PostgreSQL): the destination of the saga phase. */
+    static final String SECOND_CLUSTER_DATABASE = "chaos_c2";
+    static final String SECOND_CLUSTER = "c2";
 
     private final Path postgresData;
     private final int postgresPort;
@@ -39,6 +42,7 @@ final class ChaosInfrastructure implements AutoCloseable {
         var postgres = EmbeddedPostgresServer.start(postgresData, postgresPort, true);
         postgres.createDatabase(JOURNAL_DATABASE);
         postgres.createDatabase(PROJECTIONS_DATABASE);
+        postgres.createDatabase(SECOND_CLUSTER_DATABASE);
         EmbeddedKafkaBroker kafka;
         try {
             kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), FreePorts.pair());
@@ -51,6 +55,11 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     String journalUrl() {
         return jdbcUrl(JOURNAL_DATABASE);
+    }
+
+    /** LEDGER_CLUSTERS of the services: the second cluster. */
+    String otherClusters() {
+        return SECOND_CLUSTER + "=" + jdbcUrl(SECOND_CLUSTER_DATABASE);
     }
 
     String projectionsUrl() {

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *       and every event must be on Kafka afterwards;</li>
  *   <li><b>two</b>: a second instance on the same database, the load spread over both, one of them killed with
  *       {@code -9} under load;</li>
- *   <li><b>race</b>: a ledger of its own, many clients on few wallets, no fault.</li>
+ *   <li><b>race</b>: a ledger of its own, many clients on few wallets, no fault;</li>
+ *   <li><b>sagas</b>: transfers between two ledgers on two clusters, the service halted (as by {@code kill -9}) right
+ *       after each step took effect and before it was recorded; another start finishes each exactly once.</li>
  * </ol>
  * The load keeps running through every fault; it is paused only while the checker runs.
  */
@@ -69,7 +71,7 @@ public final class ChaosKit {
             var operatorKey = "chaos-operator-" + UUID.randomUUID();
             Map<String, String> environment = Map.of("LEDGER_DB_URL", infrastructure.journalUrl(), "LEDGER_ADMIN_KEY", operatorKey,
                     "LEDGER_KAFKA_BOOTSTRAP", infrastructure.kafkaBootstrap(), "LEDGER_KAFKA_TOPIC_PREFIX", TOPIC_PREFIX,
-                    "LEDGER_PROJECTIONS_DB_URL", infrastructure.projectionsUrl());
+                    "LEDGER_PROJECTIONS_DB_URL", infrastructure.projectionsUrl(), "LEDGER_CLUSTERS", infrastructure.otherClusters());
             var javaOptions = System.getProperty("ledger.chaos.java-opts", JAVA_OPTIONS_DEFAULT);
             var a = new ServiceProcess("service-a", FreePorts.one(), settings.serverJar(), javaOptions, environment, workDir);
             var b = new ServiceProcess("service-b", FreePorts.one(), settings.serverJar(), javaOptions, environment, workDir);
@@ -90,6 +92,7 @@ public final class ChaosKit {
                     report.sent(load.sentCount());
                 }
                 race(a, operatorKey, checker);
+                sagas(new SagaCrashes(settings.serverJar(), javaOptions, environment, workDir, operatorKey), a);
             } finally {
                 b.stop();
                 a.stop();
@@ -235,6 +238,19 @@ public final class ChaosKit {
                     load.sentCount(), result));
             load.resume();
         }
+    }
+
+    /**
+     * The saga phase: the service halted after each step of transfers between clusters ({@link SagaCrashes}). Its counts:
+     * four transfers, each request's answer lost with the halted process (unknown, and every one in the journals), three
+     * acknowledged by the retry after the takeover and one refused (the destination account did not exist).
+     */
+    private void sagas(SagaCrashes crashes, ServiceProcess survivor) throws Exception {
+        long started = System.nanoTime();
+        var findings = crashes.run(survivor);
+        report.add(new ChaosReport.Check("sagas", "halted after RESERVE, CREDIT, CAPTURE and VOID of transfers between clusters",
+                (System.nanoTime() - started) / 1e9, 0, new Checker.Result(List.copyOf(findings), 4, 3, 1, 4, 4, 0, 0, 0, 0, Map.of("the process halted under the request", 4L))));
+        log.info("sagas: four halts at step boundaries, {} findings", findings.size());
     }
 
     private void sleepBetween(Duration least, Duration most) throws InterruptedException {

@@ -21,7 +21,9 @@ record ChaosLedger(UUID id, String name, String writeKey, UUID issuer, List<UUID
         UUID ledgerId;
         String key;
         try (var admin = new ApiClient(operatorKey)) {
-            ledgerId = UUID.fromString(admin.post(instance, "/v1/admin/ledgers", "{\"name\":\"" + name + "\"}", operatorKey, 201)
+            // On the default cluster, whose journal the checker reads.
+            ledgerId = UUID.fromString(admin.post(instance, "/v1/admin/ledgers", "{\"name\":\"" + name + "\",\"cluster\":\"main\"}",
+                            operatorKey, 201)
                     .path("id").asString());
             key = admin.post(instance, "/v1/admin/ledgers/" + ledgerId + "/keys",
                     "{\"role\":\"write\",\"name\":\"chaos\",\"ratePerSecond\":" + Limits.KEY_RATE_PER_SECOND_MAX + "}", operatorKey, 201)

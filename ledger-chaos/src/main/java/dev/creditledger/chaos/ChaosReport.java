@@ -56,12 +56,20 @@ final class ChaosReport {
     }
 
     /** The last check of each ledger counts that ledger's operations. */
+    /** The phases on the faults ledger; the race and the sagas have ledgers of their own. */
+    private static final java.util.Set<String> FAULT_PHASES = java.util.Set.of("kill", "postgres", "kafka", "two");
+
+    /** The name of the ledger (or ledgers) a phase's counts are of: "faults", "race" or "sagas". */
+    private static String ledgerOf(Check check) {
+        return FAULT_PHASES.contains(check.phase()) ? "faults" : check.phase();
+    }
+
+    /** The counts are cumulative per ledger: the last check of each ledger has them all. */
     private List<Checker.Result> lastPerLedger() {
-        var faults = checks.stream().filter(c -> !c.phase().equals("race")).reduce((a, b) -> b).map(Check::result);
-        var race = checks.stream().filter(c -> c.phase().equals("race")).reduce((a, b) -> b).map(Check::result);
         List<Checker.Result> last = new ArrayList<>();
-        faults.ifPresent(last::add);
-        race.ifPresent(last::add);
+        for (var ledger : List.of("faults", "race", "sagas")) {
+            checks.stream().filter(c -> ledgerOf(c).equals(ledger)).reduce((a, b) -> b).map(Check::result).ifPresent(last::add);
+        }
         return last;
     }
 
@@ -97,8 +105,8 @@ final class ChaosReport {
                         + "unknown %d of which %d in the journal), requests %d, replays %d; journal entries %d; events read %d "
                         + "(redelivered %d); findings %d%n", checks.size(), kills, faultsSurvived(), checks.size(), ops, acked, refused,
                 unknown, present, requests, replays, entries, events, redeliveries, findings().size()));
-        for (var check : List.of("faults", "race")) {
-            checks.stream().filter(c -> c.phase().equals("race") == check.equals("race")).reduce((a, b) -> b)
+        for (var check : List.of("faults", "race", "sagas")) {
+            checks.stream().filter(c -> ledgerOf(c).equals(check)).reduce((a, b) -> b)
                     .ifPresent(c -> out.append("sendings without an answer (").append(check).append("): ")
                             .append(c.result().unknownCauses()).append('\n'));
         }

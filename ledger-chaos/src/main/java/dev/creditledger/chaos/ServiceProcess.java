@@ -112,6 +112,15 @@ final class ServiceProcess {
         process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Waits for the process to end by itself (at most {@code wait}, then it is killed); its exit status, -1 if it had to be killed. */
+    int awaitExit(Duration wait) throws InterruptedException {
+        if (process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return process.exitValue();
+        }
+        kill();
+        return -1;
+    }
+
     /** SIGTERM (the service's own shutdown), then SIGKILL if it does not end within a minute. */
     void stop() throws InterruptedException {
         if (!running()) {

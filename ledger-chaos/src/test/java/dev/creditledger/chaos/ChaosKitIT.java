@@ -21,9 +21,12 @@ class ChaosKitIT {
         assertThat(report.findings()).as("the checker's findings").isEmpty();
         assertThat(report.kills()).as("kill -9 of the service, and of one of two instances").isEqualTo(settings.kills() + 1);
         var checks = report.checks();
-        assertThat(checks).extracting(ChaosReport.Check::phase).containsOnlyOnce("postgres", "kafka", "two", "race");
+        assertThat(checks).extracting(ChaosReport.Check::phase).containsOnlyOnce("postgres", "kafka", "two", "race", "sagas");
         assertThat(checks).filteredOn(c -> c.phase().equals("kill")).hasSize(settings.kills());
-        var faults = checks.stream().filter(c -> !c.phase().equals("race")).reduce((a, b) -> b).orElseThrow().result();
+        var faults = checks.stream().filter(c -> c.phase().equals("two")).findFirst().orElseThrow().result();
+        var sagas = checks.stream().filter(c -> c.phase().equals("sagas")).findFirst().orElseThrow().result();
+        assertThat(sagas.unknown()).as("each halt took its request's answer away").isEqualTo(4);
+        assertThat(sagas.acknowledged()).as("the three that completed, once each").isEqualTo(3);
         var race = checks.stream().filter(c -> c.phase().equals("race")).findFirst().orElseThrow().result();
         for (var result : java.util.List.of(faults, race)) {
             assertThat(result.acknowledged()).as("operations acknowledged").isPositive();

@@ -32,6 +32,7 @@ public enum Reason {
     LEDGER_NAME_TAKEN("Another ledger already has this name."),
     HOLD_OWNED_BY_SAGA("The hold is the reserve of a transfer between ledgers: only its saga captures or voids it (GET /v1/sagas/{id})."),
     SAGA_DEADLINE_PASSED("The destination ledger did not take the transfer before the saga's deadline; the reserve was released and nothing moved."),
+    LEDGER_MOVE_REFUSED("The ledger cannot be moved now: it already lives there, a move of it is running, transfers between ledgers from it are in flight, or the target holds an old copy of it."),
     CLUSTER_NOT_FOUND("No database cluster of this service has this name (GET /v1/admin/clusters lists them)."),
     ASSET_NOT_FOUND("The asset is not defined in this ledger."),
     ASSET_ALREADY_EXISTS("An asset with this code is already defined in this ledger."),

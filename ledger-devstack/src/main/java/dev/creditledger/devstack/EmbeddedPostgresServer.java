@@ -42,6 +42,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param durable       fsync and synchronous_commit on (off is only for tests)
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean durable) {
+        return start(dataDirectory, port, durable, java.util.Map.of());
+    }
+
+    /** Starts a server with more settings ({@code -c name=value}), which override the ones above. */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean durable, java.util.Map<String, String> settings) {
         try {
             var builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(STARTUP_WAIT)
@@ -51,6 +56,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("full_page_writes", durable ? "on" : "off")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("listen_addresses", "127.0.0.1");
+            settings.forEach(builder::setServerConfig);
             if (port > 0) {
                 builder.setPort(port);
             }

@@ -45,9 +45,13 @@ public final class AlertStore {
         try (var connection = journals.dataSourceFor(ledgerId).getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (var lock = connection.prepareStatement("SELECT 1 FROM ledgers WHERE id = ? FOR NO KEY UPDATE")) {
+                try (var lock = connection.prepareStatement("SELECT move_state, moved_to FROM ledgers WHERE id = ? FOR NO KEY UPDATE")) {
                     lock.setObject(1, ledgerId);
-                    lock.executeQuery().close();
+                    try (var rs = lock.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) {
+                            throw new LedgerMovedException(ledgerId, rs.getString(1), rs.getString(2));
+                        }
+                    }
                 }
                 String status;
                 try (var ps = connection.prepareStatement("UPDATE balances SET alert_thresholds = ? "

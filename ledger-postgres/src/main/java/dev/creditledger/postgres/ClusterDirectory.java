@@ -16,18 +16,24 @@ import javax.sql.DataSource;
 
 /**
  * The directory of ledgers (ADR 0020) over the catalog cluster's {@code ledger_directory}: where each ledger
- * lives, and the registration of new ones. Placements are cached for the life of the instance, since a ledger
- * only leaves its cluster by a move, and a move fences the old home before it changes the directory (a write
- * routed by a stale entry is refused there, then routed again from the directory). A ledger that is not placed
- * is looked up again each time, so a ledger created through another instance is found at once.
+ * lives, and the registration of new ones. A placement is cached for {@link #CACHE_TTL}: a ledger leaves its
+ * cluster only by a move, which fences the old copy before it changes the directory (ADR 0022), so a write routed by
+ * a stale entry is refused there and routed again ({@link #forget}); a read by a stale entry sees the frozen old copy
+ * for at most the TTL. A ledger that is not placed is looked up again each time, so a ledger created through another
+ * instance is found at once.
  */
 public final class ClusterDirectory implements LedgerDirectory {
 
     /** A row of the directory: where a ledger lives and whether its creation completed. */
     public record Entry(UUID ledgerId, String name, Placement placement, boolean ready, Instant createdAt) {}
 
+    /** How long a placement read from the directory is trusted without reading it again. */
+    public static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(1);
+
+    private record Cached(Placement placement, long readAtNanos) {}
+
     private final DataSource catalog;
-    private final Map<UUID, Placement> cache = new ConcurrentHashMap<>();
+    private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
 
     public ClusterDirectory(DataSource catalog) {
         this.catalog = catalog;
@@ -36,12 +42,45 @@ public final class ClusterDirectory implements LedgerDirectory {
     @Override
     public Optional<Placement> placementOf(UUID ledgerId) {
         var cached = cache.get(ledgerId);
-        if (cached != null) {
-            return Optional.of(cached);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.readAtNanos() < CACHE_TTL.toNanos()) {
+            return Optional.of(cached.placement());
         }
-        var found = entry("ledger_id = ?", ledgerId).filter(Entry::ready).map(Entry::placement);
-        found.ifPresent(placement -> cache.put(ledgerId, placement));
-        return found;
+        try {
+            var found = entry("ledger_id = ?", ledgerId).filter(Entry::ready).map(Entry::placement);
+            found.ifPresentOrElse(placement -> cache.put(ledgerId, new Cached(placement, now)), () -> cache.remove(ledgerId));
+            return found;
+        } catch (StorageUnavailableException e) {
+            if (cached != null) {
+                // The catalog does not answer: the last placement known is still the best answer (a move needs the catalog).
+                return Optional.of(cached.placement());
+            }
+            throw e;
+        }
+    }
+
+    /** Forgets the cached placement of a ledger: its next lookup reads the directory (a write found its copy moved). */
+    public void forget(UUID ledgerId) {
+        cache.remove(ledgerId);
+    }
+
+    /**
+     * Moves a ledger in the directory from one cluster to another, one version up; false when it is no longer on
+     * {@code from} (another move won). Called by a move once the new copy equals the old (ADR 0022).
+     */
+    public boolean switchCluster(UUID ledgerId, String from, String to) {
+        try (var connection = catalog.getConnection();
+             var ps = connection.prepareStatement("UPDATE ledger_directory SET cluster = ?, version = version + 1 "
+                     + "WHERE ledger_id = ? AND cluster = ? AND ready")) {
+            ps.setString(1, to);
+            ps.setObject(2, ledgerId);
+            ps.setString(3, from);
+            boolean switched = ps.executeUpdate() == 1;
+            forget(ledgerId);
+            return switched;
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not switch the ledger's cluster in the directory", e);
+        }
     }
 
     /** The directory's row of a ledger name, ready or not. */

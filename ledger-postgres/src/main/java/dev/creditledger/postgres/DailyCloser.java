@@ -67,7 +67,7 @@ public final class DailyCloser {
             try (var ps = connection.prepareStatement("""
                     SELECT l.id, l.created_at, l.close_time_zone,
                            (SELECT max(close_date) FROM daily_closes c WHERE c.ledger_id = l.id) AS last_close
-                    FROM ledgers l"""); var rs = ps.executeQuery()) {
+                    FROM ledgers l WHERE l.move_state IS NULL"""); var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     var zone = ZoneId.of(rs.getString("close_time_zone"));
                     var lastClose = rs.getObject("last_close", LocalDate.class);
@@ -296,7 +296,8 @@ public final class DailyCloser {
         }
     }
 
-    private static byte[] journalSha256(Connection connection, UUID ledgerId, long first, long last) throws SQLException {
+    /** SHA-256 of the canonical journal of sequences {@code first} to {@code last} (the form above); a move compares it too. */
+    static byte[] journalSha256(Connection connection, UUID ledgerId, long first, long last) throws SQLException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

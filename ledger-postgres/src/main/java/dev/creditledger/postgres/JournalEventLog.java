@@ -62,7 +62,7 @@ public final class JournalEventLog implements EventLog {
             var claimed = new Cursor[1];
             pipeline.add("""
                     SELECT c.ledger_id, c.published_seq, l.last_seq FROM event_cursors c JOIN ledgers l ON l.id = c.ledger_id
-                    WHERE l.last_seq > c.published_seq
+                    WHERE l.last_seq > c.published_seq AND l.move_state IS NULL
                     ORDER BY c.attempted_at NULLS FIRST, c.ledger_id
                     LIMIT 1 FOR UPDATE OF c SKIP LOCKED""", (ps, i) -> i, rs -> {
                 if (rs.next()) {
@@ -181,7 +181,7 @@ public final class JournalEventLog implements EventLog {
                              (SELECT created_at FROM accounts WHERE ledger_id = l.id AND seq = c.published_seq + 1),
                              (SELECT closed_at FROM account_closures WHERE ledger_id = l.id AND seq = c.published_seq + 1)) AS at
                      ) first ON true
-                     WHERE l.last_seq > c.published_seq""");
+                     WHERE l.last_seq > c.published_seq AND l.move_state IS NULL""");
              var rs = ps.executeQuery()) {
             rs.next();
             return new Backlog(rs.getLong("changes"), Sql.instant(rs, "oldest"));

@@ -78,7 +78,7 @@ public final class JournalReconciler {
     private static Map<UUID, long[]> ledgers(Connection connection) throws SQLException {
         Map<UUID, long[]> ledgers = new HashMap<>();
         try (var ps = connection.prepareStatement("SELECT l.id, l.last_seq, coalesce(c.published_seq, 0) FROM ledgers l "
-                + "LEFT JOIN event_cursors c ON c.ledger_id = l.id"); var rs = ps.executeQuery()) {
+                + "LEFT JOIN event_cursors c ON c.ledger_id = l.id WHERE l.move_state IS NULL"); var rs = ps.executeQuery()) {
             while (rs.next()) {
                 ledgers.put(Sql.uuid(rs, "id"), new long[] {rs.getLong(2), rs.getLong(3)});
             }

@@ -167,9 +167,23 @@ public final class LedgerAdmin {
     /** Defines a custom asset (for example CREDITS/0 under another name, or a token with 6 decimals). */
     public Asset defineAsset(UUID ledgerId, Asset asset) {
         try (var connection = clusters.dataSourceFor(ledgerId).getConnection()) {
+            connection.setAutoCommit(false);
+            // FOR SHARE waits for a move's fence and is refused after it, so an asset is either copied by the move or refused here.
+            try (var ps = connection.prepareStatement("SELECT move_state, moved_to FROM ledgers WHERE id = ? FOR SHARE")) {
+                ps.setObject(1, ledgerId);
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        connection.rollback();
+                        clusters.directory().forget(ledgerId);
+                        throw new LedgerMovedException(ledgerId, rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
             if (!insertAsset(connection, ledgerId, asset, now())) {
+                connection.rollback();
                 throw new LedgerRejection(Reason.ASSET_ALREADY_EXISTS, "asset " + asset.code() + " is already defined");
             }
+            connection.commit();
             return asset;
         } catch (SQLException e) {
             throw new StorageUnavailableException("could not define asset", e);

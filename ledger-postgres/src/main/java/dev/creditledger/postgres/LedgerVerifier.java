@@ -53,7 +53,7 @@ public final class LedgerVerifier {
     public VerificationReport verifyAll() {
         List<UUID> ledgers = new ArrayList<>();
         try (var connection = dataSource.getConnection();
-             var ps = connection.prepareStatement("SELECT id FROM ledgers ORDER BY id");
+             var ps = connection.prepareStatement("SELECT id FROM ledgers WHERE move_state IS NULL ORDER BY id");
              var rs = ps.executeQuery()) {
             while (rs.next()) {
                 ledgers.add(Sql.uuid(rs, "id"));

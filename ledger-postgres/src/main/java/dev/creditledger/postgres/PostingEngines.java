@@ -36,7 +36,19 @@ public final class PostingEngines implements AutoCloseable {
         } catch (LedgerRejection | StorageUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return byCluster.get(home.name()).submit(submission);
+        return byCluster.get(home.name()).submit(submission).exceptionallyCompose(failure -> {
+            var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof LedgerMovedException) {
+                // The copy this instance routed to was fenced by a move: read the directory again, and if the ledger now
+                // lives elsewhere, submit there once (nothing was written by the refused batch).
+                clusters.directory().forget(submission.ledgerId());
+                var now = clusters.directory().placementOf(submission.ledgerId());
+                if (now.isPresent() && !now.get().cluster().equals(home.name())) {
+                    return byCluster.get(now.get().cluster()).submit(submission);
+                }
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
     }
 
     /** The settings every engine shares. */

@@ -51,13 +51,24 @@ public final class SagaRunner {
      * @param lease       how long a driver holds a saga before another may take it over
      * @param stepTimeout the longest wait for one step's commit
      * @param backoff     pauses between attempts of a saga that could not progress
+     * @param haltAfter   fault injection for the fault kit only (null otherwise): the process halts, as {@code kill -9}
+     *                    would stop it, right after this step took effect and before it is recorded
      */
-    public record Settings(Duration deadline, Duration lease, Duration stepTimeout, Backoff backoff) {
+    public record Settings(Duration deadline, Duration lease, Duration stepTimeout, Backoff backoff, SagaStep haltAfter) {
         public static final Duration DEADLINE_DEFAULT = Duration.ofMinutes(5);
+        public static final Duration LEASE_DEFAULT = Duration.ofSeconds(30);
+        /** The exit status of a halt after a step: what a shell reports for a process killed by SIGKILL. */
+        public static final int HALT_STATUS = 137;
+
+        public Settings {
+            if (stepTimeout.compareTo(lease) >= 0) {
+                throw new IllegalArgumentException("a saga's lease must be longer than one step's timeout");
+            }
+        }
 
         public static Settings defaults() {
-            return new Settings(DEADLINE_DEFAULT, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)));
+            return new Settings(DEADLINE_DEFAULT, LEASE_DEFAULT, Duration.ofSeconds(10),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)), null);
         }
     }
 
@@ -187,6 +198,10 @@ public final class SagaRunner {
             case RESERVE, CREDIT, CAPTURE, VOID -> {
                 var step = SagaStep.valueOf(action.name());
                 var outcome = perform(saga, step);
+                if (step == settings.haltAfter() && outcome.state() == StepState.DONE) {
+                    log.error("fault injection (ledger.sagas.halt-after-step): halting after {} of saga {}, before it is recorded", step, saga.id());
+                    Runtime.getRuntime().halt(Settings.HALT_STATUS);
+                }
                 store.recordAttempt(saga.ledgerId(), saga.id(), step, outcome.state(), outcome.ledger(), outcome.entryId(), outcome.seq(),
                         outcome.problemCode(), outcome.problemDetail(), now());
                 return outcome.state() != StepState.PENDING;

@@ -40,8 +40,30 @@ public final class SagaStore {
      */
     public Saga insertOrFind(Saga saga) {
         var home = clusters.dataSourceFor(saga.ledgerId());
-        try (var connection = home.getConnection();
-             var ps = connection.prepareStatement("""
+        try (var connection = home.getConnection()) {
+            connection.setAutoCommit(false);
+            // FOR SHARE waits for a move's fence and is refused after it: a saga is copied by the move, or not started here.
+            try (var fence = connection.prepareStatement("SELECT move_state, moved_to FROM ledgers WHERE id = ? FOR SHARE")) {
+                fence.setObject(1, saga.ledgerId());
+                try (var rs = fence.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        connection.rollback();
+                        clusters.directory().forget(saga.ledgerId());
+                        throw new LedgerMovedException(saga.ledgerId(), rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            insert(connection, saga);
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("could not record the saga: " + e.getMessage(), e);
+        }
+        var stored = saga.idempotencyKey() == null ? find(saga.ledgerId(), saga.id()) : findByKey(saga.ledgerId(), saga.idempotencyKey());
+        return stored.orElseThrow(() -> new StorageUnavailableException("the saga just written is not there", null));
+    }
+
+    private static void insert(Connection connection, Saga saga) throws SQLException {
+        try (var ps = connection.prepareStatement("""
                      INSERT INTO sagas (ledger_id, id, status, idempotency_key, request_digest, from_account, to_ledger, to_account,
                          amount, asset, metadata, hold_id, credit_id, deadline, next_attempt_at, traceparent, created_at, updated_at)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, """ + Sql.METADATA_PARAM + """
@@ -67,11 +89,7 @@ public final class SagaStore {
             Sql.setInstant(ps, i++, saga.createdAt());
             Sql.setInstant(ps, i, saga.updatedAt());
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StorageUnavailableException("could not record the saga: " + e.getMessage(), e);
         }
-        var stored = saga.idempotencyKey() == null ? find(saga.ledgerId(), saga.id()) : findByKey(saga.ledgerId(), saga.idempotencyKey());
-        return stored.orElseThrow(() -> new StorageUnavailableException("the saga just written is not there", null));
     }
 
     public Optional<Saga> find(UUID ledgerId, UUID sagaId) {

@@ -156,11 +156,15 @@ final class StateLoader {
         var pipeline = new Pipeline();
         PlanChoice.generic(pipeline);
         Instant[] lastAt = new Instant[1];
-        pipeline.add("SELECT last_seq, last_at FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
+        pipeline.add("SELECT last_seq, last_at, move_state, moved_to FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
             ps.setObject(i, ledgerId);
             return i + 1;
         }, rs -> {
             if (rs.next()) {
+                if (rs.getString("move_state") != null) {
+                    // A move fenced this copy (or is making it): nothing is written here any more (ADR 0022).
+                    throw new LedgerMovedException(ledgerId, rs.getString("move_state"), rs.getString("moved_to"));
+                }
                 state.loadLedger(ledgerId, rs.getLong("last_seq"));
                 lastAt[0] = Sql.instant(rs, "last_at");
             }

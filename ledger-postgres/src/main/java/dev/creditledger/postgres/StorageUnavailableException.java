@@ -5,7 +5,7 @@ package dev.creditledger.postgres;
  * unless the connection broke during the commit itself; either way a retry with the same idempotency
  * key is safe and gives the one true answer.
  */
-public final class StorageUnavailableException extends RuntimeException {
+public class StorageUnavailableException extends RuntimeException {
     public StorageUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

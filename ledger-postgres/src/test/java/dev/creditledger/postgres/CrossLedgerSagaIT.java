@@ -60,7 +60,7 @@ class CrossLedgerSagaIT {
         links = new LedgerLinks(clusters, clock);
         runner = new SagaRunner(clusters, engines, new SagaStore(clusters), links, clock, ids,
                 new SagaRunner.Settings(DEADLINE, Duration.ofSeconds(30), Duration.ofSeconds(5),
-                        new Backoff(Duration.ofMillis(1), Duration.ofMillis(10))));
+                        new Backoff(Duration.ofMillis(1), Duration.ofMillis(10)), null));
         admin = new LedgerAdmin(clusters, clock);
     }
 

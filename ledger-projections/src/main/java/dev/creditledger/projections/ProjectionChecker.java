@@ -91,7 +91,7 @@ public final class ProjectionChecker {
         long[] total = {0};
         try (var j = snapshot(journal); var p = snapshot(projections)) {
             var ledgers = new TreeSet<UUID>();
-            ledgers.addAll(ids(j, "SELECT id FROM ledgers"));
+            ledgers.addAll(ids(j, "SELECT id FROM ledgers WHERE move_state IS NULL"));
             ledgers.addAll(ids(p, """
                     SELECT ledger_id FROM account_balances UNION SELECT ledger_id FROM statement_lines
                     UNION SELECT ledger_id FROM daily_balances UNION SELECT ledger_id FROM asset_totals

@@ -53,7 +53,7 @@ public final class ReadModelReconciler {
 
     private static List<UUID> ledgers(Connection journal) throws SQLException {
         List<UUID> ids = new ArrayList<>();
-        try (var ps = journal.prepareStatement("SELECT id FROM ledgers"); var rs = ps.executeQuery()) {
+        try (var ps = journal.prepareStatement("SELECT id FROM ledgers WHERE move_state IS NULL"); var rs = ps.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getObject(1, UUID.class));
             }

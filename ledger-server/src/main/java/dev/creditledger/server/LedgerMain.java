@@ -1,20 +1,15 @@
 package dev.creditledger.server;
 
-import dev.creditledger.postgres.Cluster;
 import dev.creditledger.postgres.ClusterVerification;
 import dev.creditledger.postgres.Clusters;
-import dev.creditledger.postgres.LedgerDatabase;
 import dev.creditledger.server.dev.DevEnvironment;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +22,7 @@ import picocli.CommandLine.Option;
  * launcher script {@code ./ledger} builds the jars and calls them.
  */
 @Command(name = "ledger", mixinStandardHelpOptions = true, subcommands = {LedgerMain.Serve.class,
-        LedgerMain.Verify.class, ProjectionsCommand.class, EventsCommand.class},
+        LedgerMain.Verify.class, ProjectionsCommand.class, EventsCommand.class, AdminCommand.class},
         description = "Credit Ledger: a double-entry ledger service.")
 public final class LedgerMain implements Runnable {
 
@@ -198,62 +193,23 @@ public final class LedgerMain implements Runnable {
             this.workingTree = workingTree;
         }
 
-        private String variable(String name, String fallback) {
-            var value = environment.apply(name);
-            return value == null || value.isBlank() ? fallback : value;
-        }
-
         @Override
         public Integer call() throws Exception {
             CliConnections.quietLogging();
-            var url = variable("LEDGER_DB_URL", null);
-            var user = variable("LEDGER_DB_USER", "postgres");
-            var password = variable("LEDGER_DB_PASSWORD", "");
-            if (url == null) {
-                url = new DevEnvironment(workingTree).runningDatabaseUrl().filter(Verify::reachable).orElse(null);
-            }
-            if (url == null) {
-                System.err.println("ledger verify: no database to check. Set LEDGER_DB_URL (and LEDGER_DB_USER, LEDGER_DB_PASSWORD), "
-                        + "or start `ledger dev` first.");
+            Clusters clusters;
+            try {
+                clusters = CliClusters.open(environment, workingTree, "ledger verify");
+            } catch (CliClusters.NothingToWorkOn e) {
+                System.err.println(e.getMessage());
                 return NOTHING_TO_CHECK;
             }
-            var dev = new DevEnvironment(workingTree);
-            var clusterName = variable("LEDGER_CLUSTER_NAME", dev.runningClusterName().orElse(Cluster.DEFAULT_NAME));
-            var others = variable("LEDGER_CLUSTERS", dev.runningClusters().orElse(""));
-            List<Cluster> configured = new ArrayList<>();
-            configured.add(new Cluster(clusterName, url, new SimpleDriverDataSource(new org.postgresql.Driver(), url, user, password)));
-            for (var other : ClusterPools.parse(others).entrySet()) {
-                configured.add(new Cluster(other.getKey(), other.getValue(),
-                        new SimpleDriverDataSource(new org.postgresql.Driver(), other.getValue(), user, password)));
-            }
-            for (var cluster : configured) {
-                String refusal = switch (LedgerDatabase.schema(cluster.dataSource())) {
-                    case NONE -> "ledger verify: " + cluster.url() + " (cluster " + cluster.name()
-                            + ") holds no ledger journal (Credit Ledger never migrated it); nothing to check.";
-                    case BEHIND -> "ledger verify: the journal at " + cluster.url() + " (cluster " + cluster.name()
-                            + ") is of an older version (migrations pending); start this version's service on it once (it migrates at start), then verify.";
-                    case CURRENT -> null;
-                };
-                if (refusal != null) {
-                    System.err.println(refusal);
-                    return NOTHING_TO_CHECK;
-                }
-            }
-            var clusters = new Clusters(configured);
+            var configured = clusters.all();
             var report = ClusterVerification.verifyAll(clusters);
             System.out.printf("verified %d ledgers on %d cluster%s (%s), %d accounts, %d entries: %s%n", report.ledgers(),
                     configured.size(), configured.size() == 1 ? "" : "s", String.join(", ", clusters.names()), report.accounts(),
                     report.entries(), report.clean() ? "clean" : report.differences().size() + " differences");
             report.differences().forEach(d -> System.out.println("  " + d));
             return report.clean() ? 0 : 1;
-        }
-
-        private static boolean reachable(String url) {
-            try (var ignored = DriverManager.getConnection(url, "postgres", "")) {
-                return true;
-            } catch (Exception e) {
-                return false;
-            }
         }
     }
 }

@@ -54,7 +54,7 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
         grpc = grpc == null ? new Grpc(null) : grpc;
         clusterName = clusterName == null || clusterName.isBlank() ? dev.creditledger.postgres.Cluster.DEFAULT_NAME : clusterName.strip();
         clusters = clusters == null ? "" : clusters.strip();
-        sagas = sagas == null ? new Sagas(null, null) : sagas;
+        sagas = sagas == null ? new Sagas(null, null, null, null) : sagas;
     }
 
     public boolean runs(Role role) {
@@ -279,22 +279,29 @@ public record LedgerProperties(String adminKey, Long writeTimeoutMs, Set<Role> r
      * @param deadlineMs how long after it starts a saga may still credit the destination, in ms; after it, a credit not
      *                   done is not attempted again and the saga compensates (once the destination answers)
      * @param intervalMs pause between the worker's passes over unfinished sagas, in ms
+     * @param leaseMs    how long a driver holds a saga before another instance may take it over, in ms (a driver killed
+     *                   mid-step delays its saga by at most this)
+     * @param haltAfterStep fault injection for {@code ./ledger chaos} only: RESERVE, CREDIT, CAPTURE or VOID; the process
+     *                   halts as {@code kill -9} would stop it right after that step took effect, before it is recorded
      */
-    public record Sagas(Long deadlineMs, Long intervalMs) {
+    public record Sagas(Long deadlineMs, Long intervalMs, Long leaseMs, dev.creditledger.core.saga.SagaStep haltAfterStep) {
         public static final long INTERVAL_MS_DEFAULT = 1_000;
 
         public Sagas {
             deadlineMs = deadlineMs == null ? dev.creditledger.postgres.SagaRunner.Settings.DEADLINE_DEFAULT.toMillis() : deadlineMs;
             intervalMs = intervalMs == null ? INTERVAL_MS_DEFAULT : intervalMs;
-            if (deadlineMs < 1_000 || intervalMs < 1) {
-                throw new IllegalArgumentException("ledger.sagas.deadline-ms is at least 1000 and interval-ms positive");
+            leaseMs = leaseMs == null ? dev.creditledger.postgres.SagaRunner.Settings.LEASE_DEFAULT.toMillis() : leaseMs;
+            if (deadlineMs < 1_000 || intervalMs < 1 || leaseMs < 1_000) {
+                throw new IllegalArgumentException("ledger.sagas.deadline-ms and lease-ms are at least 1000, and interval-ms positive");
             }
         }
 
         public dev.creditledger.postgres.SagaRunner.Settings settings() {
             var defaults = dev.creditledger.postgres.SagaRunner.Settings.defaults();
-            return new dev.creditledger.postgres.SagaRunner.Settings(Duration.ofMillis(deadlineMs), defaults.lease(), defaults.stepTimeout(),
-                    defaults.backoff());
+            var lease = Duration.ofMillis(leaseMs);
+            var stepTimeout = defaults.stepTimeout().compareTo(lease.dividedBy(2)) < 0 ? defaults.stepTimeout() : lease.dividedBy(2);
+            return new dev.creditledger.postgres.SagaRunner.Settings(Duration.ofMillis(deadlineMs), lease, stepTimeout, defaults.backoff(),
+                    haltAfterStep);
         }
     }
 }

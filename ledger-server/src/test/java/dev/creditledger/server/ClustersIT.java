@@ -40,6 +40,8 @@ class ClustersIT extends ApiTestBase {
     private static final Map<String, Path> data = new HashMap<>();
     private static final Map<String, Integer> ports = new HashMap<>();
     private static final Map<String, EmbeddedPostgresServer> servers = new HashMap<>();
+    /** LEDGER_CLUSTERS of the service under test. */
+    private static String others;
 
     @DynamicPropertySource
     static void ownService(DynamicPropertyRegistry ignored) throws IOException {
@@ -48,7 +50,7 @@ class ClustersIT extends ApiTestBase {
             ports.put(name, FreePorts.one());
             start(name);
         }
-        var others = String.join(";", CLUSTERS.subList(1, CLUSTERS.size()).stream()
+        others = String.join(";", CLUSTERS.subList(1, CLUSTERS.size()).stream()
                 .map(name -> name + "=" + servers.get(name).jdbcUrl("ledger") + "?user=postgres&password=").toList());
         OWN_SERVICE.set(registry -> {
             service(registry, "clusters_main", TestInfrastructure.kafka());
@@ -167,6 +169,47 @@ class ClustersIT extends ApiTestBase {
 
         call("DELETE", "/v1/admin/ledger-links/" + source.id() + "/" + destination.id(), OPERATOR_KEY, null, Map.of()).expect(204);
         assertProblem(post("/v1/transfers", source.writeKey(), body, "x-4"), 404, "ACCOUNT_NOT_FOUND");
+        assertVerifyClean();
+    }
+
+    @Test
+    void theOperatorMovesALedgerToAnotherClusterAndItKeepsEverything() throws Exception {
+        var ledger = ledgerOn("c2");
+        var a = account(ledger, "{\"asset\":\"USD\"}");
+        var b = account(ledger, "{\"asset\":\"USD\"}");
+        for (int i = 0; i < 5; i++) {
+            transfer(ledger, a, b, 3, "USD").expect(201);
+        }
+        var path = "/v1/admin/ledgers/" + ledger.id() + "/move";
+        assertProblem(post(path, OPERATOR_KEY, "{\"cluster\":\"c9\"}"), 404, "CLUSTER_NOT_FOUND");
+        assertProblem(post(path, OPERATOR_KEY, "{\"cluster\":\"c2\"}"), 409, "LEDGER_MOVE_REFUSED");
+        post(path, ledger.adminKey(), "{\"cluster\":\"main\"}").expect(403);
+
+        var moved = post(path, OPERATOR_KEY, "{\"cluster\":\"main\"}").expect(200).body();
+        assertThat(moved.get("from").asString()).isEqualTo("c2");
+        assertThat(moved.get("to").asString()).isEqualTo("main");
+        assertThat(moved.get("journalSha256").asString()).hasSize(64);
+        assertThat(get("/v1/admin/ledgers/" + ledger.id(), OPERATOR_KEY).expect(200).body().get("cluster").asString()).isEqualTo("main");
+        transfer(ledger, a, b, 4, "USD").expect(201);
+        assertThat(postedBalance(ledger, b)).isEqualTo(5 * 3 + 4);
+        assertThat(entriesOn("main", ledger.id())).as("the journal on its new cluster").isEqualTo(6);
+        var view = get("/v1/views/accounts/" + b + "/balance?minSeq=" + lastSeq(ledger), ledger.readKey()).expect(200);
+        assertThat(view.body().get("balance").get("posted").asLong()).as("events go on from the new cluster").isEqualTo(19);
+        assertVerifyClean();
+
+        // The same from the command line, behind the running service's back: its next write finds the old copy
+        // fenced, reads the directory again and goes to the new cluster by itself.
+        var environment = Map.of("LEDGER_DB_URL", TestInfrastructure.databaseUrl("clusters_main"), "LEDGER_CLUSTER_NAME", "main",
+                "LEDGER_CLUSTERS", others);
+        var command = new AdminCommand.MoveLedger(environment::get, Files.createTempDirectory("move-cli"));
+        command.ledger = get("/v1/admin/ledgers/" + ledger.id(), OPERATOR_KEY).body().get("name").asString();
+        command.to = "c3";
+        assertThat(command.call()).isZero();
+        transfer(ledger, a, b, 5, "USD").expect(201);
+        assertThat(entriesOn("c3", ledger.id())).isEqualTo(7);
+        assertThat(get("/v1/admin/ledgers/" + ledger.id(), OPERATOR_KEY).body().get("cluster").asString()).isEqualTo("c3");
+        command.to = "c3";
+        assertThat(command.call()).as("refused: it lives there").isEqualTo(1);
         assertVerifyClean();
     }
 

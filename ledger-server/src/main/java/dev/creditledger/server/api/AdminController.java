@@ -6,6 +6,7 @@ import dev.creditledger.postgres.ApiKeyRole;
 import dev.creditledger.postgres.LedgerAdmin;
 import dev.creditledger.postgres.Clusters;
 import dev.creditledger.postgres.LedgerLinks;
+import dev.creditledger.postgres.LedgerMover;
 import dev.creditledger.server.ClusterHealth;
 import dev.creditledger.server.ClusterJournals;
 import dev.creditledger.server.auth.ApiKeyCache;
@@ -80,6 +81,22 @@ public class AdminController {
         requireAdministers(caller, ledgerId);
         return admin.ledger(ledgerId).map(Responses.LedgerJson::of)
                 .orElseThrow(() -> ApiException.of(ApiError.NOT_FOUND, "ledger " + ledgerId + " does not exist"));
+    }
+
+    @PostMapping("/ledgers/{ledgerId}/move")
+    @Operation(summary = "Move a ledger to another cluster while it takes writes (operator key)",
+            description = "Copies the ledger, catches up by sequence, fences the old copy for a short time (writes answer 503 with "
+                    + "Retry-After), proves both copies equal (last sequence, SHA-256 of the canonical journal, every state table) and "
+                    + "switches the directory (ADR 0022). Answers when the move is done: 409 LEDGER_MOVE_REFUSED when it cannot start, "
+                    + "503 when a cluster failed it (nothing switched; run it again).")
+    public Responses.MoveJson move(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller, @PathVariable UUID ledgerId,
+                                   @RequestBody Requests.MoveLedger body) {
+        requireOperator(caller);
+        Inputs.body(body);
+        var report = new LedgerMover(clusters).move(ledgerId, Inputs.required(body.cluster(), "cluster"));
+        audit.info("ledger {} moved from cluster {} to {} by the operator (fence {} ms)", ledgerId, report.from(), report.to(),
+                report.fence().toMillis());
+        return Responses.MoveJson.of(report);
     }
 
     @GetMapping("/clusters")

@@ -216,6 +216,8 @@ public final class Requests {
                                @Schema(example = "main", description = "the cluster the ledger lives on (GET /v1/admin/clusters "
                                        + "lists them); absent: the one rendezvous hashing of the ledger's id chooses") String cluster) {}
 
+    public record MoveLedger(@Schema(description = "The cluster to move the ledger to", example = "c2") String cluster) {}
+
     public record LinkLedgers(@Schema(description = "The ledger whose keys may send") UUID from,
                               @Schema(description = "The ledger that may receive") UUID to) {}
 

@@ -258,6 +258,15 @@ public final class Responses {
         }
     }
 
+    /** What a move did: both copies share {@code lastSeq} and {@code journalSha256}; the fence is how long writes answered 503. */
+    public record MoveJson(UUID ledgerId, String from, String to, long lastSeq, String journalSha256, long rowsCopied, long copyMs,
+                           long fenceMs) {
+        static MoveJson of(dev.creditledger.postgres.LedgerMover.Report r) {
+            return new MoveJson(r.ledgerId(), r.from(), r.to(), r.lastSeq(), r.journalSha256(), r.rowsCopied(), r.copy().toMillis(),
+                    r.fence().toMillis());
+        }
+    }
+
     public record LedgerLinkJson(UUID from, UUID to, Instant createdAt) {}
 
     public record ClustersJson(List<ClusterJson> items) {}
