@@ -174,7 +174,9 @@ function renderStatus(s) {
     tile('Dead letters', s.deadLetters.unresolved ?? '—', s.deadLetters.unresolved === null ? s.deadLetters.detail : 'unresolved'),
     tile('Reconciliation', badge(r.status), r.running
       ? r.mismatches + ' mismatches; last clean ' + (r.lastCleanAgeSeconds < 0 ? 'never' : r.lastCleanAgeSeconds.toFixed(0) + ' s ago')
-      : 'not running here'));
+      : 'not running here'),
+    tile('Stuck sagas', s.sagas.stuck ?? '—', s.sagas.stuck === null
+      ? 'transfers between ledgers cross ledgers: operator key only' : 'transfers between ledgers past their deadline'));
   const roles = table(['role', 'status', ''], s.roles.map((role) => [role.role, badge(role.status), role.detail]));
   const models = table(['read model', 'last sequence applied'], p.readModels.map((m) => [m.readModel, m.lastSeq]));
   const progress = p.ledger

@@ -3,9 +3,11 @@ package dev.creditledger.chaos;
 import dev.creditledger.devstack.EmbeddedKafkaBroker;
 import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.devstack.FreePorts;
+import dev.creditledger.devstack.ReplicatedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -20,16 +22,22 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     static final String JOURNAL_DATABASE = "chaos_journal";
     static final String PROJECTIONS_DATABASE = "chaos_projections";
-    /** A second cluster of the service (a database of the same PostgreSQL): the destination of the saga phase. */
-    static final String SECOND_CLUSTER_DATABASE = "chaos_c2";
+    /**
+     * A second cluster of the service, a primary with a synchronous standby of its own (two more PostgreSQL servers):
+     * the destination of the saga phase, stopped in the cluster phase and failed over in the failover phase.
+     */
     static final String SECOND_CLUSTER = "c2";
+    static final String SECOND_CLUSTER_DATABASE = "ledger";
 
     private final Path postgresData;
     private final int postgresPort;
     private EmbeddedPostgresServer postgres;
     private final EmbeddedKafkaBroker kafka;
+    private final ReplicatedPostgres secondCluster;
 
-    private ChaosInfrastructure(Path postgresData, int postgresPort, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+    private ChaosInfrastructure(Path postgresData, int postgresPort, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka,
+                                ReplicatedPostgres secondCluster) {
+        this.secondCluster = secondCluster;
         this.postgresData = postgresData;
         this.postgresPort = postgresPort;
         this.postgres = postgres;
@@ -42,15 +50,19 @@ final class ChaosInfrastructure implements AutoCloseable {
         var postgres = EmbeddedPostgresServer.start(postgresData, postgresPort, true);
         postgres.createDatabase(JOURNAL_DATABASE);
         postgres.createDatabase(PROJECTIONS_DATABASE);
-        postgres.createDatabase(SECOND_CLUSTER_DATABASE);
         EmbeddedKafkaBroker kafka;
+        ReplicatedPostgres secondCluster = null;
         try {
+            secondCluster = ReplicatedPostgres.start(workDir.resolve("c2"), List.of(SECOND_CLUSTER_DATABASE));
             kafka = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), FreePorts.pair());
         } catch (RuntimeException e) {
+            if (secondCluster != null) {
+                secondCluster.close();
+            }
             postgres.close();
             throw e;
         }
-        return new ChaosInfrastructure(postgresData, postgresPort, postgres, kafka);
+        return new ChaosInfrastructure(postgresData, postgresPort, postgres, kafka, secondCluster);
     }
 
     String journalUrl() {
@@ -59,7 +71,12 @@ final class ChaosInfrastructure implements AutoCloseable {
 
     /** LEDGER_CLUSTERS of the services: the second cluster. */
     String otherClusters() {
-        return SECOND_CLUSTER + "=" + jdbcUrl(SECOND_CLUSTER_DATABASE);
+        return SECOND_CLUSTER + "=" + secondCluster.jdbcUrl(SECOND_CLUSTER_DATABASE);
+    }
+
+    /** The second cluster's two servers, for its faults. */
+    ReplicatedPostgres secondCluster() {
+        return secondCluster;
     }
 
     String projectionsUrl() {
@@ -112,7 +129,11 @@ final class ChaosInfrastructure implements AutoCloseable {
         try {
             kafka.close();
         } finally {
-            postgres.close();
+            try {
+                secondCluster.close();
+            } finally {
+                postgres.close();
+            }
         }
     }
 

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *       {@code -9} under load;</li>
  *   <li><b>race</b>: a ledger of its own, many clients on few wallets, no fault;</li>
  *   <li><b>sagas</b>: transfers between two ledgers on two clusters, the service halted (as by {@code kill -9}) right
- *       after each step took effect and before it was recorded; another start finishes each exactly once.</li>
+ *       after each step took effect and before it was recorded; another start finishes each exactly once;</li>
+ *   <li><b>cluster</b> and <b>failover</b>: the second cluster's primary stopped, then killed with its standby promoted,
+ *       under steady loads ({@link ClusterFaults}).</li>
  * </ol>
  * The load keeps running through every fault; it is paused only while the checker runs.
  */
@@ -93,6 +95,10 @@ public final class ChaosKit {
                 }
                 race(a, operatorKey, checker);
                 sagas(new SagaCrashes(settings.serverJar(), javaOptions, environment, workDir, operatorKey), a);
+                var clusterFaults = new ClusterFaults(new KitAdmin(operatorKey), infrastructure.secondCluster());
+                clusterPhase("cluster", "cluster c2's primary stopped -m immediate for " + settings.postgresDown().toSeconds() + " s",
+                        () -> clusterFaults.outage(a, settings.postgresDown()));
+                clusterPhase("failover", "cluster c2's primary killed -9, its synchronous standby promoted", () -> clusterFaults.failover(a));
             } finally {
                 b.stop();
                 a.stop();
@@ -251,6 +257,21 @@ public final class ChaosKit {
         report.add(new ChaosReport.Check("sagas", "halted after RESERVE, CREDIT, CAPTURE and VOID of transfers between clusters",
                 (System.nanoTime() - started) / 1e9, 0, new Checker.Result(List.copyOf(findings), 4, 3, 1, 4, 4, 0, 0, 0, 0, Map.of("the process halted under the request", 4L))));
         log.info("sagas: four halts at step boundaries, {} findings", findings.size());
+    }
+
+    @FunctionalInterface
+    private interface ClusterPhase {
+        ClusterFaults.Outcome run() throws Exception;
+    }
+
+    /** A phase of the second cluster ({@link ClusterFaults}): its findings and figures in the report. */
+    private void clusterPhase(String phase, String fault, ClusterPhase run) throws Exception {
+        long started = System.nanoTime();
+        var outcome = run.run();
+        report.add(new ChaosReport.Check(phase, fault + ": " + outcome.figures(), (System.nanoTime() - started) / 1e9, 0,
+                new Checker.Result(List.copyOf(outcome.findings()), outcome.acknowledged(), outcome.acknowledged(), 0, 0, 0, 0, 0, 0, 0,
+                        Map.of("503 or no answer, sent again with its key", outcome.unanswered()))));
+        log.info("{}: {}: {}; {} findings", phase, fault, outcome.figures(), outcome.findings().size());
     }
 
     private void sleepBetween(Duration least, Duration most) throws InterruptedException {

@@ -56,7 +56,9 @@ final class ChaosReport {
     }
 
     /** The last check of each ledger counts that ledger's operations. */
-    /** The phases on the faults ledger; the race and the sagas have ledgers of their own. */
+    /** The ledgers (or groups of ledgers) of the run, in the order of the report: each phase's counts are of one of them. */
+    private static final List<String> LEDGERS = List.of("faults", "race", "sagas", "cluster", "failover");
+    /** The phases on the faults ledger; the others have ledgers of their own. */
     private static final java.util.Set<String> FAULT_PHASES = java.util.Set.of("kill", "postgres", "kafka", "two");
 
     /** The name of the ledger (or ledgers) a phase's counts are of: "faults", "race" or "sagas". */
@@ -67,7 +69,7 @@ final class ChaosReport {
     /** The counts are cumulative per ledger: the last check of each ledger has them all. */
     private List<Checker.Result> lastPerLedger() {
         List<Checker.Result> last = new ArrayList<>();
-        for (var ledger : List.of("faults", "race", "sagas")) {
+        for (var ledger : LEDGERS) {
             checks.stream().filter(c -> ledgerOf(c).equals(ledger)).reduce((a, b) -> b).map(Check::result).ifPresent(last::add);
         }
         return last;
@@ -105,7 +107,7 @@ final class ChaosReport {
                         + "unknown %d of which %d in the journal), requests %d, replays %d; journal entries %d; events read %d "
                         + "(redelivered %d); findings %d%n", checks.size(), kills, faultsSurvived(), checks.size(), ops, acked, refused,
                 unknown, present, requests, replays, entries, events, redeliveries, findings().size()));
-        for (var check : List.of("faults", "race", "sagas")) {
+        for (var check : LEDGERS) {
             checks.stream().filter(c -> ledgerOf(c).equals(check)).reduce((a, b) -> b)
                     .ifPresent(c -> out.append("sendings without an answer (").append(check).append("): ")
                             .append(c.result().unknownCauses()).append('\n'));

@@ -1,11 +1,7 @@
 package dev.creditledger.chaos;
 
-import dev.creditledger.core.Limits;
 import dev.creditledger.devstack.FreePorts;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,7 +29,6 @@ final class SagaCrashes {
     static final Duration LEASE = Duration.ofSeconds(3);
     static final Duration FINISH_WAIT = Duration.ofSeconds(90);
     private static final long FUNDS = 1_000;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One crash: the step after which the process halts, the amount, and whether the destination account exists. */
     private record Crash(String step, long amount, boolean destinationExists) {}
@@ -47,9 +41,10 @@ final class SagaCrashes {
     private final Map<String, String> environment;
     private final Path workDir;
     private final String operatorKey;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final KitAdmin admin;
 
     SagaCrashes(Path serverJar, String javaOptions, Map<String, String> environment, Path workDir, String operatorKey) {
+        this.admin = new KitAdmin(operatorKey);
         this.serverJar = serverJar;
         this.javaOptions = javaOptions;
         this.environment = environment;
@@ -60,13 +55,13 @@ final class SagaCrashes {
     /** Runs every crash with {@code survivor} as the instance that takes over; its findings (none when every promise held). */
     List<String> run(ServiceProcess survivor) throws IOException, InterruptedException {
         List<String> findings = new ArrayList<>();
-        var source = ledger(survivor, "chaos-saga-source", "main");
-        var destination = ledger(survivor, "chaos-saga-destination", ChaosInfrastructure.SECOND_CLUSTER);
-        var issuer = account(survivor, source, "{\"asset\":\"USD\"}");
-        var payer = account(survivor, source, "{\"asset\":\"USD\",\"noOverdraft\":true}");
-        var payee = account(survivor, destination, "{\"asset\":\"USD\",\"noOverdraft\":true}");
-        expect(send(survivor, "POST", "/v1/transfers", source.key(), transfer(issuer, payer, null, FUNDS), "fund"), 201, findings);
-        expect(send(survivor, "POST", "/v1/admin/ledger-links", operatorKey,
+        var source = admin.ledger(survivor, "chaos-saga-source", "main");
+        var destination = admin.ledger(survivor, "chaos-saga-destination", ChaosInfrastructure.SECOND_CLUSTER);
+        var issuer = admin.account(survivor, source, "{\"asset\":\"USD\"}");
+        var payer = admin.account(survivor, source, "{\"asset\":\"USD\",\"noOverdraft\":true}");
+        var payee = admin.account(survivor, destination, "{\"asset\":\"USD\",\"noOverdraft\":true}");
+        expect(admin.send(survivor, "POST", "/v1/transfers", source.key(), transfer(issuer, payer, null, FUNDS), "fund"), 201, findings);
+        expect(admin.send(survivor, "POST", "/v1/admin/ledger-links", operatorKey,
                 "{\"from\":\"" + source.id() + "\",\"to\":\"" + destination.id() + "\"}", null), 201, findings);
         survivor.stop();
 
@@ -81,7 +76,7 @@ final class SagaCrashes {
             var to = crash.destinationExists() ? payee : UUID.randomUUID();
             var body = transfer(payer, to, destination.id(), crash.amount());
             var key = "saga-crash-" + crash.step();
-            var lost = send(crashing, "POST", "/v1/transfers", source.key(), body, key);
+            var lost = admin.send(crashing, "POST", "/v1/transfers", source.key(), body, key);
             if (lost != null) {
                 findings.add("halt after " + crash.step() + ": the request was answered " + lost.statusCode() + " before the process halted");
             }
@@ -99,14 +94,14 @@ final class SagaCrashes {
                 findings.add("halt after " + crash.step() + ": the retry's answer is not a replay of the saga the halted request started");
             } else if (crash.destinationExists()) {
                 completed += crash.amount();
-                sagas.put(crash.step(), UUID.fromString(json(answer).path("sagaId").asString()));
+                sagas.put(crash.step(), UUID.fromString(KitAdmin.json(answer).path("sagaId").asString()));
             }
             survivor.stop();
         }
 
         survivor.start();
         for (var saga : sagas.entrySet()) {
-            var steps = json(send(survivor, "GET", "/v1/sagas/" + saga.getValue(), source.key(), null, null));
+            var steps = KitAdmin.json(admin.send(survivor, "GET", "/v1/sagas/" + saga.getValue(), source.key(), null, null));
             if (!"COMPLETED".equals(steps.path("status").asString())) {
                 findings.add("the saga halted after " + saga.getKey() + " is " + steps.path("status").asString() + ", not COMPLETED");
             }
@@ -117,9 +112,9 @@ final class SagaCrashes {
                 }
             }
         }
-        long payerPosted = balance(survivor, source.key(), payer).path("posted").asLong();
-        long payerAvailable = balance(survivor, source.key(), payer).path("available").asLong();
-        long payeePosted = balance(survivor, destination.key(), payee).path("posted").asLong();
+        long payerPosted = admin.balance(survivor, source.key(), payer).path("posted").asLong();
+        long payerAvailable = admin.balance(survivor, source.key(), payer).path("available").asLong();
+        long payeePosted = admin.balance(survivor, destination.key(), payee).path("posted").asLong();
         if (payerPosted != FUNDS - completed || payerAvailable != payerPosted) {
             findings.add("the payer holds " + payerPosted + " (" + payerAvailable + " available), not " + (FUNDS - completed)
                     + ": a transfer between ledgers left the source other than exactly once");
@@ -127,7 +122,7 @@ final class SagaCrashes {
         if (payeePosted != completed) {
             findings.add("the payee received " + payeePosted + ", not " + completed + ": a transfer between ledgers was credited other than once");
         }
-        var verify = json(send(survivor, "POST", "/v1/admin/verify", operatorKey, null, null));
+        var verify = admin.verify(survivor);
         if (!verify.path("clean").asBoolean()) {
             findings.add("ledger verify after the saga crashes: " + verify.path("differences"));
         }
@@ -140,31 +135,13 @@ final class SagaCrashes {
         long deadline = System.nanoTime() + FINISH_WAIT.toNanos();
         HttpResponse<String> answer = null;
         while (System.nanoTime() < deadline) {
-            answer = send(instance, "POST", "/v1/transfers", key, body, idempotencyKey);
+            answer = admin.send(instance, "POST", "/v1/transfers", key, body, idempotencyKey);
             if (answer != null && answer.statusCode() != 202 && answer.statusCode() < 500) {
                 return answer;
             }
             TimeUnit.MILLISECONDS.sleep(250); // the poll interval of this loop, bounded by its deadline
         }
         return answer;
-    }
-
-    private record Ledger(UUID id, String key) {}
-
-    private Ledger ledger(ServiceProcess instance, String name, String cluster) throws IOException {
-        var ledger = json(send(instance, "POST", "/v1/admin/ledgers", operatorKey, "{\"name\":\"" + name + "\",\"cluster\":\"" + cluster + "\"}", null));
-        var id = ledger.path("id").asString();
-        var key = json(send(instance, "POST", "/v1/admin/ledgers/" + id + "/keys", operatorKey,
-                "{\"role\":\"write\",\"ratePerSecond\":" + Limits.KEY_RATE_PER_SECOND_MAX + "}", null)).path("key").asString();
-        return new Ledger(UUID.fromString(id), key);
-    }
-
-    private UUID account(ServiceProcess instance, Ledger ledger, String body) throws IOException {
-        return UUID.fromString(json(send(instance, "POST", "/v1/accounts", ledger.key(), body, null)).path("id").asString());
-    }
-
-    private JsonNode balance(ServiceProcess instance, String key, UUID account) throws IOException {
-        return json(send(instance, "GET", "/v1/accounts/" + account + "/balance", key, null, null)).path("balance");
     }
 
     private static String transfer(UUID from, UUID to, UUID toLedger, long amount) {
@@ -176,30 +153,5 @@ final class SagaCrashes {
         if (answer == null || answer.statusCode() != status) {
             findings.add("set-up of the saga phase: expected " + status + ", got " + (answer == null ? "no answer" : answer.statusCode() + " " + answer.body()));
         }
-    }
-
-    /** One request; null when it got no answer (the process halted under it, or is down). */
-    private HttpResponse<String> send(ServiceProcess instance, String method, String path, String key, String body, String idempotencyKey) {
-        var builder = HttpRequest.newBuilder(URI.create(instance.baseUrl() + path)).timeout(ApiClient.REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (idempotencyKey != null) {
-            builder.header("Idempotency-Key", idempotencyKey);
-        }
-        try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> answer) throws IOException {
-        if (answer == null) {
-            throw new IOException("no answer");
-        }
-        return JSON.readTree(answer.body());
     }
 }

@@ -84,6 +84,17 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
     }
 
+    /** The primary stopped as {@code pg_ctl stop -m immediate} does (no promotion: the cluster is down until {@link #startPrimary}). */
+    public void stopPrimaryImmediately() {
+        EmbeddedPostgresServer.stopImmediately(primaryData);
+        primary.close();
+    }
+
+    /** The primary started again on its data; the standby reconnects by itself (commits wait for it, being synchronous). */
+    public void startPrimary() {
+        primary = EmbeddedPostgresServer.start(primaryData, primaryPort, true, Map.of("synchronous_standby_names", "'" + STANDBY_NAME + "'"));
+    }
+
     /** Promotes the standby ({@code pg_promote()}, waiting for it) and returns once it accepts writes. */
     public void promoteStandby() {
         try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + standbyPort + "/postgres", "postgres", "");
@@ -95,7 +106,8 @@ public final class ReplicatedPostgres implements AutoCloseable {
         Await.until(Duration.ofSeconds(60), "the promoted standby accepts writes", () -> !inRecovery(standbyPort));
     }
 
-    private boolean standbyIsSynchronous() {
+    /** True while the standby streams from the primary and is its synchronous standby. */
+    public boolean standbyIsSynchronous() {
         try (var connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + primaryPort + "/postgres", "postgres", "");
              var statement = connection.createStatement();
              var rs = statement.executeQuery("SELECT 1 FROM pg_stat_replication WHERE application_name = '" + STANDBY_NAME

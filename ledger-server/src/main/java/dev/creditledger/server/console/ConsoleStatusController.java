@@ -5,6 +5,7 @@ import dev.creditledger.postgres.PostingEngines;
 import dev.creditledger.projections.ProjectionUnavailableException;
 import dev.creditledger.server.LedgerProperties;
 import dev.creditledger.server.Role;
+import dev.creditledger.server.SagaMetrics;
 import dev.creditledger.server.auth.Caller;
 import dev.creditledger.server.events.EventPipeline;
 import dev.creditledger.server.events.ProjectionsAccess;
@@ -57,10 +58,13 @@ public class ConsoleStatusController {
     private final MeterRegistry registry;
     private final ObjectProvider<HealthEndpoint> health;
     private final Clock clock;
+    private final SagaMetrics sagas;
 
     public ConsoleStatusController(LedgerProperties properties, PostingEngines engine, RecentBatches batches,
                                    EventPipeline pipeline, ProjectionsAccess projections, ReconciliationWorker reconciliation,
-                                   LedgerAdmin admin, MeterRegistry registry, ObjectProvider<HealthEndpoint> health, Clock clock) {
+                                   LedgerAdmin admin, MeterRegistry registry, ObjectProvider<HealthEndpoint> health, Clock clock,
+                                   SagaMetrics sagas) {
+        this.sagas = sagas;
         this.properties = properties;
         this.engine = engine;
         this.batches = batches;
@@ -101,10 +105,13 @@ public class ConsoleStatusController {
     public record ReconciliationJson(boolean running, String status, Long mismatches, Double lastCleanAgeSeconds,
                                      String lastPassAt, List<String> journalDifferences, List<String> readModelDifferences) {}
 
+    /** Transfers between ledgers unfinished past their deadline (ADR 0021); null for a ledger admin key (they cross ledgers). */
+    public record SagasJson(@io.swagger.v3.oas.annotations.media.Schema(nullable = true) Long stuck) {}
+
     /** @param scope {@code SERVICE} for the operator key, {@code LEDGER} for a ledger admin key (then {@code ledgerId}) */
     public record StatusJson(Instant at, String scope, UUID ledgerId, String health, List<RoleJson> roles, EngineJson engine,
                              EventLogJson eventLog, ProjectionsJson projections, DeadLettersJson deadLetters,
-                             ReconciliationJson reconciliation) {}
+                             ReconciliationJson reconciliation, SagasJson sagas) {}
 
     @GetMapping("/v1/admin/status")
     @Operation(summary = "What the operator console shows: roles, queue, recent batches, event-log backlog, consumer lag, "
@@ -113,7 +120,8 @@ public class ConsoleStatusController {
         UUID ledger = caller.operator() ? null : caller.ledgerId();
         var reconciliationJson = reconciliation(ledger);
         return new StatusJson(clock.instant(), ledger == null ? "SERVICE" : "LEDGER", ledger, overallHealth(),
-                roles(reconciliationJson), engineJson(), eventLog(), projectionsJson(ledger), deadLetters(ledger), reconciliationJson);
+                roles(reconciliationJson), engineJson(), eventLog(), projectionsJson(ledger), deadLetters(ledger), reconciliationJson,
+                new SagasJson(ledger == null ? sagas.stuckTotal() : null));
     }
 
     private String overallHealth() {
