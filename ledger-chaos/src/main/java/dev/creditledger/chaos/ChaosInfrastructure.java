@@ -5,7 +5,6 @@ import dev.creditledger.devstack.EmbeddedPostgresServer;
 import dev.creditledger.devstack.FreePorts;
 import dev.creditledger.devstack.ReplicatedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;

@@ -16,8 +16,11 @@ import javax.sql.DataSource;
  */
 public final class Clusters implements JournalRouter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Clusters.class);
+
     private final Map<String, Cluster> byName = new LinkedHashMap<>();
     private final ClusterDirectory directory;
+    private final java.util.Set<String> unmigrated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Clusters(List<Cluster> clusters) {
         if (clusters.isEmpty()) {
@@ -36,12 +39,58 @@ public final class Clusters implements JournalRouter {
         return new Clusters(List.of(new Cluster(Cluster.DEFAULT_NAME, "", dataSource)));
     }
 
-    /** Applies the migrations to every cluster and checks that each database is the cluster it is configured as. */
+    /**
+     * Applies the migrations to every cluster and checks that each database is the cluster it is configured as. A
+     * cluster other than the catalog that does not answer does not stop the start: it is left unmigrated, its ledgers
+     * answer 503 until {@link #migratePending} reaches it (one cluster's trouble never stops another's work). The catalog
+     * must answer, and a database stamped with another name always stops the start.
+     */
     public Clusters migrate() {
         for (var cluster : all()) {
-            LedgerDatabase.migrate(cluster.dataSource(), cluster.name());
+            try {
+                LedgerDatabase.migrate(cluster.dataSource(), cluster.name());
+            } catch (RuntimeException e) {
+                if (cluster == catalog() || !unreachable(e)) {
+                    throw e;
+                }
+                unmigrated.add(cluster.name());
+                log.warn("cluster {} does not answer; it is migrated when it does, and its ledgers answer 503 until then: {}", cluster.name(),
+                        e.getMessage());
+            }
         }
         return this;
+    }
+
+    /** Migrates the clusters that did not answer before; true when none is left. Called on a schedule. */
+    public boolean migratePending() {
+        for (var name : List.copyOf(unmigrated)) {
+            try {
+                LedgerDatabase.migrate(byName.get(name).dataSource(), name);
+                unmigrated.remove(name);
+                log.info("cluster {} answers again and is migrated", name);
+            } catch (RuntimeException e) {
+                if (!unreachable(e)) {
+                    log.error("cluster {} cannot be migrated: {}", name, e.getMessage());
+                }
+            }
+        }
+        return unmigrated.isEmpty();
+    }
+
+    /** False while a cluster that did not answer at the start is not migrated yet. */
+    public boolean migrated(String name) {
+        return !unmigrated.contains(name);
+    }
+
+    /** A failure to reach the database (connection refused or timed out, SQLSTATE class 08), as opposed to one of its answers. */
+    static boolean unreachable(Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.sql.SQLTransientConnectionException
+                    || (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The cluster that holds the directory and the keys (the first configured). */
@@ -65,11 +114,18 @@ public final class Clusters implements JournalRouter {
         return directory;
     }
 
-    /** The cluster a ledger lives on; LEDGER_NOT_FOUND when it is placed nowhere. */
+    /**
+     * The cluster a ledger lives on; LEDGER_NOT_FOUND when it is placed nowhere, and unavailable while its cluster is
+     * not migrated (it did not answer when this instance started).
+     */
     public Cluster home(UUID ledgerId) {
         var placement = directory.placementOf(ledgerId)
                 .orElseThrow(() -> new LedgerRejection(Reason.LEDGER_NOT_FOUND, "no ledger " + ledgerId));
-        return clusterOf(placement);
+        var cluster = clusterOf(placement);
+        if (unmigrated.contains(cluster.name())) {
+            throw new StorageUnavailableException("cluster " + cluster.name() + " has not answered since this instance started", null);
+        }
+        return cluster;
     }
 
     /** The cluster of a placement; a placement on a cluster this instance is not configured with is a configuration error. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The sagas' state in PostgreSQL (ADR 0021): each saga on its source ledger's cluster, beside that ledger's journal.

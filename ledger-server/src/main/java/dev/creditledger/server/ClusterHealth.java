@@ -28,8 +28,9 @@ public final class ClusterHealth implements HealthIndicator {
         this.clock = clock;
     }
 
-    /** Probes every cluster once. */
+    /** Probes every cluster once, and migrates a cluster that did not answer when this instance started once it does. */
     public void refresh() {
+        clusters.migratePending();
         last.set(clusters.all().stream().map(c -> ClusterProbe.probe(c, clock.instant())).toList());
     }
 

@@ -2,7 +2,6 @@ package dev.creditledger.server;
 
 import dev.creditledger.postgres.ClusterVerification;
 import dev.creditledger.postgres.Clusters;
-import dev.creditledger.server.dev.DevEnvironment;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.creditledger.server.api;
 
 import dev.creditledger.core.Command;
 import dev.creditledger.core.Reason;
-import dev.creditledger.core.saga.SagaStatus;
 import dev.creditledger.core.saga.SagaStep;
 import dev.creditledger.postgres.Saga;
 import dev.creditledger.postgres.SagaRunner;
