@@ -39,6 +39,6 @@ class ProductionJarTest {
     @Test
     void theDevExecutableHasEveryProductionCommandAndDev() {
         assertThat(DevMain.commandLine().getSubcommands().keySet())
-                .containsExactlyInAnyOrder("serve", "verify", "projections", "events", "dev");
+                .containsExactlyInAnyOrder("serve", "verify", "projections", "events", "admin", "dev");
     }
 }
