@@ -31,6 +31,8 @@ final class RecordingLoad implements AutoCloseable {
     static final int CANDIDATES_MAX = 200;
     /** Replays go out over this many connections at most. */
     static final int REPLAY_SENDERS_MAX = 8;
+    /** The longest the replays of one check may take: far more than the sendings need, so only a hang reaches it. */
+    static final java.time.Duration REPLAYS_WAIT_MAX = java.time.Duration.ofMinutes(10);
     static final long TOP_UP_MINOR_MAX = 2_000;
     static final long TRANSFER_MINOR_MAX = 300;
     /** Grants expire within seconds, so the expiry worker and spends race over them during the run. */
@@ -225,8 +227,13 @@ final class RecordingLoad implements AutoCloseable {
                 }
             }));
         }
+        // Every sending has its request timeout; a sender still running long after is a hang to report, not to wait for.
+        long deadline = System.nanoTime() + REPLAYS_WAIT_MAX.toNanos();
         for (var sender : senders) {
-            sender.join();
+            if (!sender.join(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                throw new IllegalStateException("the replays did not finish within " + REPLAYS_WAIT_MAX.toSeconds() + " s, although each sending "
+                        + "times out after " + ApiClient.REQUEST_TIMEOUT.toSeconds() + " s: a sender is stuck (take a thread dump of the kit)");
+            }
         }
         return toReplay.size();
     }
