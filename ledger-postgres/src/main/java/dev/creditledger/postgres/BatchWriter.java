@@ -29,7 +29,9 @@ import java.util.UUID;
  *
  * What each row carries that the state machine does not produce: the trace context of the request
  * behind each new sequence number, and the idempotency key, arrival time and batch size of the request
- * behind each new entry (the last two for the transfer's journey).
+ * behind each new entry (the last two for the transfer's journey); and each entry's link of the journal's hash
+ * chain ({@link CanonicalJournal}), computed from the head the batch loaded under the ledger lock, the last of
+ * which becomes the ledger's new head.
  */
 final class BatchWriter {
     private BatchWriter() {}
@@ -72,12 +74,13 @@ final class BatchWriter {
     private static final String JOURNALED = """
             journaled AS (
                 INSERT INTO entries (ledger_id, seq, id, amount, created_at, reference_id, expires_at, kind, metadata,
-                                     idempotency_key, traceparent, received_at, batch_size)
+                                     idempotency_key, traceparent, received_at, batch_size, chain_hash)
                 SELECT p.ledger_id, e.seq, e.id, e.amount, p.at, e.reference_id, e.expires_at, e.kind, e.metadata,
-                       e.idempotency_key, e.traceparent, e.received_at, p.batch_size
+                       e.idempotency_key, e.traceparent, e.received_at, p.batch_size, e.chain_hash
                 FROM params p, unnest(?::bigint[], ?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[], ?::text[], ?::jsonb[],
-                                      ?::text[], ?::bytea[], ?::timestamptz[])
-                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent, received_at))""";
+                                      ?::text[], ?::bytea[], ?::timestamptz[], ?::bytea[])
+                    AS e(seq, id, amount, reference_id, expires_at, kind, metadata, idempotency_key, traceparent, received_at,
+                         chain_hash))""";
 
     private static final String POSTED = """
             posted AS (
@@ -163,8 +166,8 @@ final class BatchWriter {
 
     private static final String ADVANCED = """
             advanced AS (
-                UPDATE ledgers l SET last_seq = n.last_seq, last_at = p.at
-                FROM params p, (SELECT ?::bigint AS last_seq) n
+                UPDATE ledgers l SET last_seq = n.last_seq, last_at = p.at, chain_head = coalesce(n.chain_head, l.chain_head)
+                FROM params p, (SELECT ?::bigint AS last_seq, ?::bytea AS chain_head) n
                 WHERE l.id = p.ledger_id AND n.last_seq IS NOT NULL)""";
 
     /**
@@ -183,15 +186,19 @@ final class BatchWriter {
     /** The statement text for each set of parts present (a bit per part, in the order of {@link #parts}). */
     private static final Map<Long, String> STATEMENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** @param batchCommands the commands of the batch transaction, kept with each entry */
+    /**
+     * @param batchCommands the commands of the batch transaction, kept with each entry
+     * @param chainHead     the ledger's chain head before the batch
+     */
     static void write(Connection connection, UUID ledgerId, List<Submission> submissions, BatchOutcome outcome, Instant now,
-                      int batchCommands) throws SQLException {
+                      int batchCommands, byte[] chainHead) throws SQLException {
         Long lastSeq = outcome.lastSeqByLedger().get(ledgerId);
         if (outcome.writesNothing() && lastSeq == null) {
             return;
         }
         var origins = Origins.of(submissions, outcome);
-        var parts = parts(outcome, origins, lastSeq);
+        var links = links(outcome, origins, chainHead);
+        var parts = parts(outcome, origins, lastSeq, links);
         long shape = 0;
         for (int i = 0; i < parts.size(); i++) {
             if (parts.get(i) != null) {
@@ -221,7 +228,43 @@ final class BatchWriter {
     }
 
     /** Every part in statement order, null where it has no rows. */
-    private static List<Part> parts(BatchOutcome outcome, Origins origins, Long lastSeq) {
+    /** Each new entry's link of the hash chain (aligned with {@code outcome.entries()}), chained in sequence order. */
+    private static byte[][] links(BatchOutcome outcome, Origins origins, byte[] chainHead) {
+        var entries = outcome.entries();
+        var links = new byte[entries.size()][];
+        var previous = chainHead;
+        var bySeq = java.util.stream.IntStream.range(0, entries.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> entries.get(i).seq())).toList();
+        for (int i : bySeq) {
+            var e = entries.get(i);
+            var lines = new ArrayList<String>(1 + e.postings().size());
+            lines.add(CanonicalJournal.entryLine(e.seq(), e.id(), e.kind().name(), e.amountMinor(), e.referenceId(),
+                    origins.idempotencyKey(e.seq())));
+            for (int line = 0; line < e.postings().size(); line++) {
+                var p = e.postings().get(line);
+                lines.add(CanonicalJournal.postingLine(e.seq(), line, p.accountId(), p.side().name(), p.asset(), p.postedMinor(),
+                        p.pendingDeltaMinor()));
+            }
+            previous = CanonicalJournal.link(previous, lines);
+            links[i] = previous;
+        }
+        return links;
+    }
+
+    /** The link of the batch's last entry, null when it wrote none (the head stays). */
+    private static byte[] head(BatchOutcome outcome, byte[][] links) {
+        byte[] head = null;
+        long highest = 0;
+        for (int i = 0; i < links.length; i++) {
+            if (outcome.entries().get(i).seq() > highest) {
+                highest = outcome.entries().get(i).seq();
+                head = links[i];
+            }
+        }
+        return head;
+    }
+
+    private static List<Part> parts(BatchOutcome outcome, Origins origins, Long lastSeq, byte[][] links) {
         var opened = new java.util.HashSet<UUID>();
         outcome.createdAccounts().forEach(a -> opened.add(a.id()));
         var openedRows = outcome.changedAccounts().stream().filter(a -> opened.contains(a.account().id())).toList();
@@ -235,7 +278,7 @@ final class BatchWriter {
         parts.add(present(!outcome.closedAccounts().isEmpty(), CLOSED, c -> bindClosures(c, outcome.closedAccounts(), origins)));
         parts.add(present(!openedRows.isEmpty(), BALANCES_OPENED, c -> bindOpenedBalances(c, openedRows)));
         parts.add(present(!changedRows.isEmpty(), BALANCES_CHANGED, c -> bindBalances(c, changedRows)));
-        parts.add(present(!outcome.entries().isEmpty(), JOURNALED, c -> bindEntries(c, outcome, origins)));
+        parts.add(present(!outcome.entries().isEmpty(), JOURNALED, c -> bindEntries(c, outcome, origins, links)));
         parts.add(present(postings > 0, POSTED, c -> bindPostings(c, outcome, postings)));
         parts.add(present(!storedTransfers.isEmpty(), TRACKED, c -> bindTransferStates(c, storedTransfers)));
         parts.add(present(!outcome.changedGrants().isEmpty(), GRANTED, c -> bindGrants(c, outcome)));
@@ -243,7 +286,7 @@ final class BatchWriter {
         parts.add(present(grantChanges > 0, GRANT_CHANGED, c -> bindGrantChanges(c, outcome, grantChanges)));
         parts.add(present(alerts > 0, ALERTED, c -> bindBalanceAlerts(c, outcome, alerts)));
         parts.add(present(!outcome.newIdempotencyRecords().isEmpty(), REMEMBERED, c -> bindIdempotency(c, outcome)));
-        parts.add(present(lastSeq != null, ADVANCED, c -> c.scalar(lastSeq.longValue())));
+        parts.add(present(lastSeq != null, ADVANCED, c -> c.scalar(lastSeq.longValue()).scalar(head(outcome, links))));
         return parts;
     }
 
@@ -330,7 +373,7 @@ final class BatchWriter {
                 .texts(status);
     }
 
-    private static void bindEntries(Columns columns, BatchOutcome outcome, Origins origins) throws SQLException {
+    private static void bindEntries(Columns columns, BatchOutcome outcome, Origins origins, byte[][] links) throws SQLException {
         var entries = outcome.entries();
         int n = entries.size();
         var seq = new long[n];
@@ -357,7 +400,7 @@ final class BatchWriter {
             receivedAt[i] = origins.receivedAt(e.seq());
         }
         columns.longs(seq).uuids(id).longs(amount).uuids(referenceId).texts(expiresAt).texts(kind).texts(metadata)
-                .texts(idempotencyKey).bytes(traceparent).texts(receivedAt);
+                .texts(idempotencyKey).bytes(traceparent).texts(receivedAt).bytes(links);
     }
 
     private static void bindPostings(Columns columns, BatchOutcome outcome, int n) throws SQLException {

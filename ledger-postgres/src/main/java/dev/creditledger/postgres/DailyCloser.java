@@ -1,9 +1,6 @@
 package dev.creditledger.postgres;
 
 import dev.creditledger.jdbc.Sql;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -30,15 +27,10 @@ import javax.sql.DataSource;
  * so no change of the day can still arrive. Batch times never go backwards within a ledger, so the day's changes
  * are one range of sequences, found by binary search over the sequence indexes.
  *
- * The canonical journal of a day, hashed with SHA-256, is one UTF-8 line per change in sequence order, ending in
- * {@code \n}; absent values are {@code -}. docs/operations.md ("Daily closes") is its definition, precise enough for
- * an auditor to recompute it (DailyCloseHashIT does, without this class); change both together:
- * <pre>
- *   seq|ACCOUNT|id|asset|normal_side|overdraft_limit
- *   seq|CLOSE|account_id
- *   seq|ENTRY|id|kind|amount|reference_id|idempotency_key
- *   seq|POSTING|line_no|account_id|side|asset|posted_amount|pending_delta      (after its entry, by line_no)
- * </pre>
+ * The day's hash is SHA-256 of its {@link CanonicalJournal canonical journal}; docs/operations.md ("Daily closes") is
+ * its definition, precise enough for an auditor to recompute it (DailyCloseHashIT does, without this code). A close
+ * also records the head of the journal's hash chain at the day's end (the link of the day's last entry, or of the
+ * last entry before it; null while the ledger has none), so a later change to any earlier entry shows at the close.
  * What can go wrong: an unavailable database is a {@link StorageUnavailableException}; nothing is written.
  */
 public final class DailyCloser {
@@ -128,8 +120,9 @@ public final class DailyCloser {
                 }
             }
             try (var ps = connection.prepareStatement("""
-                    INSERT INTO daily_closes (ledger_id, close_date, first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                    INSERT INTO daily_closes (ledger_id, close_date, first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone,
+                                              chain_head)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
                 ps.setObject(1, ledgerId);
                 ps.setObject(2, day);
                 ps.setLong(3, firstOfDay);
@@ -138,6 +131,7 @@ public final class DailyCloser {
                 ps.setLong(6, accounts);
                 Sql.setInstant(ps, 7, clock.instant());
                 ps.setString(8, zone.getId());
+                ps.setBytes(9, chainHeadAt(connection, ledgerId, lastOfDay));
                 if (ps.executeUpdate() == 0) {
                     connection.rollback();
                     return false;
@@ -198,12 +192,13 @@ public final class DailyCloser {
         long lastSeq = lastSeq(connection, ledgerId);
         List<Object[]> closes = new ArrayList<>();
         try (var ps = connection.prepareStatement(
-                "SELECT close_date, time_zone, first_seq, last_seq, journal_sha256 FROM daily_closes WHERE ledger_id = ? ORDER BY close_date")) {
+                "SELECT close_date, time_zone, first_seq, last_seq, journal_sha256, chain_head FROM daily_closes WHERE ledger_id = ? "
+                        + "ORDER BY close_date")) {
             ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     closes.add(new Object[] {rs.getObject(1, LocalDate.class), ZoneId.of(rs.getString(2)), rs.getLong(3), rs.getLong(4),
-                            rs.getBytes(5)});
+                            rs.getBytes(5), rs.getBytes(6)});
                 }
             }
         }
@@ -220,6 +215,9 @@ public final class DailyCloser {
             }
             if (!java.util.Arrays.equals(journalSha256(connection, ledgerId, first, last), (byte[]) close[4])) {
                 differences.add(where + ": the journal hash differs from the journal's sequences " + first + ".." + last);
+            }
+            if (!java.util.Arrays.equals(chainHeadAt(connection, ledgerId, last), (byte[]) close[5])) {
+                differences.add(where + ": the chain head it records differs from the journal's link at sequence " + last);
             }
             var stored = "SELECT ledger_id, close_date, account_id, asset, version, debits_posted, credits_posted, debits_pending, "
                     + "credits_pending FROM daily_close_balances WHERE ledger_id = ? AND close_date = ?";
@@ -296,53 +294,22 @@ public final class DailyCloser {
         }
     }
 
-    /** SHA-256 of the canonical journal of sequences {@code first} to {@code last} (the form above); a move compares it too. */
+    /** SHA-256 of the canonical journal of sequences {@code first} to {@code last}; a move compares it too. */
     static byte[] journalSha256(Connection connection, UUID ledgerId, long first, long last) throws SQLException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        if (last < first) {
-            return digest.digest();
-        }
-        try (var ps = connection.prepareStatement("""
-                SELECT seq, 0 AS part, 0 AS line_no, 'ACCOUNT|' || id || '|' || asset || '|' || normal_side || '|'
-                       || coalesce(overdraft_limit::text, '-') AS text
-                FROM accounts WHERE ledger_id = ? AND seq BETWEEN ? AND ?
-                UNION ALL
-                SELECT seq, 0, 0, 'CLOSE|' || account_id FROM account_closures WHERE ledger_id = ? AND seq BETWEEN ? AND ?
-                UNION ALL
-                SELECT seq, 0, 0, 'ENTRY|' || id || '|' || kind || '|' || amount || '|' || coalesce(reference_id::text, '-') || '|'
-                       || coalesce(idempotency_key, '-')
-                FROM entries WHERE ledger_id = ? AND seq BETWEEN ? AND ?
-                UNION ALL
-                SELECT entry_seq, 1, line_no, 'POSTING|' || line_no || '|' || account_id || '|' || side || '|' || asset || '|'
-                       || posted_amount || '|' || pending_delta
-                FROM postings WHERE ledger_id = ? AND entry_seq / 32 BETWEEN ? AND ? AND entry_seq BETWEEN ? AND ?
-                ORDER BY 1, 2, 3""")) {
-            int i = 1;
-            for (int table = 0; table < 3; table++) {
-                ps.setObject(i++, ledgerId);
-                ps.setLong(i++, first);
-                ps.setLong(i++, last);
-            }
-            ps.setObject(i++, ledgerId);
-            ps.setLong(i++, first / 32);
-            ps.setLong(i++, last / 32);
-            ps.setLong(i++, first);
-            ps.setLong(i, last);
-            ps.setFetchSize(1_000);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    digest.update((rs.getLong(1) + "|" + rs.getString(4) + "\n").getBytes(StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return digest.digest();
+        return CanonicalJournal.sha256(connection, ledgerId, first, last);
     }
 
+    /** The chain's head after sequence {@code last}: the link of the last entry at or before it, null before the first entry. */
+    static byte[] chainHeadAt(Connection connection, UUID ledgerId, long last) throws SQLException {
+        try (var ps = connection.prepareStatement(
+                "SELECT chain_hash FROM entries WHERE ledger_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1")) {
+            ps.setObject(1, ledgerId);
+            ps.setLong(2, last);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
 
     private static long lastSeq(Connection connection, UUID ledgerId) throws SQLException {
         return Sql.firstNumber(connection, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId)
@@ -370,9 +337,10 @@ public final class DailyCloser {
      * A close as stored, with its trial balance per asset.
      *
      * @param timeZone the ledger's close time zone the day was closed in: the day spans {@link #startsAt()} to {@link #endsAt()}
+     * @param chainHead the link of the last entry at or before {@code lastSeq}; null while the ledger had no entry
      */
     public record DailyClose(UUID ledgerId, LocalDate date, long firstSeq, long lastSeq, byte[] journalSha256, long accounts,
-                             Instant closedAt, List<AssetTotal> totals, ZoneId timeZone) {
+                             Instant closedAt, List<AssetTotal> totals, ZoneId timeZone, byte[] chainHead) {
         public Instant startsAt() {
             return startOf(date, timeZone);
         }
@@ -405,13 +373,13 @@ public final class DailyCloser {
                     }
                 }
             }
-            try (var ps = connection.prepareStatement("SELECT first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone "
-                    + "FROM daily_closes WHERE ledger_id = ? AND close_date = ?")) {
+            try (var ps = connection.prepareStatement("SELECT first_seq, last_seq, journal_sha256, accounts, closed_at, time_zone, "
+                    + "chain_head FROM daily_closes WHERE ledger_id = ? AND close_date = ?")) {
                 ps.setObject(1, ledgerId);
                 ps.setObject(2, day);
                 try (var rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new DailyClose(ledgerId, day, rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4),
-                            Sql.instant(rs, "closed_at"), List.copyOf(totals), ZoneId.of(rs.getString("time_zone")))) : Optional.empty();
+                            Sql.instant(rs, "closed_at"), List.copyOf(totals), ZoneId.of(rs.getString("time_zone")), rs.getBytes("chain_head"))) : Optional.empty();
                 }
             }
         } catch (SQLException e) {

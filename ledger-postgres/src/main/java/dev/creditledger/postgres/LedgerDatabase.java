@@ -65,6 +65,7 @@ public final class LedgerDatabase {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .javaMigrations(new JournalChainMigration())
                 .initSql("SET statement_timeout = 0; SET lock_timeout = 0")
                 // Only V13 uses it: the name of the cluster whose ledgers are already in this database.
                 .placeholders(java.util.Map.of("clusterName", clusterName))

@@ -27,10 +27,13 @@ import org.slf4j.LoggerFactory;
  *       from then a batch on the source refuses (503 with Retry-After, and the engines route again);</li>
  *   <li><b>catch up</b>: the journal rows written since the last round, the daily closes, and the whole of the mutable
  *       state (balances, transfer states, idempotency records, grants, escrows, sagas, the relay's cursor, assets);</li>
- *   <li><b>prove and switch</b>: the two copies' last sequence, SHA-256 of the whole canonical journal (the daily closes'
- *       form, ADR 0015) and of every state table are compared; equal, the target turns live and the directory names it
- *       (one version up); different, the source is unfenced and the move fails, nothing switched.</li>
+ *   <li><b>prove and switch</b>: the two copies' last sequence, their journal's hash chain head (the source's as its
+ *       writer kept it, the target's recomputed link by link from the copied rows, ADR 0023) and a digest of every state
+ *       table are compared; equal, the target turns live and the directory names it (one version up); different, the
+ *       source is unfenced and the move fails, nothing switched.</li>
  * </ol>
+ * The journal is proved as it is copied, range by range ({@link JournalProof}): the canonical journal's SHA-256 of each
+ * copied range on both copies, and the target's chain walked on, so the fence only proves the last range.
  * Rows are copied with PostgreSQL's binary COPY, column by column as the source names them. A table of the schema
  * that this class does not know refuses the move, so a future table is never left behind silently.
  *
@@ -58,8 +61,11 @@ public final class LedgerMover {
     static final long FENCE_SEQUENCES_MAX = 1_000;
     static final int COPY_ROUNDS_MAX = 10;
 
-    /** What a move did: the clusters, the last sequence and journal hash both copies share, and how long each part took. */
-    public record Report(UUID ledgerId, String from, String to, long lastSeq, String journalSha256, long rowsCopied, Duration copy,
+    /**
+     * What a move did: the clusters, the last sequence and the journal's chain head both copies share (lower-case hex), and
+     * how long each part took.
+     */
+    public record Report(UUID ledgerId, String from, String to, long lastSeq, String chainHead, long rowsCopied, Duration copy,
                          Duration fence) {}
 
     private final Clusters clusters;
@@ -84,9 +90,12 @@ public final class LedgerMover {
             prepare(from, to, ledgerId);
             long rows = copyAssets(from, to, ledgerId);
             long copied = maxSeq(to, ledgerId);
+            var journal = new JournalProof(ledgerId);
+            journal.check(from, to, copied); // what an earlier attempt copied
             for (int round = 0; round < COPY_ROUNDS_MAX; round++) {
                 long last = lastSeq(from, ledgerId);
                 rows += copyJournal(from, to, ledgerId, copied, last);
+                journal.check(from, to, last);
                 long behind = lastSeq(from, ledgerId) - last;
                 copied = last;
                 if (behind <= FENCE_SEQUENCES_MAX) {
@@ -99,9 +108,10 @@ public final class LedgerMover {
                 long last = lastSeq(from, ledgerId);
                 rows += copyAssets(from, to, ledgerId);
                 rows += copyJournal(from, to, ledgerId, copied, last);
+                journal.check(from, to, last);
                 rows += copyCloses(from, to, ledgerId);
                 rows += copyState(from, to, ledgerId);
-                var proof = prove(from, to, ledgerId, last);
+                var proof = prove(from, to, ledgerId, last, journal);
                 to.setAutoCommit(true);
                 execute(to, "UPDATE ledgers SET move_state = NULL, moved_to = NULL WHERE id = ?", ledgerId);
                 if (!clusters.directory().switchCluster(ledgerId, source.name(), target.name())) {
@@ -109,7 +119,7 @@ public final class LedgerMover {
                 }
                 var fence = Duration.ofNanos(System.nanoTime() - fenced);
                 var report = new Report(ledgerId, source.name(), target.name(), last, proof, rows, Duration.ofNanos(fenced - started), fence);
-                log.info("ledger {} moved from {} to {}: {} rows, sequence {}, journal {}; copy {} ms, fence {} ms", ledgerId, source.name(),
+                log.info("ledger {} moved from {} to {}: {} rows, sequence {}, chain head {}; copy {} ms, fence {} ms", ledgerId, source.name(),
                         target.name(), rows, last, proof, report.copy().toMillis(), fence.toMillis());
                 return report;
             } catch (SQLException | RuntimeException e) {
@@ -237,14 +247,15 @@ public final class LedgerMover {
             rows += copyIn(to, table + " (" + columns + ")", copyOut(from, "SELECT " + columns + " FROM " + table + " WHERE ledger_id = '"
                     + ledgerId + "'"));
         }
-        try (var ps = from.prepareStatement("SELECT last_seq, last_at FROM ledgers WHERE id = ?");
-             var update = to.prepareStatement("UPDATE ledgers SET last_seq = ?, last_at = ? WHERE id = ?")) {
+        try (var ps = from.prepareStatement("SELECT last_seq, last_at, chain_head FROM ledgers WHERE id = ?");
+             var update = to.prepareStatement("UPDATE ledgers SET last_seq = ?, last_at = ?, chain_head = ? WHERE id = ?")) {
             ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 update.setLong(1, rs.getLong(1));
                 update.setObject(2, rs.getObject(2));
-                update.setObject(3, ledgerId);
+                update.setBytes(3, rs.getBytes(3));
+                update.setObject(4, ledgerId);
                 update.executeUpdate();
             }
         }
@@ -253,16 +264,53 @@ public final class LedgerMover {
         return rows;
     }
 
-    /** Equal is proved: the last sequence, the canonical journal's SHA-256 and a digest of every state table, on both copies. */
-    private static String prove(Connection from, Connection to, UUID ledgerId, long last) throws SQLException {
-        var sourceJournal = HexFormat.of().formatHex(DailyCloser.journalSha256(from, ledgerId, 1, last));
-        var targetJournal = HexFormat.of().formatHex(DailyCloser.journalSha256(to, ledgerId, 1, last));
-        List<String> differences = new ArrayList<>();
-        if (lastSeq(to, ledgerId) != last) {
-            differences.add("last sequence " + lastSeq(to, ledgerId) + " on the target, " + last + " on the source");
+    /**
+     * The journal's proof, built range by range as it is copied: each range's canonical SHA-256 on both copies, and the
+     * target's hash chain walked on from the rows it received, each link checked against the one the source stored.
+     */
+    private static final class JournalProof {
+        private final UUID ledgerId;
+        private final List<String> differences = new ArrayList<>();
+        /** The target's chain link after sequence {@link #proved}. */
+        private byte[] link = CanonicalJournal.genesis();
+        private long proved;
+
+        JournalProof(UUID ledgerId) {
+            this.ledgerId = ledgerId;
         }
-        if (!sourceJournal.equals(targetJournal)) {
-            differences.add("journal SHA-256 " + targetJournal + " on the target, " + sourceJournal + " on the source");
+
+        /** Proves sequences after those proved up to {@code upTo}, which both copies hold. */
+        void check(Connection from, Connection to, long upTo) throws SQLException {
+            if (upTo <= proved) {
+                return;
+            }
+            if (!java.util.Arrays.equals(CanonicalJournal.sha256(from, ledgerId, proved + 1, upTo),
+                    CanonicalJournal.sha256(to, ledgerId, proved + 1, upTo))) {
+                differences.add("the canonical journal of sequences " + (proved + 1) + ".." + upTo + " differs");
+            }
+            link = CanonicalJournal.walk(to, ledgerId, proved + 1, upTo, link, (seq, stored, recomputed) -> {
+                if (!java.util.Arrays.equals(stored, recomputed)) {
+                    differences.add("the chain link of sequence " + seq + " differs from its rows on the target");
+                }
+            });
+            proved = upTo;
+        }
+    }
+
+    /**
+     * Equal is proved: the last sequence, the journal (range by range, {@link JournalProof}), the chain head the source's
+     * writer kept against the one recomputed on the target, and a digest of every state table; returns the head.
+     */
+    private static String prove(Connection from, Connection to, UUID ledgerId, long last, JournalProof journal) throws SQLException {
+        List<String> differences = new ArrayList<>(journal.differences);
+        if (lastSeq(to, ledgerId) != last || journal.proved != last) {
+            differences.add("last sequence " + lastSeq(to, ledgerId) + " on the target (" + journal.proved + " proved), " + last
+                    + " on the source");
+        }
+        var sourceHead = chainHead(from, ledgerId);
+        if (!java.util.Arrays.equals(sourceHead, journal.link)) {
+            differences.add("chain head " + HexFormat.of().formatHex(journal.link) + " on the target, " + HexFormat.of().formatHex(sourceHead)
+                    + " on the source");
         }
         for (var table : concat(concat(STATE_TABLES, CLOSE_TABLES), List.of(ASSETS))) {
             var sql = "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM (SELECT " + columns(from, table) + " FROM " + table
@@ -276,7 +324,18 @@ public final class LedgerMover {
         if (!differences.isEmpty()) {
             throw new IllegalStateException("the copy of ledger " + ledgerId + " is not equal to the original: " + differences);
         }
-        return sourceJournal;
+        return HexFormat.of().formatHex(sourceHead);
+    }
+
+    /** The ledger's chain head as its writer kept it ({@link CanonicalJournal#genesis()} before its first entry). */
+    private static byte[] chainHead(Connection connection, UUID ledgerId) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT chain_head FROM ledgers WHERE id = ?")) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                var head = rs.next() ? rs.getBytes(1) : null;
+                return head == null ? CanonicalJournal.genesis() : head;
+            }
+        }
     }
 
     private static void fence(Connection from, UUID ledgerId, String target) throws SQLException {

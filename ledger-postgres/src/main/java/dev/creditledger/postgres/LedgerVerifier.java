@@ -36,8 +36,10 @@ import javax.sql.DataSource;
  *       the available balances before and after the entry are the recorded ones, and they lie on either
  *       side of the threshold in the recorded direction;</li>
  *   <li>the relay's published mark is not beyond the last sequence;</li>
+ *   <li>the journal's hash chain ({@link CanonicalJournal}): every entry's stored link is the one its rows and the
+ *       previous entry's link give, and the ledger's head is its last entry's link;</li>
  *   <li>every daily close equals what the journal says of its day ({@link DailyCloser#recheck}): range of sequences,
- *       journal hash, closing balances and trial balance.</li>
+ *       journal hash, chain head, closing balances and trial balance.</li>
  * </ul>
  * It runs in one REPEATABLE READ transaction per ledger, so it sees a consistent snapshot while
  * writes continue.
@@ -90,6 +92,7 @@ public final class LedgerVerifier {
                 checkBalanceAlerts(connection, ledgerId, differences);
                 checkSequence(connection, ledgerId, differences);
                 checkEventCursor(connection, ledgerId, differences);
+                checkChain(connection, ledgerId, differences);
                 DailyCloser.recheck(connection, ledgerId, differences);
                 connection.commit();
             } catch (SQLException e) {
@@ -97,6 +100,32 @@ public final class LedgerVerifier {
             }
         }
         return new VerificationReport(ledgerIds.size(), accounts, entries, differences);
+    }
+
+    private static void checkChain(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {
+        byte[] head;
+        long lastSeq;
+        try (var ps = connection.prepareStatement("SELECT last_seq, chain_head FROM ledgers WHERE id = ?")) {
+            ps.setObject(1, ledgerId);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                lastSeq = rs.getLong(1);
+                head = rs.getBytes(2);
+            }
+        }
+        var chain = CanonicalJournal.recompute(connection, ledgerId, lastSeq);
+        if (chain.broken() > 0) {
+            differences.add(String.format("ledger %s hash chain: %d of %d entries' links differ from their rows, first at %s", ledgerId,
+                    chain.broken(), chain.entries(), chain.firstBroken()));
+        }
+        var expected = chain.entries() == 0 ? null : chain.head();
+        if (!java.util.Arrays.equals(head, expected)) {
+            differences.add(String.format("ledger %s hash chain: the ledger's head %s is not its last entry's link %s", ledgerId,
+                    head == null ? "-" : java.util.HexFormat.of().formatHex(head),
+                    expected == null ? "-" : java.util.HexFormat.of().formatHex(expected)));
+        }
     }
 
     private static void checkBalances(Connection connection, UUID ledgerId, List<String> differences) throws SQLException {

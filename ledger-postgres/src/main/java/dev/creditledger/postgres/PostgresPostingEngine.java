@@ -299,7 +299,7 @@ public final class PostgresPostingEngine implements AutoCloseable {
         // microseconds are what PostgreSQL stores, so replays read back exactly what was answered.
         var now = max(clock.instant(), loaded.lastAt()).truncatedTo(ChronoUnit.MICROS);
         var outcome = PostingStateMachine.apply(submissions, loaded.state(), now);
-        BatchWriter.write(connection, ledgerId, submissions, outcome, now, batchCommands);
+        BatchWriter.write(connection, ledgerId, submissions, outcome, now, batchCommands, loaded.chainHead());
         return outcome;
     }
 

@@ -49,8 +49,11 @@ import java.util.UUID;
 final class StateLoader {
     private StateLoader() {}
 
-    /** The state of one ledger for one batch, and the time of the last batch in it. */
-    record Loaded(LedgerState state, Instant lastAt) {}
+    /**
+     * The state of one ledger for one batch, the time of the last batch in it, and the head of its journal's hash
+     * chain ({@link CanonicalJournal#genesis()} before its first entry).
+     */
+    record Loaded(LedgerState state, Instant lastAt, byte[] chainHead) {}
 
     /** What the submissions refer to. */
     private static final class References {
@@ -156,7 +159,8 @@ final class StateLoader {
         var pipeline = new Pipeline();
         PlanChoice.generic(pipeline);
         Instant[] lastAt = new Instant[1];
-        pipeline.add("SELECT last_seq, last_at, move_state, moved_to FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
+        byte[][] chainHead = {CanonicalJournal.genesis()};
+        pipeline.add("SELECT last_seq, last_at, chain_head, move_state, moved_to FROM ledgers WHERE id = ? FOR NO KEY UPDATE", (ps, i) -> {
             ps.setObject(i, ledgerId);
             return i + 1;
         }, rs -> {
@@ -167,6 +171,10 @@ final class StateLoader {
                 }
                 state.loadLedger(ledgerId, rs.getLong("last_seq"));
                 lastAt[0] = Sql.instant(rs, "last_at");
+                var head = rs.getBytes("chain_head");
+                if (head != null) {
+                    chainHead[0] = head;
+                }
             }
         });
         Map<UUID, TransferState> transfers = new HashMap<>();
@@ -194,7 +202,7 @@ final class StateLoader {
         }
         pipeline.run(connection);
         if (lastAt[0] == null) {
-            return new Loaded(new LedgerState(), Instant.EPOCH); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
+            return new Loaded(new LedgerState(), Instant.EPOCH, chainHead[0]); // unknown ledger: every command is rejected LEDGER_NOT_FOUND
         }
 
         transfers.values().forEach(state::loadTransfer);
@@ -205,7 +213,7 @@ final class StateLoader {
             loadWhatReversalsName(connection, ledgerId, state, reversible, references, catalog);
         }
         loadWhatIsNamed(connection, ledgerId, state, references, catalog);
-        return new Loaded(state, lastAt[0]);
+        return new Loaded(state, lastAt[0], chainHead[0]);
     }
 
     /**

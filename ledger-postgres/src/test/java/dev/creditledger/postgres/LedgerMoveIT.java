@@ -103,7 +103,7 @@ class LedgerMoveIT {
 
         assertThat(report.from()).isEqualTo("main");
         assertThat(report.to()).isEqualTo("c2");
-        assertThat(report.journalSha256()).hasSize(64);
+        assertThat(report.chainHead()).hasSize(64);
         System.out.printf("ledger moved: %d rows, sequence %d, copy %d ms, fence %d ms, %d writes refused by the fence and retried%n",
                 report.rowsCopied(), report.lastSeq(), report.copy().toMillis(), report.fence().toMillis(), refusedWhileMoving.get());
         assertThat(clusters.directory().entryOf(ledger).orElseThrow().placement()).isEqualTo(new dev.creditledger.core.placement.Placement("c2", 2));

@@ -54,8 +54,8 @@ final class AdminCommand {
                     return 1;
                 }
                 var report = new LedgerMover(clusters).move(id, to);
-                System.out.printf("moved ledger %s from %s to %s: sequence %d, journal SHA-256 %s equal on both; %d rows; copy %d ms, fence %d ms%n",
-                        report.ledgerId(), report.from(), report.to(), report.lastSeq(), report.journalSha256(), report.rowsCopied(),
+                System.out.printf("moved ledger %s from %s to %s: sequence %d, chain head %s equal on both; %d rows; copy %d ms, fence %d ms%n",
+                        report.ledgerId(), report.from(), report.to(), report.lastSeq(), report.chainHead(), report.rowsCopied(),
                         report.copy().toMillis(), report.fence().toMillis());
                 return 0;
             } catch (CliClusters.NothingToWorkOn e) {

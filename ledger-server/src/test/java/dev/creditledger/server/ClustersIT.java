@@ -188,7 +188,7 @@ class ClustersIT extends ApiTestBase {
         var moved = post(path, OPERATOR_KEY, "{\"cluster\":\"main\"}").expect(200).body();
         assertThat(moved.get("from").asString()).isEqualTo("c2");
         assertThat(moved.get("to").asString()).isEqualTo("main");
-        assertThat(moved.get("journalSha256").asString()).hasSize(64);
+        assertThat(moved.get("chainHead").asString()).hasSize(64);
         assertThat(get("/v1/admin/ledgers/" + ledger.id(), OPERATOR_KEY).expect(200).body().get("cluster").asString()).isEqualTo("main");
         transfer(ledger, a, b, 4, "USD").expect(201);
         assertThat(postedBalance(ledger, b)).isEqualTo(5 * 3 + 4);

@@ -5,6 +5,7 @@ import dev.creditledger.server.ClusterJournals;
 import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -36,10 +37,18 @@ public class ClosesController {
         this.journals = journals;
     }
 
-    /** A day's close. */
+    /**
+     * A day's close.
+     *
+     * @param chainHead the journal's hash chain head at the day's end (the link of its last entry up to {@code lastSeq}),
+     *                  lower-case hex; null while the ledger had no entry
+     */
     public record CloseJson(LocalDate date, UUID ledgerId, String timeZone, Instant startsAt, Instant endsAt, Instant closedAt,
-                            long firstSeq, long lastSeq, String journalSha256, long accounts, List<TotalJson> totals,
-                            Responses.PageJson<BalanceJson> balances) {}
+                            long firstSeq, long lastSeq, String journalSha256,
+                            @Schema(nullable = true, description = "The hash chain's head at the day's end (the link of the last entry "
+                                    + "up to lastSeq, docs/operations.md), lower-case hex; null while the ledger had no entry")
+                            String chainHead,
+                            long accounts, List<TotalJson> totals, Responses.PageJson<BalanceJson> balances) {}
 
     /** The trial balance of one asset: credits equal debits, posted and pending. */
     public record TotalJson(String asset, long accounts, BigInteger debitsPosted, BigInteger creditsPosted, BigInteger debitsPending,
@@ -74,7 +83,8 @@ public class ClosesController {
         var next = items.size() == pageSize ? items.getLast().account().toString() : null;
         return new CloseJson(day, close.ledgerId(), close.timeZone().getId(), close.startsAt(), close.endsAt(), close.closedAt(),
                 close.firstSeq(), close.lastSeq(),
-                HexFormat.of().formatHex(close.journalSha256()), close.accounts(),
+                HexFormat.of().formatHex(close.journalSha256()),
+                close.chainHead() == null ? null : HexFormat.of().formatHex(close.chainHead()), close.accounts(),
                 close.totals().stream().map(t -> new TotalJson(t.asset(), t.accounts(), t.debitsPosted(), t.creditsPosted(),
                         t.debitsPending(), t.creditsPending())).toList(), new Responses.PageJson<>(items, next));
     }

@@ -258,11 +258,11 @@ public final class Responses {
         }
     }
 
-    /** What a move did: both copies share {@code lastSeq} and {@code journalSha256}; the fence is how long writes answered 503. */
-    public record MoveJson(UUID ledgerId, String from, String to, long lastSeq, String journalSha256, long rowsCopied, long copyMs,
+    /** What a move did: both copies share {@code lastSeq} and {@code chainHead}; the fence is how long writes answered 503. */
+    public record MoveJson(UUID ledgerId, String from, String to, long lastSeq, String chainHead, long rowsCopied, long copyMs,
                            long fenceMs) {
         static MoveJson of(dev.creditledger.postgres.LedgerMover.Report r) {
-            return new MoveJson(r.ledgerId(), r.from(), r.to(), r.lastSeq(), r.journalSha256(), r.rowsCopied(), r.copy().toMillis(),
+            return new MoveJson(r.ledgerId(), r.from(), r.to(), r.lastSeq(), r.chainHead(), r.rowsCopied(), r.copy().toMillis(),
                     r.fence().toMillis());
         }
     }
