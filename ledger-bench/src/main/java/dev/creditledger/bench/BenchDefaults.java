@@ -13,7 +13,15 @@ public final class BenchDefaults {
     /** The default suite, in the order of a repetition ({@code history-reads} joins when {@code --history} is above 0). */
     public static final List<String> WORKLOADS = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads");
     public static final List<String> WORKLOADS_KNOWN = List.of("latency", "random", "hot", "ramp", "batch", "multileg", "holds", "reads",
-            "history-reads", "grpc-unary", "grpc-stream");
+            "history-reads", "grpc-unary", "grpc-stream", "ledgers", "cross-cluster");
+    /** Workloads over many ledgers on one stack per cluster count ({@link ClusterSuite}); they run only with each other. */
+    public static final List<String> WORKLOADS_CLUSTERS = List.of("ledgers", "cross-cluster");
+    /** The cluster counts of {@link #WORKLOADS_CLUSTERS}, each on a fresh stack. */
+    public static final List<Integer> CLUSTER_COUNTS = List.of(1, 3);
+    /** Ledgers of {@link #WORKLOADS_CLUSTERS}, placed by the service over the clusters. */
+    public static final int LEDGERS = 30;
+    /** Accounts per ledger of {@link #WORKLOADS_CLUSTERS} (unless --accounts is given). */
+    public static final int LEDGER_ACCOUNTS = 100;
     /** Workloads over the gRPC API: they need the stack's gRPC target (the kit's own stack has one; an external one needs --grpc-target). */
     public static final List<String> WORKLOADS_GRPC = List.of("grpc-unary", "grpc-stream");
     /** Workloads measured beside the baseline (the same work as one transaction per transfer). */

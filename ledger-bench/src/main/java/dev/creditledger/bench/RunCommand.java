@@ -24,11 +24,22 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--workloads", split = ",", paramLabel = "W",
             description = "Any of latency, random, hot, ramp, batch, multileg, holds, reads, history-reads, grpc-unary, grpc-stream "
-                    + "(default: all but history-reads, which --history adds, and the gRPC ones).")
+                    + "(default: all but history-reads, which --history adds, and the gRPC ones); or ledgers and cross-cluster, "
+                    + "which run alone, over many ledgers, once per --clusters count.")
     List<String> workloads;
 
-    @Option(names = "--accounts", defaultValue = "" + BenchDefaults.ACCOUNTS, description = "Accounts in the bench ledger and the baseline (default ${DEFAULT-VALUE}).")
-    int accounts;
+    @Option(names = "--accounts", description = "Accounts in the bench ledger and the baseline (default " + BenchDefaults.ACCOUNTS
+            + "); with ledgers and cross-cluster, in each ledger (default " + BenchDefaults.LEDGER_ACCOUNTS + ").")
+    Integer accounts;
+
+    @Option(names = "--clusters", split = ",", paramLabel = "N",
+            description = "ledgers and cross-cluster: run on a fresh stack of each of these PostgreSQL cluster counts "
+                    + "(ledger dev --clusters N) and compare the rates (default 1,3; cross-cluster needs 2 or more).")
+    List<Integer> clusters;
+
+    @Option(names = "--ledgers", defaultValue = "" + BenchDefaults.LEDGERS,
+            description = "ledgers and cross-cluster: ledgers placed over the clusters (default ${DEFAULT-VALUE}).")
+    int ledgers;
 
     @Option(names = "--clients", defaultValue = "" + BenchDefaults.CLIENTS, description = "Connections of a closed loop, service and baseline (default ${DEFAULT-VALUE}).")
     int clients;
@@ -169,7 +180,41 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new BenchSuite(options, spec.commandLine().getParseResult().originalArgs(), System.out, System.err).run();
+        var arguments = spec.commandLine().getParseResult().originalArgs();
+        if (options.workloads().stream().anyMatch(BenchDefaults.WORKLOADS_CLUSTERS::contains)) {
+            ClusterSuite.ClusterOptions clusterOptions;
+            try {
+                clusterOptions = clusterOptions(options);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return new ClusterSuite(options, clusterOptions, arguments, System.out, System.err).run();
+        }
+        if (clusters != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--clusters goes with the ledgers and cross-cluster workloads");
+        }
+        return new BenchSuite(options, arguments, System.out, System.err).run();
+    }
+
+    ClusterSuite.ClusterOptions clusterOptions(BenchOptions options) {
+        if (!BenchDefaults.WORKLOADS_CLUSTERS.containsAll(options.workloads())) {
+            throw new IllegalArgumentException("ledgers and cross-cluster run only with each other: each cluster count gets a stack of its own");
+        }
+        if (!options.ownStack()) {
+            throw new IllegalArgumentException("ledgers and cross-cluster start their own stacks: --url does not go with them");
+        }
+        var counts = clusters == null || clusters.isEmpty() ? BenchDefaults.CLUSTER_COUNTS : List.copyOf(clusters);
+        for (var n : counts) {
+            positive("--clusters", n);
+        }
+        if (options.workloads().equals(List.of("cross-cluster")) && counts.stream().allMatch(n -> n < 2)) {
+            throw new IllegalArgumentException("cross-cluster needs a --clusters count of 2 or more");
+        }
+        positive("--ledgers", ledgers);
+        if (ledgers < 2) {
+            throw new IllegalArgumentException("--ledgers is at least 2");
+        }
+        return new ClusterSuite.ClusterOptions(counts, ledgers);
     }
 
     BenchOptions options() {
@@ -185,6 +230,8 @@ public final class RunCommand implements Callable<Integer> {
         if (chosen.contains("history-reads") && history <= 0) {
             throw new IllegalArgumentException("history-reads needs --history N (transfers to load first)");
         }
+        boolean manyLedgers = chosen.stream().anyMatch(BenchDefaults.WORKLOADS_CLUSTERS::contains);
+        int accounts = this.accounts != null ? this.accounts : manyLedgers ? BenchDefaults.LEDGER_ACCOUNTS : BenchDefaults.ACCOUNTS;
         positive("--accounts", accounts);
         if (accounts < dev.creditledger.bench.load.Accounts.ACCOUNTS_MIN) {
             throw new IllegalArgumentException("--accounts is at least " + dev.creditledger.bench.load.Accounts.ACCOUNTS_MIN);

@@ -174,6 +174,36 @@ class BenchKitSmokeIT {
         assertThat(randomRows.getFirst().path("ratio").isNumber()).as("the compared row has a ratio").isTrue();
     }
 
+    @Test
+    void theClusterWorkloadsRunOnOneAndTwoClustersAndEveryCheckHolds() throws Exception {
+        var serverJar = Path.of(System.getProperty("ledger.serverJar", "../ledger-dev/target/ledger-dev-exec.jar")).toAbsolutePath();
+        var workDir = Path.of("target", "bench-smoke-clusters").toAbsolutePath();
+        var report = workDir.resolve("report.json");
+        Files.deleteIfExists(report);
+
+        int exit = BenchMain.execute("run", "--work-dir", workDir.toString(), "--server-jar", serverJar.toString(),
+                "--json-out", report.toString(), "--workloads", "ledgers,cross-cluster", "--clusters", "1,2", "--ledgers", "4",
+                "--accounts", "5", "--clients", "4", "--duration-seconds", "2", "--warmup-seconds", "1", "--server-warmup-seconds", "1",
+                "--repeat", "1");
+
+        JsonNode doc = JsonMapper.builder().build().readTree(report.toFile());
+        assertThat(exit).as("exit code (0: every check held): %s", doc.path("runs")).isZero();
+        assertThat(doc.path("passed").asBoolean(false)).isTrue();
+        Set<String> rows = new HashSet<>();
+        for (var row : doc.path("rows")) {
+            rows.add(row.path("workload").asString() + "@" + row.path("clusters").asInt());
+            assertThat(row.path("throughputPerSecond").asDouble(0)).as("%s rate", row).isPositive();
+            assertThat(row.path("postgresCpuMsPerTransfer").size()).as("a CPU figure per cluster").isEqualTo(row.path("clusters").asInt());
+            int placed = 0;
+            for (var n : row.path("ledgersPerCluster")) {
+                placed += n.asInt();
+            }
+            assertThat(placed).isEqualTo(4);
+        }
+        // cross-cluster needs two clusters: it runs on the stack of two only.
+        assertThat(rows).containsExactlyInAnyOrder("ledgers@1", "ledgers@2", "cross-cluster@2");
+    }
+
     static JsonNode find(JsonNode doc, String workload) {
         for (var run : doc.path("runs")) {
             if (run.path("workload").asString().equals(workload) && run.path("side").asString().equals("service")) {

@@ -66,6 +66,17 @@ public final class JournalProbe implements AutoCloseable {
     }
 
     /** The postmaster's pid, when PostgreSQL runs on this machine. */
+    /** The entries of these ledgers in this database. */
+    public long entriesOf(java.util.List<java.util.UUID> ledgers) throws SQLException {
+        try (var ps = connection.prepareStatement("SELECT count(*) FROM entries WHERE ledger_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ledgers.toArray()));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     public OptionalLong postmasterPid() throws SQLException {
         try (var statement = connection.createStatement(); var rs = statement.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();

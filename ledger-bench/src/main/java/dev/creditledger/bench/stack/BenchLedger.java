@@ -32,8 +32,13 @@ public record BenchLedger(UUID ledgerId, String name, String writeKey, Accounts 
 
     public static BenchLedger create(Stack stack, int accountCount, int connections, int timeoutMs, AckLog acks)
             throws IOException, InterruptedException {
+        return create(stack, "bench-" + System.currentTimeMillis(), accountCount, connections, timeoutMs, acks);
+    }
+
+    /** The same, with a name of the caller's (ledger names are unique). */
+    public static BenchLedger create(Stack stack, String name, int accountCount, int connections, int timeoutMs, AckLog acks)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        var name = "bench-" + System.currentTimeMillis();
         UUID ledgerId;
         String key;
         try (var admin = new HttpConnection(stack.baseUrl(), stack.adminKey(), timeoutMs)) {

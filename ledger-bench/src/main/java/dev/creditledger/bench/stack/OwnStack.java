@@ -54,6 +54,12 @@ public final class OwnStack implements Stack {
     }
 
     public static OwnStack start(Path serverJar, Path workDir, String serverJavaOpts, Duration readinessWaitMax) throws IOException {
+        return start(serverJar, workDir, serverJavaOpts, readinessWaitMax, 1);
+    }
+
+    /** The stack with {@code clusters} PostgreSQL clusters ({@code ledger dev --clusters N}); their URLs in {@link #otherClusters()}. */
+    public static OwnStack start(Path serverJar, Path workDir, String serverJavaOpts, Duration readinessWaitMax, int clusters)
+            throws IOException {
         if (!Files.isRegularFile(serverJar)) {
             throw new IOException("the server jar " + serverJar + " does not exist; build it with ./ledger build");
         }
@@ -69,6 +75,9 @@ public final class OwnStack implements Stack {
         }
         command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(), "dev", "--fresh", "--port", Integer.toString(port),
                 "--grpc-port", Integer.toString(grpcPort), "--db-port", Integer.toString(dbPort), "--kafka-port", Integer.toString(kafkaPort)));
+        if (clusters > 1) {
+            command.addAll(List.of("--clusters", Integer.toString(clusters)));
+        }
         var log = workDir.resolve("server.log");
         var builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -120,6 +129,24 @@ public final class OwnStack implements Stack {
         } catch (IOException | RuntimeException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /**
+     * The clusters besides the default one ({@code main}, at {@link #dbUrl()}), by name, as {@code ledger dev --clusters N}
+     * recorded them ({@code name=url;...}); empty for one cluster.
+     */
+    public Map<String, String> otherClusters() throws IOException {
+        var recorded = workDir.resolve(".ledger").resolve("dev").resolve("clusters");
+        var clusters = new LinkedHashMap<String, String>();
+        if (Files.isRegularFile(recorded)) {
+            for (var item : Files.readString(recorded).trim().split(";")) {
+                int equals = item.indexOf('=');
+                if (equals > 0) {
+                    clusters.put(item.substring(0, equals), item.substring(equals + 1));
+                }
+            }
+        }
+        return clusters;
     }
 
     @Override
