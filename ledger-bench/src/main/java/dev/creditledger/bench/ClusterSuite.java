@@ -53,8 +53,16 @@ final class ClusterSuite {
     record ClusterOptions(List<Integer> clusterCounts, int ledgers) {}
 
     /** One measured run. */
+    /**
+     * One measured run.
+     *
+     * @param postgresCpuMsPerTransfer each cluster's PostgreSQL CPU in the window over every transfer of the window
+     * @param postgresCpuMsPerEntry    each cluster's PostgreSQL CPU in the window over the journal entries it wrote in the
+     *                                 window (its share of the run's entries times the window's share of the run's transfers)
+     */
     record Run(String workload, int clusters, int repetition, LoadResult load, double serverCpuMsPerTransfer,
-               Map<String, Double> postgresCpuMsPerTransfer, Map<String, Integer> ledgersPerCluster, List<String> failedChecks) {
+               Map<String, Double> postgresCpuMsPerTransfer, Map<String, Double> postgresCpuMsPerEntry, Map<String, Integer> ledgersPerCluster,
+               List<String> failedChecks) {
         boolean passed() {
             return failedChecks.isEmpty();
         }
@@ -210,7 +218,7 @@ final class ClusterSuite {
                         Map<String, JournalProbe> probes, Map<String, Long> postmasters, Map<String, Integer> perCluster,
                         CrossLedgerWorkloads cross) throws Exception {
         var ids = ledgers.stream().map(BenchLedger::ledgerId).toList();
-        long entriesBefore = entries(probes, ids);
+        var entriesBefore = entriesByCluster(probes, ids);
         var cpu = new LinkedHashMap<String, double[]>();
         var listener = new WindowListener() {
             @Override
@@ -229,10 +237,15 @@ final class ClusterSuite {
         var result = load(stack, perClient, ledgers, rep, Duration.ofSeconds(options.durationSeconds()), true, listener);
         long transfers = result.window().units();
         double serverMs = transfers > 0 ? (cpu.get("server")[1] - cpu.get("server")[0]) * 1_000 / transfers : Double.NaN;
+        var entriesAfter = entriesByCluster(probes, ids);
+        double windowShare = result.total().units() > 0 ? (double) transfers / result.total().units() : Double.NaN;
         var postgresMs = new LinkedHashMap<String, Double>();
+        var postgresMsPerEntry = new LinkedHashMap<String, Double>();
         for (var cluster : postmasters.keySet()) {
             var c = cpu.get(cluster);
             postgresMs.put(cluster, transfers > 0 ? (c[1] - c[0]) * 1_000 / transfers : Double.NaN);
+            double entriesInWindow = (entriesAfter.get(cluster) - entriesBefore.get(cluster)) * windowShare;
+            postgresMsPerEntry.put(cluster, entriesInWindow > 0 ? (c[1] - c[0]) * 1_000 / entriesInWindow : Double.NaN);
         }
 
         List<String> failed = new ArrayList<>();
@@ -242,7 +255,7 @@ final class ClusterSuite {
                 failed.add(pending + " sagas not COMPLETED within " + options.catchUpSecondsMax() + " s");
             }
         } else {
-            long written = entries(probes, ids) - entriesBefore;
+            long written = sum(entriesAfter) - sum(entriesBefore);
             var total = result.total();
             if (written < total.entriesAcknowledged || written > total.entriesAcknowledged + total.entriesUnknown) {
                 failed.add("journal: " + written + " entries written, " + total.entriesAcknowledged + " acknowledged, " + total.entriesUnknown
@@ -257,10 +270,11 @@ final class ClusterSuite {
         if (!verification.clean()) {
             failed.add("verify: " + verification.differences().stream().limit(5).toList());
         }
-        var run = new Run(name, clusters, rep, result, serverMs, postgresMs, perCluster, failed);
-        log.printf(Locale.ROOT, "  %.0f transfers/s, p50 %.1f ms, p99 %.1f ms; CPU ms/transfer: server %.2f, PostgreSQL %s%s%n",
+        var run = new Run(name, clusters, rep, result, serverMs, postgresMs, postgresMsPerEntry, perCluster, failed);
+        log.printf(Locale.ROOT, "  %.0f transfers/s, p50 %.1f ms, p99 %.1f ms; CPU ms/transfer: server %.2f, PostgreSQL %s; "
+                        + "PostgreSQL CPU ms per entry it wrote: %s%s%n",
                 result.unitsPerSecond(), result.allLatencies().percentileMs(50), result.allLatencies().percentileMs(99), serverMs,
-                format(postgresMs), failed.isEmpty() ? "" : "; FAILED " + failed);
+                format(postgresMs), format(postgresMsPerEntry), failed.isEmpty() ? "" : "; FAILED " + failed);
         return run;
     }
 
@@ -332,12 +346,17 @@ final class ClusterSuite {
         }
     }
 
-    private static long entries(Map<String, JournalProbe> probes, List<UUID> ledgers) throws java.sql.SQLException {
-        long sum = 0;
-        for (var probe : probes.values()) {
-            sum += probe.entriesOf(ledgers);
+    /** The entries of the bench ledgers in each cluster's journal. */
+    private static Map<String, Long> entriesByCluster(Map<String, JournalProbe> probes, List<UUID> ledgers) throws java.sql.SQLException {
+        var entries = new LinkedHashMap<String, Long>();
+        for (var probe : probes.entrySet()) {
+            entries.put(probe.getKey(), probe.getValue().entriesOf(ledgers));
         }
-        return sum;
+        return entries;
+    }
+
+    private static long sum(Map<String, Long> byCluster) {
+        return byCluster.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static double serverSeconds(OwnStack stack) {
@@ -372,6 +391,11 @@ final class ClusterSuite {
                     postgres.put(cluster, Stats.median(of.stream().map(r -> r.postgresCpuMsPerTransfer().get(cluster)).toList()));
                 }
                 row.put("postgresCpuMsPerTransfer", postgres);
+                var perEntry = new LinkedHashMap<String, Double>();
+                for (var cluster : of.getFirst().postgresCpuMsPerEntry().keySet()) {
+                    perEntry.put(cluster, Stats.median(of.stream().map(r -> r.postgresCpuMsPerEntry().get(cluster)).toList()));
+                }
+                row.put("postgresCpuMsPerEntryWritten", perEntry);
                 firstRate.putIfAbsent(workload, rate);
                 row.put("rateRatioToFirst", rate / firstRate.get(workload));
                 row.put("passed", of.stream().allMatch(Run::passed));
@@ -386,13 +410,13 @@ final class ClusterSuite {
                 clusterOptions.clusterCounts(), clusterOptions.ledgers(), options.accounts(), options.clients(), options.durationSeconds(),
                 options.repeat());
         out.printf("machine: %s cores; every cluster on this machine%n", MachineInfo.describe().get("cores"));
-        out.printf("%-14s %8s %12s %8s %8s %8s %12s  %s%n", "workload", "clusters", "transfers/s", "ratio", "p50 ms", "p99 ms", "server ms/t",
-                "PostgreSQL CPU ms per transfer, by cluster");
+        out.printf("%-14s %8s %12s %8s %8s %8s %12s  %s | %s%n", "workload", "clusters", "transfers/s", "ratio", "p50 ms", "p99 ms",
+                "server ms/t", "PostgreSQL CPU ms per transfer, by cluster", "per entry the cluster wrote");
         for (var row : rows) {
-            out.printf(Locale.ROOT, "%-14s %8d %12.0f %8.2f %8.1f %8.1f %12.2f  %s%s%n", row.get("workload"), row.get("clusters"),
+            out.printf(Locale.ROOT, "%-14s %8d %12.0f %8.2f %8.1f %8.1f %12.2f  %s | %s%s%n", row.get("workload"), row.get("clusters"),
                     row.get("throughputPerSecond"), row.get("rateRatioToFirst"), row.get("p50Ms"), row.get("p99Ms"),
                     row.get("serverCpuMsPerTransfer"), format(castMap(row.get("postgresCpuMsPerTransfer"))),
-                    Boolean.TRUE.equals(row.get("passed")) ? "" : "  CHECKS FAILED");
+                    format(castMap(row.get("postgresCpuMsPerEntryWritten"))), Boolean.TRUE.equals(row.get("passed")) ? "" : "  CHECKS FAILED");
         }
         runs.stream().filter(r -> !r.passed()).forEach(r -> out.printf("  %s@%d #%d: %s%n", r.workload(), r.clusters(), r.repetition(),
                 r.failedChecks()));
@@ -419,6 +443,7 @@ final class ClusterSuite {
         d.put("acknowledged", run.load().total().requestsAcknowledged);
         d.put("serverCpuMsPerTransfer", run.serverCpuMsPerTransfer());
         d.put("postgresCpuMsPerTransfer", run.postgresCpuMsPerTransfer());
+        d.put("postgresCpuMsPerEntryWritten", run.postgresCpuMsPerEntry());
         d.put("failedChecks", run.failedChecks());
         return d;
     }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>race</b>: a ledger of its own, many clients on few wallets, no fault;</li>
  *   <li><b>sagas</b>: transfers between two ledgers on two clusters, the service halted (as by {@code kill -9}) right
  *       after each step took effect and before it was recorded; another start finishes each exactly once;</li>
- *   <li><b>cluster</b> and <b>failover</b>: the second cluster's primary stopped, then killed with its standby promoted,
- *       under steady loads ({@link ClusterFaults}).</li>
+ *   <li><b>cluster</b>, <b>move</b> and <b>failover</b>: the second cluster's primary stopped; a ledger moved to it; its
+ *       primary killed with its standby promoted; each under steady loads ({@link ClusterFaults}).</li>
  * </ol>
  * The load keeps running through every fault; it is paused only while the checker runs.
  */
@@ -98,6 +98,7 @@ public final class ChaosKit {
                 var clusterFaults = new ClusterFaults(new KitAdmin(operatorKey), infrastructure.secondCluster());
                 clusterPhase("cluster", "cluster c2's primary stopped -m immediate for " + settings.postgresDown().toSeconds() + " s",
                         () -> clusterFaults.outage(a, settings.postgresDown()));
+                clusterPhase("move", "a ledger of cluster main moved to c2 under load", () -> clusterFaults.move(a));
                 clusterPhase("failover", "cluster c2's primary killed -9, its synchronous standby promoted", () -> clusterFaults.failover(a));
             } finally {
                 b.stop();

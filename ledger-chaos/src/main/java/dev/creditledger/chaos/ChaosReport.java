@@ -57,7 +57,7 @@ final class ChaosReport {
 
     /** The last check of each ledger counts that ledger's operations. */
     /** The ledgers (or groups of ledgers) of the run, in the order of the report: each phase's counts are of one of them. */
-    private static final List<String> LEDGERS = List.of("faults", "race", "sagas", "cluster", "failover");
+    private static final List<String> LEDGERS = List.of("faults", "race", "sagas", "cluster", "move", "failover");
     /** The phases on the faults ledger; the others have ledgers of their own. */
     private static final java.util.Set<String> FAULT_PHASES = java.util.Set.of("kill", "postgres", "kafka", "two");
 

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>cluster</b>: the second cluster's primary stopped {@code -m immediate} for {@code outage}, then started again.
  *       Its ledger answers 503 meanwhile and resumes by itself; the default cluster's ledger keeps acknowledging, its
  *       rate during the outage reported against its rate just before (the issue asks within 20%);</li>
+ *   <li><b>move</b>: a ledger of the default cluster moved to the second one by the operator API while its load goes on;
+ *       the move's fence (writes answered 503 and retried) and the writes acknowledged after the switch are reported,
+ *       and the ledger must then live on the second cluster;</li>
  *   <li><b>failover</b>: the second cluster's primary killed with -9 and its synchronous standby promoted; the service
  *       follows by itself, and the time from the kill to the next acknowledged write there is reported.</li>
  * </ul>
@@ -66,6 +69,42 @@ final class ClusterFaults {
             findings.add("verify after the cluster outage: " + verify.path("differences"));
         }
         return new Outcome(findings, acknowledged, onDefault.unanswered() + onSecond.unanswered(), figures);
+    }
+
+    Outcome move(ServiceProcess service) throws IOException, InterruptedException {
+        var moved = wallets(service, "chaos-move", "main");
+        List<String> findings = new ArrayList<>();
+        String figures;
+        try (var load = moved.load(service, "move")) {
+            sleep(BEFORE_FAULT);
+            long beforeMove = load.acknowledged();
+            var answer = admin.send(service, "POST", "/v1/admin/ledgers/" + moved.ledger.id() + "/move", admin.operatorKey(),
+                    "{\"cluster\":\"" + ChaosInfrastructure.SECOND_CLUSTER + "\"}", null);
+            long switched = System.nanoTime();
+            if (answer == null || answer.statusCode() != 200) {
+                findings.add("the move answered " + (answer == null ? "nothing" : answer.statusCode() + " " + answer.body()));
+                figures = "the move failed";
+            } else {
+                var report = KitAdmin.json(answer);
+                long resumed = awaitAcknowledgementAfter(load, switched, findings, "after the move switched the directory");
+                sleep(BEFORE_FAULT);
+                figures = String.format("%d writes acknowledged before the move; fence %d ms, copy %d ms, %d rows, sequence %d; "
+                                + "writes acknowledged again %d ms after the switch, %d after it in all",
+                        beforeMove, report.path("fenceMs").asLong(), report.path("copyMs").asLong(), report.path("rowsCopied").asLong(),
+                        report.path("lastSeq").asLong(), resumed < 0 ? -1 : (resumed - switched) / 1_000_000,
+                        load.acknowledged() - beforeMove);
+            }
+        }
+        var placed = KitAdmin.json(admin.send(service, "GET", "/v1/admin/ledgers/" + moved.ledger.id(), admin.operatorKey(), null, null));
+        if (!ChaosInfrastructure.SECOND_CLUSTER.equals(placed.path("cluster").asString())) {
+            findings.add("after the move the ledger lives on " + placed.path("cluster").asString());
+        }
+        long acknowledged = check(service, moved, findings);
+        var verify = admin.verify(service);
+        if (!verify.path("clean").asBoolean()) {
+            findings.add("verify after the move: " + verify.path("differences"));
+        }
+        return new Outcome(findings, acknowledged, moved.unanswered(), figures);
     }
 
     Outcome failover(ServiceProcess service) throws IOException, InterruptedException {

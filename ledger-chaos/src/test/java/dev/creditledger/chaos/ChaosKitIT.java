@@ -21,19 +21,21 @@ class ChaosKitIT {
         assertThat(report.findings()).as("the checker's findings").isEmpty();
         assertThat(report.kills()).as("kill -9 of the service, and of one of two instances").isEqualTo(settings.kills() + 1);
         var checks = report.checks();
-        assertThat(checks).extracting(ChaosReport.Check::phase).containsOnlyOnce("postgres", "kafka", "two", "race", "sagas", "cluster", "failover");
+        assertThat(checks).extracting(ChaosReport.Check::phase).containsOnlyOnce("postgres", "kafka", "two", "race", "sagas", "cluster", "move", "failover");
         assertThat(checks).filteredOn(c -> c.phase().equals("kill")).hasSize(settings.kills());
         var faults = checks.stream().filter(c -> c.phase().equals("two")).findFirst().orElseThrow().result();
         var sagas = checks.stream().filter(c -> c.phase().equals("sagas")).findFirst().orElseThrow().result();
         assertThat(sagas.unknown()).as("each halt took its request's answer away").isEqualTo(4);
         assertThat(sagas.acknowledged()).as("the three that completed, once each").isEqualTo(3);
-        for (var phase : java.util.List.of("cluster", "failover")) {
+        for (var phase : java.util.List.of("cluster", "move", "failover")) {
             var result = checks.stream().filter(c -> c.phase().equals(phase)).findFirst().orElseThrow().result();
             assertThat(result.acknowledged()).as("writes acknowledged in the %s phase", phase).isPositive();
         }
         // A cluster down for longer than the pool waits refuses its writes (503); a promotion within that wait may refuse none.
         var outage = checks.stream().filter(c -> c.phase().equals("cluster")).findFirst().orElseThrow().result();
         assertThat(outage.unknownCauses().values().iterator().next()).as("writes the cluster outage refused, sent again").isPositive();
+        var move = checks.stream().filter(c -> c.phase().equals("move")).findFirst().orElseThrow();
+        assertThat(move.fault()).as("the move's figures").contains("fence").doesNotContain("the move failed");
         var race = checks.stream().filter(c -> c.phase().equals("race")).findFirst().orElseThrow().result();
         for (var result : java.util.List.of(faults, race)) {
             assertThat(result.acknowledged()).as("operations acknowledged").isPositive();

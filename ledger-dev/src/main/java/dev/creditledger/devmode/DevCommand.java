@@ -48,8 +48,20 @@ final class DevCommand implements Callable<Integer> {
     /** The most clusters {@code ledger dev} starts: each embedded PostgreSQL takes about 40 MB and its own processes. */
     static final int CLUSTERS_MAX = 8;
 
+    private static boolean clusterCountAllowed(int count) {
+        if (count < 1 || count > CLUSTERS_MAX) {
+            System.err.println("ledger dev: --clusters is between 1 and " + CLUSTERS_MAX + ": " + count);
+            return false;
+        }
+        return true;
+    }
+
     @Override
     public Integer call() {
+        // Refused before anything is touched: a --fresh with a bad count must not wipe the data first.
+        if (clusters != null && !clusterCountAllowed(clusters)) {
+            return 2;
+        }
         LogFormat format;
         try {
             format = LogFormat.from(System.getenv(LogFormat.VARIABLE), LogFormat.TEXT);
@@ -63,8 +75,7 @@ final class DevCommand implements Callable<Integer> {
             environment.wipe();
         }
         int clusterCount = clusters == null ? environment.clustersOnDisk() : clusters;
-        if (clusterCount < 1 || clusterCount > CLUSTERS_MAX) {
-            System.err.println("ledger dev: --clusters is between 1 and " + CLUSTERS_MAX + ": " + clusterCount);
+        if (!clusterCountAllowed(clusterCount)) {
             return 2;
         }
         if (clusterCount < environment.clustersOnDisk()) {

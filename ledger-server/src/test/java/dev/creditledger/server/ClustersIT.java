@@ -142,6 +142,7 @@ class ClustersIT extends ApiTestBase {
         assertThat(created.body().get("sagaStatus").asString()).isEqualTo("COMPLETED");
         assertThat(created.headers().firstValue("Ledger-Seq")).isPresent();
         var sagaId = created.body().get("sagaId").asString();
+        assertAnswersAsDocumented("201", created.body());
         var replay = post("/v1/transfers", source.writeKey(), body, "x-2").expect(201);
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.body().get("sagaId").asString()).isEqualTo(sagaId);
@@ -231,6 +232,7 @@ class ClustersIT extends ApiTestBase {
         var waiting = post("/v1/transfers", up.writeKey(), "{\"from\":\"" + upA + "\",\"to\":\"" + downB + "\",\"toLedger\":\""
                 + down.id() + "\",\"amount\":7,\"asset\":\"USD\"}", "towards-down").expect(202);
         var sagaId = waiting.body().get("sagaId").asString();
+        assertAnswersAsDocumented("202", waiting.body());
         assertThat(get("/v1/sagas/" + sagaId, up.readKey()).expect(200).body().get("status").asString()).isEqualTo("PENDING");
         var refused = transfer(down, downA, downB, 1, "USD");
         assertProblem(refused, 503, "STORAGE_UNAVAILABLE");
@@ -252,6 +254,17 @@ class ClustersIT extends ApiTestBase {
         assertThat(postedBalance(down, downB)).as("ten acknowledged before the stop, one after, and the saga's").isEqualTo(10 * 10 + 5 + 7);
         assertThat(postedBalance(up, upB)).isEqualTo(20);
         assertVerifyClean();
+    }
+
+    /** POST /v1/transfers documents this status with the transfer-between-ledgers answer, and the answer has only its fields. */
+    private void assertAnswersAsDocumented(String status, tools.jackson.databind.JsonNode answer) {
+        var docs = get("/v3/api-docs", null).expect(200).body();
+        var response = docs.get("paths").get("/v1/transfers").get("post").get("responses").get(status);
+        assertThat(response).as("POST /v1/transfers documents %s", status).isNotNull();
+        assertThat(response.toString()).contains("CrossLedgerTransferJson");
+        var properties = docs.get("components").get("schemas").get("CrossLedgerTransferJson").get("properties");
+        answer.propertyNames().forEach(field -> assertThat(properties.has(field)).as("field %s of the %s answer is documented", field, status)
+                .isTrue());
     }
 
     private TestLedger ledgerOn(String cluster) {

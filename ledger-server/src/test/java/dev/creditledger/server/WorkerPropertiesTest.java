@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The limits of the reconciliation and daily-close settings, each at its edge. */
+/** The limits of the reconciliation, daily-close and saga settings, each at its edge. */
 class WorkerPropertiesTest {
 
     @Test
@@ -28,5 +28,19 @@ class WorkerPropertiesTest {
         assertThatThrownBy(() -> new LedgerProperties.Closes(true, 1L, 59_999L)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("60000");
         assertThatThrownBy(() -> new LedgerProperties.Closes(true, 0L, 60_000L)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSagasDeadlineAndLeaseAreAtLeastASecondAndItsIntervalPositive() {
+        var defaults = new LedgerProperties.Sagas(null, null, null, null);
+        assertThat(defaults.deadlineMs()).isEqualTo(dev.creditledger.postgres.SagaRunner.Settings.DEADLINE_DEFAULT.toMillis());
+        assertThat(defaults.leaseMs()).isEqualTo(dev.creditledger.postgres.SagaRunner.Settings.LEASE_DEFAULT.toMillis());
+        var edge = new LedgerProperties.Sagas(1_000L, 1L, 1_000L, null);
+        assertThat(edge.settings().deadline().toMillis()).isEqualTo(1_000);
+        assertThat(edge.settings().stepTimeout().toMillis()).as("a step waits at most half a lease").isEqualTo(500);
+        assertThatThrownBy(() -> new LedgerProperties.Sagas(999L, 1L, 1_000L, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1000");
+        assertThatThrownBy(() -> new LedgerProperties.Sagas(1_000L, 1L, 999L, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LedgerProperties.Sagas(1_000L, 0L, 1_000L, null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -9,6 +9,9 @@ import dev.creditledger.postgres.PostedResult;
 import dev.creditledger.server.auth.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,6 +55,27 @@ public class TransfersController {
                     + "idempotencyKey field) and the same body replays the first answer; a different body answers 409. With "
                     + "'toLedger', 'to' is an account of another ledger this one is linked to: a saga carries the transfer (201 when "
                     + "it completed within the write timeout, 202 with its sagaId while it is on its way; GET /v1/sagas/{id}).")
+    @ApiResponse(responseCode = "201", description = "The transfer as written; with toLedger, the completed transfer between ledgers and "
+            + "its saga (a replay: header Idempotent-Replayed: true)",
+            content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {Responses.TransferJson.class,
+                    Responses.CrossLedgerTransferJson.class})))
+    @ApiResponse(responseCode = "202", description = "With toLedger: the saga is still on its way (sagaStatus PENDING or COMPENSATING); "
+            + "the worker finishes it, GET /v1/sagas/{sagaId} follows it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Responses.CrossLedgerTransferJson.class)))
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED, MALFORMED_JSON, AMOUNT_NOT_POSITIVE, AMOUNT_EXCEEDS_LIMIT, "
+            + "METADATA_INVALID; nothing is stored",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = org.springframework.http.ProblemDetail.class)))
+    @ApiResponse(responseCode = "401", description = "UNAUTHORIZED", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "403", description = "FORBIDDEN: the key's role cannot write", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "ACCOUNT_NOT_FOUND (with toLedger: also when the ledgers are not linked)",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "INSUFFICIENT_FUNDS, ASSET_MISMATCH, ACCOUNT_CLOSED, BALANCE_OVERFLOW, ...; with "
+            + "toLedger, the refusal that ended the saga (nothing moved), or SAGA_DEADLINE_PASSED",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "429", description = "RATE_LIMITED, with Retry-After", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "QUEUE_FULL or STORAGE_UNAVAILABLE (the ledger's cluster down, or a move's fence), "
+            + "with Retry-After", content = @Content(mediaType = "application/problem+json"))
     public ResponseEntity<Object> create(@Parameter(hidden = true) @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                                          @RequestHeader(value = CommandGateway.IDEMPOTENCY_HEADER, required = false) String keyHeader,
                                          @RequestBody Requests.CreateTransfer body) {
