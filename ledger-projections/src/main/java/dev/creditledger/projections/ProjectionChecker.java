@@ -10,8 +10,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Compares every read model with the journal database (the ledger's own tables) and lists every
- * difference in words:
+ * Compares every read model with the journal databases (the ledgers' own tables, on each cluster, ADR 0020) and lists
+ * every difference in words:
  * <ul>
  *   <li>BALANCES: per account, asset, normal side, status (against {@code balances.status} and, as
  *       {@code closure_status}, against the presence of an {@code account_closures} row), the four
@@ -24,7 +24,9 @@ import javax.sql.DataSource;
  * </ul>
  * It assumes a quiescent, fully delivered state: nothing being posted, every event published and
  * applied. Run while events are in flight it reports them as differences. Each database is read in
- * one repeatable-read, read-only transaction, row by row (constant memory per ledger).
+ * one repeatable-read, read-only transaction, row by row (constant memory per ledger). A ledger is checked against the
+ * cluster that holds its live copy; a ledger the read models hold and no cluster does is checked against an empty
+ * journal, so each of its projected rows is a difference.
  *
  * What can go wrong: an unavailable database is a {@link ProjectionUnavailableException}.
  */
@@ -78,50 +80,86 @@ public final class ProjectionChecker {
             SELECT asset, debits_posted, credits_posted, debits_pending, credits_pending, accounts
             FROM asset_totals WHERE ledger_id = ? ORDER BY asset COLLATE "C\"""";
 
-    private final DataSource journal;
+    private final List<DataSource> journals;
     private final DataSource projections;
 
     public ProjectionChecker(DataSource journal, DataSource projections) {
-        this.journal = journal;
+        this(List.of(journal), projections);
+    }
+
+    /** @param journals the journal of every cluster */
+    public ProjectionChecker(List<DataSource> journals, DataSource projections) {
+        if (journals.isEmpty()) {
+            throw new IllegalArgumentException("no journal to check the read models against");
+        }
+        this.journals = List.copyOf(journals);
         this.projections = projections;
+    }
+
+    /** Rows compared so far, by read model. */
+    private static final class Counts {
+        long accounts;
+        long lines;
+        long days;
+        long assets;
     }
 
     public CheckReport check() {
         List<String> listed = new ArrayList<>();
         long[] total = {0};
-        try (var j = snapshot(journal); var p = snapshot(projections)) {
-            var ledgers = new TreeSet<UUID>();
-            ledgers.addAll(ids(j, "SELECT id FROM ledgers WHERE move_state IS NULL"));
-            ledgers.addAll(ids(p, """
-                    SELECT ledger_id FROM account_balances UNION SELECT ledger_id FROM statement_lines
-                    UNION SELECT ledger_id FROM daily_balances UNION SELECT ledger_id FROM asset_totals
-                    UNION SELECT ledger_id FROM ledger_watermarks"""));
-            long accounts = 0;
-            long lines = 0;
-            long days = 0;
-            long assets = 0;
-            for (var ledgerId : ledgers) {
-                java.util.function.Consumer<String> out = difference -> {
-                    total[0]++;
-                    if (listed.size() < DIFFERENCES_MAX) {
-                        listed.add("ledger " + ledgerId + ": " + difference);
+        var counts = new Counts();
+        var checked = new TreeSet<UUID>();
+        try (var p = snapshot(projections)) {
+            for (var journal : journals) {
+                try (var j = snapshot(journal)) {
+                    for (var ledgerId : ids(j, "SELECT id FROM ledgers WHERE move_state IS NULL ORDER BY id")) {
+                        checkLedger(j, p, ledgerId, counts, differences(listed, total, ledgerId));
+                        checked.add(ledgerId);
                     }
-                };
-                accounts += compare(j, p, ledgerId, "balance of account", JOURNAL_BALANCES, PROJECTED_BALANCES, 1, out);
-                lines += compare(j, p, ledgerId, "statement line", JOURNAL_STATEMENTS, PROJECTED_STATEMENTS, 2, out);
-                days += compare(j, p, ledgerId, "daily balance", JOURNAL_DAILY, PROJECTED_DAILY, 2, out);
-                assets += compare(j, p, ledgerId, "asset total", JOURNAL_ASSETS, PROJECTED_ASSETS, 1, out);
-                long lastSeq = Sql.firstNumber(j, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId).orElse(0);
-                long watermark = Sql.firstNumber(p, "SELECT coalesce(projected_seq, 0) FROM ledger_watermarks WHERE ledger_id = ?", ledgerId).orElse(0);
-                if (lastSeq != watermark) {
-                    out.accept("the watermark is " + watermark + " but the journal's last sequence is " + lastSeq);
+                    j.commit();
                 }
             }
-            j.commit();
+            var projectedOnly = ids(p, """
+                    SELECT ledger_id FROM account_balances UNION SELECT ledger_id FROM statement_lines
+                    UNION SELECT ledger_id FROM daily_balances UNION SELECT ledger_id FROM asset_totals
+                    UNION SELECT ledger_id FROM ledger_watermarks""");
+            projectedOnly.removeAll(checked);
+            if (!projectedOnly.isEmpty()) {
+                // No cluster holds them: the first journal has none of their rows, so each projected row is reported.
+                try (var j = snapshot(journals.getFirst())) {
+                    for (var ledgerId : projectedOnly) {
+                        checkLedger(j, p, ledgerId, counts, differences(listed, total, ledgerId));
+                    }
+                    j.commit();
+                }
+            }
             p.commit();
-            return new CheckReport(listed, total[0], ledgers.size(), accounts, lines, days, assets);
+            return new CheckReport(listed, total[0], checked.size() + projectedOnly.size(), counts.accounts, counts.lines, counts.days,
+                    counts.assets);
         } catch (SQLException e) {
             throw new ProjectionUnavailableException("could not check the projections: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.function.Consumer<String> differences(List<String> listed, long[] total, UUID ledgerId) {
+        return difference -> {
+            total[0]++;
+            if (listed.size() < DIFFERENCES_MAX) {
+                listed.add("ledger " + ledgerId + ": " + difference);
+            }
+        };
+    }
+
+    private static void checkLedger(Connection j, Connection p, UUID ledgerId, Counts counts, java.util.function.Consumer<String> out)
+            throws SQLException {
+        counts.accounts += compare(j, p, ledgerId, "balance of account", JOURNAL_BALANCES, PROJECTED_BALANCES, 1, out);
+        counts.lines += compare(j, p, ledgerId, "statement line", JOURNAL_STATEMENTS, PROJECTED_STATEMENTS, 2, out);
+        counts.days += compare(j, p, ledgerId, "daily balance", JOURNAL_DAILY, PROJECTED_DAILY, 2, out);
+        counts.assets += compare(j, p, ledgerId, "asset total", JOURNAL_ASSETS, PROJECTED_ASSETS, 1, out);
+        long lastSeq = Sql.firstNumber(j, "SELECT last_seq FROM ledgers WHERE id = ?", ledgerId).orElse(0);
+        long watermark = Sql.firstNumber(p, "SELECT coalesce(projected_seq, 0) FROM ledger_watermarks WHERE ledger_id = ?", ledgerId).orElse(0);
+        if (lastSeq != watermark) {
+            out.accept("the watermark is " + watermark + " but the journal's last sequence is " + lastSeq);
         }
     }
 

@@ -25,11 +25,6 @@ final class CliConnections {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 
-    DataSource journal() {
-        return dataSource("LEDGER_DB_URL", "LEDGER_DB_USER", "LEDGER_DB_PASSWORD",
-                dev.runningDatabaseUrl().orElse(null), "the journal database");
-    }
-
     DataSource projections() {
         return dataSource("LEDGER_PROJECTIONS_DB_URL", "LEDGER_PROJECTIONS_DB_USER", "LEDGER_PROJECTIONS_DB_PASSWORD",
                 dev.runningProjectionsUrl().orElse(null), "the read-model database");

@@ -53,7 +53,16 @@ final class ProjectionsCommand implements Runnable {
         @Override
         public Integer call() {
             var connections = new CliConnections();
-            var report = new ProjectionChecker(connections.journal(), connections.projections()).check();
+            dev.creditledger.postgres.Clusters clusters;
+            try {
+                clusters = CliClusters.open(System::getenv, LedgerMain.workingTree(), "ledger projections check");
+            } catch (CliClusters.NothingToWorkOn e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            // Every cluster's journal: each ledger is checked against the cluster that holds it.
+            var journals = clusters.all().stream().map(dev.creditledger.postgres.Cluster::dataSource).toList();
+            var report = new ProjectionChecker(journals, connections.projections()).check();
             System.out.println(report.clean() ? "read models equal the journal (" + Arrays.toString(ReadModel.values()) + ")"
                     : report.differences().size() + " differences");
             report.differences().forEach(d -> System.out.println("  " + d));

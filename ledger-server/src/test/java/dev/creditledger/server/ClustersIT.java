@@ -119,6 +119,16 @@ class ClustersIT extends ApiTestBase {
         }
         assertThat(new HashSet<>(placed)).as("twelve ledgers over three clusters").hasSizeGreaterThan(1);
         assertVerifyClean();
+
+        // ledger projections check compares each ledger with the journal of its own cluster.
+        var journals = CLUSTERS.stream().<javax.sql.DataSource>map(name -> new org.springframework.jdbc.datasource.SimpleDriverDataSource(
+                new org.postgresql.Driver(), urlOf(name), "postgres", "")).toList();
+        var projections = new org.springframework.jdbc.datasource.SimpleDriverDataSource(new org.postgresql.Driver(),
+                TestInfrastructure.databaseUrl("clusters_main_projections"), "postgres", "");
+        Await.until(Duration.ofSeconds(60), "the read models equal every cluster's journal",
+                () -> new dev.creditledger.projections.ProjectionChecker(journals, projections).check().clean());
+        assertThat(new dev.creditledger.projections.ProjectionChecker(journals.getFirst(), projections).check().differences())
+                .as("checked against main's journal alone, the ledgers of c2 and c3 differ").isNotEmpty();
     }
 
     @Test
@@ -272,9 +282,12 @@ class ClustersIT extends ApiTestBase {
     }
 
     /** Entries of the ledger in one cluster's database, read directly. */
+    private static String urlOf(String cluster) {
+        return cluster.equals("main") ? TestInfrastructure.databaseUrl("clusters_main") : servers.get(cluster).jdbcUrl("ledger");
+    }
+
     private static long entriesOn(String cluster, UUID ledgerId) throws SQLException {
-        var url = cluster.equals("main") ? TestInfrastructure.databaseUrl("clusters_main") : servers.get(cluster).jdbcUrl("ledger");
-        try (var connection = DriverManager.getConnection(url, "postgres", "");
+        try (var connection = DriverManager.getConnection(urlOf(cluster), "postgres", "");
              var ps = connection.prepareStatement("SELECT count(*) FROM entries WHERE ledger_id = ?")) {
             ps.setObject(1, ledgerId);
             try (var rs = ps.executeQuery()) {
