@@ -21,6 +21,12 @@ final class KitAdmin {
     /** A ledger of a phase and its write key. */
     record Ledger(UUID id, String key) {}
 
+    /**
+     * How long {@code POST /v1/admin/verify} may take: it recomputes every ledger of every cluster from its journal
+     * (balances, hash chain, closes), which at full size takes longer than any other request may.
+     */
+    static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(10);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final String operatorKey;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -52,12 +58,17 @@ final class KitAdmin {
 
     /** {@code POST /v1/admin/verify} with the operator key: its answer ({@code clean}, {@code differences}). */
     JsonNode verify(ServiceProcess instance) throws IOException {
-        return json(send(instance, "POST", "/v1/admin/verify", operatorKey, null, null));
+        return json(send(instance, "POST", "/v1/admin/verify", operatorKey, null, null, VERIFY_TIMEOUT));
     }
 
     /** One request; null when it got no answer (the process halted under it, or is down). */
     HttpResponse<String> send(ServiceProcess instance, String method, String path, String key, String body, String idempotencyKey) {
-        var builder = HttpRequest.newBuilder(URI.create(instance.baseUrl() + path)).timeout(ApiClient.REQUEST_TIMEOUT)
+        return send(instance, method, path, key, body, idempotencyKey, ApiClient.REQUEST_TIMEOUT);
+    }
+
+    private HttpResponse<String> send(ServiceProcess instance, String method, String path, String key, String body, String idempotencyKey,
+                                      Duration timeout) {
+        var builder = HttpRequest.newBuilder(URI.create(instance.baseUrl() + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {

@@ -109,7 +109,7 @@ public final class DailyCloser {
             long lastSeq = lastSeq(connection, ledgerId);
             long firstOfDay = firstSeqAtOrAfter(connection, ledgerId, start, lastSeq);
             long lastOfDay = firstSeqAtOrAfter(connection, ledgerId, end, lastSeq) - 1;
-            var sha256 = journalSha256(connection, ledgerId, firstOfDay, lastOfDay);
+            var sha256 = CanonicalJournal.sha256(connection, ledgerId, firstOfDay, lastOfDay);
             long accounts;
             try (var ps = connection.prepareStatement("SELECT count(*) FROM accounts WHERE ledger_id = ? AND seq <= ?")) {
                 ps.setObject(1, ledgerId);
@@ -213,7 +213,7 @@ public final class DailyCloser {
                 differences.add(where + ": sequences " + close[2] + ".." + close[3] + ", the journal says " + first + ".." + last);
                 continue;
             }
-            if (!java.util.Arrays.equals(journalSha256(connection, ledgerId, first, last), (byte[]) close[4])) {
+            if (!java.util.Arrays.equals(CanonicalJournal.sha256(connection, ledgerId, first, last), (byte[]) close[4])) {
                 differences.add(where + ": the journal hash differs from the journal's sequences " + first + ".." + last);
             }
             if (!java.util.Arrays.equals(chainHeadAt(connection, ledgerId, last), (byte[]) close[5])) {
@@ -292,11 +292,6 @@ public final class DailyCloser {
                 return Sql.instant(rs, "created_at");
             }
         }
-    }
-
-    /** SHA-256 of the canonical journal of sequences {@code first} to {@code last}; a move compares it too. */
-    static byte[] journalSha256(Connection connection, UUID ledgerId, long first, long last) throws SQLException {
-        return CanonicalJournal.sha256(connection, ledgerId, first, last);
     }
 
     /** The chain's head after sequence {@code last}: the link of the last entry at or before it, null before the first entry. */
