@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 /**
  * The clusters of the configuration (ADR 0020): the default one on the service's own pool (LEDGER_DB_URL, named
  * LEDGER_CLUSTER_NAME) and one more pool per entry of LEDGER_CLUSTERS, each made like the default pool (same
- * size, timeouts, credentials and driver settings) with its own URL. Closing closes the pools it made.
+ * size, timeouts, credentials and driver settings) with its own URL, named {@code cluster-<name>} and measured like
+ * it ({@code hikaricp_connections_*} with {@code pool="cluster-<name>"}). Closing closes the pools it made.
  */
 final class ClusterPools implements AutoCloseable {
 
@@ -28,7 +29,7 @@ final class ClusterPools implements AutoCloseable {
         this.opened = opened;
     }
 
-    static ClusterPools open(DataSource defaultPool, LedgerProperties properties) {
+    static ClusterPools open(DataSource defaultPool, LedgerProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
         var others = parse(properties.clusters());
         List<Cluster> clusters = new ArrayList<>();
         clusters.add(new Cluster(properties.clusterName(), jdbcUrl(defaultPool), defaultPool));
@@ -40,6 +41,8 @@ final class ClusterPools implements AutoCloseable {
             }
             config.setJdbcUrl(other.getValue());
             config.setPoolName("cluster-" + other.getKey());
+            // Spring Boot measures the pools that are beans; these are not.
+            config.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
             var pool = new HikariDataSource(config);
             opened.add(pool);
             clusters.add(new Cluster(other.getKey(), other.getValue(), pool));

@@ -53,8 +53,8 @@ class JournalConfiguration {
 
     /** The pools of the configured clusters; closed after every bean that uses them. */
     @Bean(destroyMethod = "close")
-    static ClusterPools clusterPools(DataSource dataSource, LedgerProperties properties) {
-        return ClusterPools.open(dataSource, properties);
+    static ClusterPools clusterPools(DataSource dataSource, LedgerProperties properties, MeterRegistry registry) {
+        return ClusterPools.open(dataSource, properties, registry);
     }
 
     /** Every cluster, migrated and checked to be the cluster it is configured as before any bean uses it. */

@@ -88,6 +88,11 @@ class ClustersIT extends ApiTestBase {
                     .doesNotContain("user=").doesNotContain("password");
         }
 
+        var metrics = get("/actuator/prometheus", null).expect(200).raw();
+        for (var name : CLUSTERS.subList(1, CLUSTERS.size())) {
+            assertThat(metrics.lines()).as("the pool of cluster %s is measured", name)
+                    .anyMatch(line -> line.startsWith("hikaricp_connections_active{") && line.contains("pool=\"cluster-" + name + "\""));
+        }
         var unknown = post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"nowhere\",\"cluster\":\"c9\"}");
         assertProblem(unknown, 404, "CLUSTER_NOT_FOUND");
         post("/v1/admin/ledgers", OPERATOR_KEY, "{\"name\":\"nowhere\",\"cluster\":\"main\"}").expect(201);
