@@ -18,7 +18,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  */
 final class CliClusters {
 
-    /** Why the tools have nothing to work on: no database configured, or one without a current journal. */
+    /** Why the tools have nothing to work on: no database configured, one without a current journal, or a cluster unreachable. */
     static final class NothingToWorkOn extends Exception {
         NothingToWorkOn(String message) {
             super(message, null, false, false);
@@ -48,7 +48,14 @@ final class CliClusters {
                     new SimpleDriverDataSource(new org.postgresql.Driver(), other.getValue(), user, password)));
         }
         for (var cluster : configured) {
-            String refusal = switch (LedgerDatabase.schema(cluster.dataSource())) {
+            LedgerDatabase.Schema schema;
+            try {
+                schema = LedgerDatabase.schema(cluster.dataSource());
+            } catch (RuntimeException unreachable) {
+                throw new NothingToWorkOn(tool + ": cluster " + cluster.name() + " at " + cluster.url() + " cannot be reached ("
+                        + firstLine(unreachable.getMessage()) + "); nothing was checked. Start it, or leave it out of LEDGER_CLUSTERS.");
+            }
+            String refusal = switch (schema) {
                 case NONE -> tool + ": " + cluster.url() + " (cluster " + cluster.name()
                         + ") holds no ledger journal (Credit Ledger never migrated it); nothing to work on.";
                 case BEHIND -> tool + ": the journal at " + cluster.url() + " (cluster " + cluster.name()
@@ -60,6 +67,14 @@ final class CliClusters {
             }
         }
         return new Clusters(configured);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).strip();
     }
 
     private static String variable(UnaryOperator<String> environment, String name, String fallback) {

@@ -43,6 +43,18 @@ class VerifyCommandIT extends ApiTestBase {
         transfer(ledger, a, b, 700, "USD").expect(201);
         var database = Map.of("LEDGER_DB_URL", url, "LEDGER_DB_USER", ((HikariDataSource) journal).getUsername());
         assertThat(verify(database, nowhere)).as("the service's journal").isZero();
+        var down = new java.util.HashMap<>(database);
+        down.put("LEDGER_CLUSTERS", "c2=jdbc:postgresql://127.0.0.1:" + dev.creditledger.devstack.FreePorts.one() + "/ledger");
+        var refusal = new ByteArrayOutputStream();
+        var previousErr = System.err;
+        System.setErr(new PrintStream(refusal, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(verify(down, nowhere)).as("a cluster that cannot be reached: nothing checked").isEqualTo(2);
+        } finally {
+            System.setErr(previousErr);
+        }
+        assertThat(refusal.toString(StandardCharsets.UTF_8)).contains("cluster c2 at jdbc:postgresql://127.0.0.1:")
+                .contains("cannot be reached").doesNotContain("\tat ");
 
         try (var connection = journal.getConnection(); var statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE balances SET credits_posted = credits_posted + 1 WHERE account_id = '" + b + "'");
