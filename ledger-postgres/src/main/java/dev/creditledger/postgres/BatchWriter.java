@@ -228,21 +228,15 @@ final class BatchWriter {
     }
 
     /** Every part in statement order, null where it has no rows. */
-    /**
-     * Each new entry's link of the hash chain, aligned with {@code outcome.entries()}: the state machine appends entries
-     * as it numbers them, so that list is in sequence order (checked, since the chain depends on it).
-     */
+    /** Each new entry's link of the hash chain (aligned with {@code outcome.entries()}), chained in sequence order. */
     private static byte[][] links(BatchOutcome outcome, Origins origins, byte[] chainHead) {
         var entries = outcome.entries();
         var links = new byte[entries.size()][];
         var previous = chainHead;
-        long lastSeq = 0;
-        for (int i = 0; i < entries.size(); i++) {
+        var bySeq = java.util.stream.IntStream.range(0, entries.size()).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> entries.get(i).seq())).toList();
+        for (int i : bySeq) {
             var e = entries.get(i);
-            if (e.seq() <= lastSeq) {
-                throw new IllegalStateException("the batch's entries are not in sequence order: " + e.seq() + " after " + lastSeq);
-            }
-            lastSeq = e.seq();
             var lines = new ArrayList<String>(1 + e.postings().size());
             lines.add(CanonicalJournal.entryLine(e.seq(), e.id(), e.kind().name(), e.amountMinor(), e.referenceId(),
                     origins.idempotencyKey(e.seq())));
@@ -255,6 +249,19 @@ final class BatchWriter {
             links[i] = previous;
         }
         return links;
+    }
+
+    /** The link of the batch's last entry, null when it wrote none (the head stays). */
+    private static byte[] head(BatchOutcome outcome, byte[][] links) {
+        byte[] head = null;
+        long highest = 0;
+        for (int i = 0; i < links.length; i++) {
+            if (outcome.entries().get(i).seq() > highest) {
+                highest = outcome.entries().get(i).seq();
+                head = links[i];
+            }
+        }
+        return head;
     }
 
     private static List<Part> parts(BatchOutcome outcome, Origins origins, Long lastSeq, byte[][] links) {
@@ -279,7 +286,7 @@ final class BatchWriter {
         parts.add(present(grantChanges > 0, GRANT_CHANGED, c -> bindGrantChanges(c, outcome, grantChanges)));
         parts.add(present(alerts > 0, ALERTED, c -> bindBalanceAlerts(c, outcome, alerts)));
         parts.add(present(!outcome.newIdempotencyRecords().isEmpty(), REMEMBERED, c -> bindIdempotency(c, outcome)));
-        parts.add(present(lastSeq != null, ADVANCED, c -> c.scalar(lastSeq.longValue()).scalar(links.length == 0 ? null : links[links.length - 1])));
+        parts.add(present(lastSeq != null, ADVANCED, c -> c.scalar(lastSeq.longValue()).scalar(head(outcome, links))));
         return parts;
     }
 
